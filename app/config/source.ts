@@ -1,0 +1,76 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, Node as YamlNode } from "yaml";
+import { UserError } from "../errors";
+
+/** A parsed config file, with the original text of every number so messages can quote it. */
+export interface ConfigSource {
+  readonly file: string;
+  readonly data: unknown;
+  /** Source text of numeric scalars by field path (e.g. `accounts[0].id` → `012345678901`). */
+  readonly numberText: ReadonlyMap<string, string>;
+}
+
+export function formatPath(segments: readonly PropertyKey[]): string {
+  let out = "";
+  for (const segment of segments) {
+    if (typeof segment === "number") out += `[${segment}]`;
+    else out += out === "" ? String(segment) : `.${String(segment)}`;
+  }
+  return out === "" ? "(top level)" : out;
+}
+
+export function readConfigSource(file: string): ConfigSource {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, "utf8");
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const reason = code === "ENOENT" ? "the file does not exist" : `it cannot be read (${code ?? String(error)})`;
+    throw new UserError(`Config file ${file}: ${reason}. Set TRELICA_CONFIG to a YAML or JSON config file.`);
+  }
+  return path.extname(file).toLowerCase() === ".json" ? parseJson(file, text) : parseYaml(file, text);
+}
+
+function parseJson(file: string, text: string): ConfigSource {
+  try {
+    return { file, data: JSON.parse(text), numberText: new Map() };
+  } catch (error) {
+    const message = (error as Error).message;
+    const position = /position (\d+)/.exec(message);
+    const where = position ? ` at ${lineAndColumn(text, Number(position[1]))}` : "";
+    throw new UserError(`Config file ${file} is not valid JSON${where}: ${message}`);
+  }
+}
+
+function lineAndColumn(text: string, offset: number): string {
+  const before = text.slice(0, offset).split("\n");
+  return `line ${before.length}, column ${before[before.length - 1].length + 1}`;
+}
+
+function parseYaml(file: string, text: string): ConfigSource {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
+  if (doc.errors.length > 0) {
+    const problems = doc.errors.map((error) => {
+      const at = lineCounter.linePos(error.pos[0]);
+      return `line ${at.line}, column ${at.col}: ${error.message.split("\n")[0]}`;
+    });
+    throw new UserError(`Config file ${file} is not valid YAML:`, problems);
+  }
+  const numberText = new Map<string, string>();
+  collectNumberText(doc.contents, [], text, numberText);
+  return { file, data: doc.toJS(), numberText };
+}
+
+function collectNumberText(node: unknown, at: PropertyKey[], text: string, out: Map<string, string>): void {
+  if (isScalar(node)) {
+    if (typeof node.value === "number" && node.range) out.set(formatPath(at), text.slice(node.range[0], node.range[1]));
+  } else if (isMap(node)) {
+    for (const pair of node.items) {
+      if (isPair(pair) && isScalar(pair.key)) collectNumberText(pair.value, [...at, String(pair.key.value)], text, out);
+    }
+  } else if (isSeq(node)) {
+    node.items.forEach((item: unknown, index: number) => collectNumberText(item as YamlNode, [...at, index], text, out));
+  }
+}

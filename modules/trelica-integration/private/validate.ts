@@ -1,0 +1,67 @@
+import { PARTITIONS } from "../policy-document";
+import {
+  ACCOUNT_ID_RULE,
+  DESCRIPTION_RULE,
+  EXTERNAL_ID_RULE,
+  MAX_SESSION_DURATION_RULE,
+  PERMISSIONS_BOUNDARY_RULE,
+  POLICY_NAME_RULE,
+  TAGS_RULE,
+} from "../rules";
+import { enabledServices, SERVICE_NAMES } from "../services";
+import type { TrelicaIntegrationProps } from "../trelica-integration";
+
+/** Every problem with the props at once, each naming the prop, the value and what is allowed. */
+export function validateTrelicaIntegrationProps(props: TrelicaIntegrationProps): string[] {
+  const problems: string[] = [];
+  const check = (ok: boolean, prop: string, value: unknown, allowed: string) => {
+    if (!ok) problems.push(`\`${prop}\` must be ${allowed}, got ${JSON.stringify(value)}`);
+  };
+
+  check(
+    typeof props.externalId === "string" && EXTERNAL_ID_RULE.pattern.test(props.externalId),
+    "externalId",
+    props.externalId,
+    EXTERNAL_ID_RULE.allowed,
+  );
+  if (props.trelicaAccountId !== undefined) {
+    check(ACCOUNT_ID_RULE.pattern.test(props.trelicaAccountId), "trelicaAccountId", props.trelicaAccountId, ACCOUNT_ID_RULE.allowed);
+  }
+  if (props.partition !== undefined) {
+    check(PARTITIONS.includes(props.partition), "partition", props.partition, `one of ${PARTITIONS.join(", ")}`);
+  }
+  if (props.services !== undefined) {
+    const unknown = Object.keys(props.services).filter((name) => !(SERVICE_NAMES as readonly string[]).includes(name));
+    for (const name of unknown) {
+      check(false, `services.${name}`, props.services[name as keyof typeof props.services], `one of ${SERVICE_NAMES.join(", ")}`);
+    }
+    check(enabledServices(props.services).length > 0, "services", props.services, "a set of flags with at least one service on");
+  }
+  if (props.maxSessionDuration !== undefined) {
+    const { min, max, allowed } = MAX_SESSION_DURATION_RULE;
+    const value = props.maxSessionDuration;
+    check(Number.isInteger(value) && value >= min && value <= max, "maxSessionDuration", value, allowed);
+  }
+  if (props.permissionsBoundaryArn !== undefined) {
+    check(
+      PERMISSIONS_BOUNDARY_RULE.pattern.test(props.permissionsBoundaryArn),
+      "permissionsBoundaryArn",
+      props.permissionsBoundaryArn,
+      PERMISSIONS_BOUNDARY_RULE.allowed,
+    );
+  }
+  if (props.policyName !== undefined) {
+    check(POLICY_NAME_RULE.pattern.test(props.policyName), "policyName", props.policyName, POLICY_NAME_RULE.allowed);
+  }
+  if (props.description !== undefined) {
+    check(DESCRIPTION_RULE.pattern.test(props.description), "description", props.description, DESCRIPTION_RULE.allowed);
+  }
+  if (props.tags !== undefined) {
+    const entries = Object.entries(props.tags);
+    const ok =
+      entries.length <= TAGS_RULE.maxCount &&
+      entries.every(([key, value]) => TAGS_RULE.keyPattern.test(key) && TAGS_RULE.valuePattern.test(value));
+    check(ok, "tags", props.tags, TAGS_RULE.allowed);
+  }
+  return problems;
+}

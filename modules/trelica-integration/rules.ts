@@ -1,0 +1,42 @@
+/**
+ * AWS's limits on the values this construct passes to IAM, shared by the construct's own
+ * validation and by the app's config schema so both say the same thing.
+ */
+export const EXTERNAL_ID_RULE = {
+  pattern: /^[\w+=,.@:/-]{2,1224}$/,
+  allowed: "2 to 1224 characters of letters, digits and _+=,.@:/-",
+};
+
+export const ACCOUNT_ID_RULE = {
+  pattern: /^\d{12}$/,
+  allowed: "exactly 12 digits, as a string",
+};
+
+export const POLICY_NAME_RULE = {
+  pattern: /^[\w+=,.@-]{1,128}$/,
+  allowed: "1 to 128 characters of letters, digits and _+=,.@-",
+};
+
+export const MAX_SESSION_DURATION_RULE = {
+  min: 3600,
+  max: 43200,
+  allowed: "whole seconds from 3600 (1 hour) to 43200 (12 hours)",
+};
+
+export const PERMISSIONS_BOUNDARY_RULE = {
+  pattern: /^arn:aws(-us-gov|-cn)?:iam::(\d{12}|aws):policy\/[\w+=,.@/-]{1,512}$/,
+  allowed: "an IAM policy ARN such as arn:aws:iam::123456789012:policy/Boundary",
+};
+
+export const DESCRIPTION_RULE = {
+  // IAM rejects descriptions over 1000 characters or with control characters.
+  pattern: /^[\u0009\u000A\u000D\u0020-\u007E\u00A1-\u00FF]{0,1000}$/,
+  allowed: "up to 1000 printable characters",
+};
+
+export const TAGS_RULE = {
+  maxCount: 50,
+  keyPattern: /^[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,128}$/u,
+  valuePattern: /^[\p{L}\p{Z}\p{N}_.:/=+\-@]{0,256}$/u,
+  allowed: "at most 50 tags; keys 1-128 and values 0-256 characters of letters, digits, spaces and _.:/=+-@",
+};

@@ -1,0 +1,99 @@
+import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
+import { Construct } from "constructs";
+import { permissionPolicy } from "./permission-policy";
+import { Partition, TRELICA_ACCOUNT_ID } from "./policy-document";
+import { validateTrelicaIntegrationProps } from "./private/validate";
+import { ALL_SERVICES, ServiceFlags } from "./services";
+import { trustPolicy } from "./trust-policy";
+
+export interface TrelicaIntegrationProps {
+  /** The customer's Trelica organization ID (Trelica: user menu > Profile), required as `sts:ExternalId`. */
+  readonly externalId: string;
+  /**
+   * What Trelica may read.
+   * @default every service on (the vendor's documented policy)
+   */
+  readonly services?: ServiceFlags;
+  /** @default "377450845233" (Trelica's AWS account) */
+  readonly trelicaAccountId?: string;
+  /** @default "aws" */
+  readonly partition?: Partition;
+  /** @default no permissions boundary */
+  readonly permissionsBoundaryArn?: string;
+  /** Tags for the role and the policy. @default no tags */
+  readonly tags?: Readonly<Record<string, string>>;
+  /** @default 3600 (one hour, IAM's default) */
+  readonly maxSessionDuration?: number;
+  /** Name of the customer-managed policy; Trelica does not care what it is. @default "TrelicaIntegrationReadOnly" */
+  readonly policyName?: string;
+  /** Description of the role and the policy. @default "Read-only access for the Trelica SaaS management platform" */
+  readonly description?: string;
+}
+
+export class TrelicaIntegrationValidationError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`Invalid TrelicaIntegration props:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    this.name = "TrelicaIntegrationValidationError";
+  }
+}
+
+/**
+ * The IAM role Trelica assumes in one AWS account: named exactly `TrelicaIntegration` at path `/`,
+ * trusting only Trelica's account with the customer's external ID, with a read-only managed policy.
+ */
+export class TrelicaIntegration extends Construct {
+  /** Trelica asks for this exact name when it assumes the role. */
+  static readonly ROLE_NAME = "TrelicaIntegration";
+  static readonly DEFAULT_POLICY_NAME = "TrelicaIntegrationReadOnly";
+  static readonly DEFAULT_DESCRIPTION = "Read-only access for the Trelica SaaS management platform";
+
+  readonly role: IamRole;
+  readonly policy: IamPolicy;
+  readonly attachment: IamRolePolicyAttachment;
+  /** The role's ARN (a Terraform reference). */
+  readonly roleArn: string;
+  readonly roleName: string;
+
+  constructor(scope: Construct, id: string, props: TrelicaIntegrationProps) {
+    super(scope, id);
+    const problems = validateTrelicaIntegrationProps(props);
+    if (problems.length > 0) throw new TrelicaIntegrationValidationError(problems);
+
+    const description = props.description ?? TrelicaIntegration.DEFAULT_DESCRIPTION;
+    const tags = props.tags && Object.keys(props.tags).length > 0 ? { ...props.tags } : undefined;
+
+    this.role = new IamRole(this, "role", {
+      name: TrelicaIntegration.ROLE_NAME,
+      path: "/",
+      description,
+      assumeRolePolicy: JSON.stringify(
+        trustPolicy({
+          externalId: props.externalId,
+          trelicaAccountId: props.trelicaAccountId ?? TRELICA_ACCOUNT_ID,
+          partition: props.partition ?? "aws",
+        }),
+      ),
+      maxSessionDuration: props.maxSessionDuration,
+      permissionsBoundary: props.permissionsBoundaryArn,
+      tags,
+    });
+
+    this.policy = new IamPolicy(this, "policy", {
+      name: props.policyName ?? TrelicaIntegration.DEFAULT_POLICY_NAME,
+      path: "/",
+      description,
+      policy: JSON.stringify(permissionPolicy(props.services ?? ALL_SERVICES)),
+      tags,
+    });
+
+    this.attachment = new IamRolePolicyAttachment(this, "attachment", {
+      role: this.role.name,
+      policyArn: this.policy.arn,
+    });
+
+    this.roleArn = this.role.arn;
+    this.roleName = this.role.name;
+  }
+}
