@@ -40,7 +40,7 @@ function describeIssue(issue: core.$ZodIssue, source: ConfigSource): string[] {
       return `${field}: unknown key.${hint} Allowed here: ${allowed.join(", ")}`;
     });
   }
-  if (!("input" in issue)) return [`${where}: is required; expected ${issue.message}`];
+  if (issue.input === undefined) return [`${where}: is required; expected ${issue.message}`];
   const numberText = source.numberText.get(where);
   if (numberText !== undefined && issue.code === "invalid_type" && issue.expected === "string") {
     const quoted = JSON.stringify(/^\d+$/.test(numberText) ? numberText : String(issue.input));

@@ -36,16 +36,13 @@ function parseJson(file: string, text: string): ConfigSource {
   try {
     return { file, data: JSON.parse(text), numberText: new Map() };
   } catch (error) {
-    const message = (error as Error).message;
-    const position = /position (\d+)/.exec(message);
-    const where = position ? ` at ${lineAndColumn(text, Number(position[1]))}` : "";
-    throw new UserError(`Config file ${file} is not valid JSON${where}: ${message}`);
+    // Node 20's JSON.parse does not always say where; YAML's parser (JSON is valid YAML) usually can.
+    const lineCounter = new LineCounter();
+    const [yamlError] = parseDocument(text, { lineCounter }).errors;
+    const at = yamlError ? lineCounter.linePos(yamlError.pos[0]) : undefined;
+    const where = at ? ` at line ${at.line}, column ${at.col}` : "";
+    throw new UserError(`Config file ${file} is not valid JSON${where}: ${(error as Error).message}`);
   }
-}
-
-function lineAndColumn(text: string, offset: number): string {
-  const before = text.slice(0, offset).split("\n");
-  return `line ${before.length}, column ${before[before.length - 1].length + 1}`;
 }
 
 function parseYaml(file: string, text: string): ConfigSource {

@@ -1,0 +1,128 @@
+import * as path from "node:path";
+import { loadConfig } from "../app/config/load";
+import { UserError } from "../app/errors";
+import { PROJECT_ROOT, tempDir, writeFile } from "./helpers/files";
+
+const dir = tempDir();
+let counter = 0;
+
+const VALID = `
+trelicaOrganizationId: "org-42"
+accounts:
+  - id: "111111111111"
+`;
+
+function load(text: string, extension = ".yaml") {
+  return loadConfig(writeFile(dir, `config-${counter++}${extension}`, text));
+}
+
+/** The listed problems of a config that must fail; fails the test if it loads. */
+function problemsOf(text: string, extension = ".yaml"): string[] {
+  try {
+    load(text, extension);
+  } catch (error) {
+    if (error instanceof UserError) return [error.summary, ...error.problems];
+    throw error;
+  }
+  throw new Error("expected the config to be rejected, but it loaded");
+}
+
+describe("config loading", () => {
+  test("GIVEN the shipped example THEN it loads", () => {
+    const config = loadConfig(path.join(PROJECT_ROOT, "trelica.config.yaml"));
+    expect(config.accounts.length).toBeGreaterThan(0);
+  });
+
+  test("GIVEN only the required fields THEN documented defaults apply", () => {
+    expect(load(VALID)).toEqual({
+      trelicaOrganizationId: "org-42",
+      trelicaAccountId: "377450845233",
+      region: "us-east-1",
+      role: {},
+      deployment: { assumeRoleName: "OrganizationAccountAccessRole" },
+      accounts: [{ id: "111111111111" }],
+    });
+  });
+
+  test("GIVEN JSON instead of YAML THEN it loads the same", () => {
+    const json = JSON.stringify({ trelicaOrganizationId: "org-42", accounts: [{ id: "111111111111" }] });
+    expect(load(json, ".json")).toEqual(load(VALID));
+  });
+});
+
+describe("config validation: each mistake named with its field, value and what is allowed", () => {
+  test.each([
+    ["a missing organization ID", `accounts: [{id: "111111111111"}]`, "trelicaOrganizationId: is required; expected your Trelica organization ID"],
+    ["an empty organization ID", `trelicaOrganizationId: ""\naccounts: [{id: "111111111111"}]`, 'trelicaOrganizationId: got ""; expected your Trelica organization ID (2 to 1224 characters'],
+    ["an organization ID AWS refuses", `trelicaOrganizationId: "org 42!"\naccounts: [{id: "111111111111"}]`, 'trelicaOrganizationId: got "org 42!"; expected'],
+    ["a short account ID", `trelicaOrganizationId: org-42\naccounts: [{id: "12345"}]`, 'accounts[0].id: got "12345"; expected exactly 12 digits, as a string'],
+    ["an account ID with letters", `trelicaOrganizationId: org-42\naccounts: [{id: "11111111111a"}]`, 'accounts[0].id: got "11111111111a"; expected exactly 12 digits'],
+    [
+      "an account ID as a YAML number",
+      `trelicaOrganizationId: org-42\naccounts:\n  - id: 012345678901`,
+      'accounts[0].id: got the number 012345678901; YAML reads unquoted digits as a number and drops leading zeros. Quote it: "012345678901"',
+    ],
+    [
+      "duplicate account IDs",
+      `trelicaOrganizationId: org-42\naccounts: [{id: "111111111111"}, {id: "222222222222"}, {id: "111111111111"}]`,
+      'accounts[2].id: got "111111111111" again (first at accounts[0]); each account may appear once',
+    ],
+    [
+      "an unknown service name",
+      `trelicaOrganizationId: org-42\nservices: {cognitio: true}\naccounts: [{id: "111111111111"}]`,
+      "services.cognitio: unknown key. Did you mean `cognito`? Allowed here: cognito, connect, iam, organizations",
+    ],
+    [
+      "an unknown service name on an account",
+      `trelicaOrganizationId: org-42\naccounts: [{id: "111111111111", services: {organisations: true}}]`,
+      "accounts[0].services.organisations: unknown key. Did you mean `organizations`?",
+    ],
+    [
+      "defaults with no service on",
+      `trelicaOrganizationId: org-42\nservices: {cognito: false, connect: false, iam: false, organizations: false}\naccounts: [{id: "111111111111", services: {iam: true}}]`,
+      'services: got {"cognito":false,"connect":false,"iam":false,"organizations":false}; expected at least one of cognito, connect, iam, organizations set to true',
+    ],
+    [
+      "an account with no service on",
+      `trelicaOrganizationId: org-42\nservices: {iam: true, cognito: false, connect: false, organizations: false}\naccounts: [{id: "111111111111", services: {iam: false}}]`,
+      "accounts[0].services: leaves no service enabled; expected at least one of cognito, connect, iam, organizations on",
+    ],
+    ["an unknown top-level key", `trelicaOrganizationId: org-42\nregoin: us-east-1\naccounts: [{id: "111111111111"}]`, "regoin: unknown key. Did you mean `region`?"],
+    ["an invalid region", `trelicaOrganizationId: org-42\nregion: us-east-7\naccounts: [{id: "111111111111"}]`, 'region: got "us-east-7"; expected an AWS region name such as us-east-1'],
+    ["a service flag that is not a boolean", `trelicaOrganizationId: org-42\nservices: {iam: "yes"}\naccounts: [{id: "111111111111"}]`, 'services.iam: got "yes"; expected true or false'],
+    ["no accounts", `trelicaOrganizationId: org-42\naccounts: []`, "accounts: got []; expected at least one account"],
+  ])("GIVEN %s THEN the error says so", (_case, text, expected) => {
+    expect(problemsOf(text)).toEqual(expect.arrayContaining([expect.stringContaining(expected)]));
+  });
+
+  test("GIVEN several mistakes THEN all are reported at once", () => {
+    const problems = problemsOf(`trelicaOrganizationId: x\nregion: mars-1\naccounts: [{id: 1}, {id: "111111111111", colour: red}]`);
+    expect(problems[0]).toMatch(/has 4 problems; nothing was written:$/);
+    expect(problems.slice(1).map((problem) => problem.split(":")[0])).toEqual([
+      "trelicaOrganizationId",
+      "region",
+      "accounts[0].id",
+      "accounts[1].colour",
+    ]);
+  });
+
+  test("GIVEN malformed YAML THEN the error says where", () => {
+    const problems = problemsOf(`trelicaOrganizationId: org-42\naccounts:\n  - id: "111111111111\n`);
+    expect(problems[0]).toMatch(/is not valid YAML/);
+    expect(problems[1]).toMatch(/^line \d+, column \d+: /);
+  });
+
+  test("GIVEN a duplicated YAML key THEN the error says where", () => {
+    const problems = problemsOf(`trelicaOrganizationId: a1\ntrelicaOrganizationId: b2\naccounts: [{id: "111111111111"}]\n`);
+    expect(problems[1]).toMatch(/^line 2, column 1: .*[Mm]ap keys must be unique/);
+  });
+
+  test("GIVEN malformed JSON THEN the error says where", () => {
+    const [summary] = problemsOf(`{\n  "trelicaOrganizationId": "org-42",\n  "accounts": [}\n`, ".json");
+    expect(summary).toMatch(/is not valid JSON at line 3, column \d+/);
+  });
+
+  test("GIVEN a config file that does not exist THEN the error names it", () => {
+    expect(() => loadConfig(path.join(dir, "missing.yaml"))).toThrow(/missing\.yaml: the file does not exist/);
+  });
+});

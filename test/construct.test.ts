@@ -1,0 +1,107 @@
+import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
+import { Testing } from "cdktf";
+import { TrelicaIntegration, TrelicaIntegrationProps, TrelicaIntegrationValidationError } from "../modules/trelica-integration";
+import vendorPolicy from "./fixtures/vendor-policy.json";
+
+function synth(props: TrelicaIntegrationProps): string {
+  return Testing.synthScope((scope) => {
+    new TrelicaIntegration(scope, "trelica", props);
+  });
+}
+
+function resourcesOf(synthesized: string, type: string): Record<string, Record<string, unknown>> {
+  return JSON.parse(synthesized).resource[type];
+}
+
+describe("TrelicaIntegration", () => {
+  test("GIVEN only an external ID THEN the role is TrelicaIntegration at / with the vendor's trust and policy", () => {
+    const out = synth({ externalId: "org-1" });
+    expect(out).toHaveResourceWithProperties(IamRole, { name: "TrelicaIntegration", path: "/" });
+    expect(out).toHaveResourceWithProperties(IamPolicy, { name: "TrelicaIntegrationReadOnly", path: "/" });
+    expect(out).toHaveResource(IamRolePolicyAttachment);
+
+    const [role] = Object.values(resourcesOf(out, "aws_iam_role"));
+    expect(JSON.parse(role.assume_role_policy as string).Statement[0]).toEqual({
+      Effect: "Allow",
+      Principal: { AWS: "arn:aws:iam::377450845233:root" },
+      Action: "sts:AssumeRole",
+      Condition: { StringEquals: { "sts:ExternalId": "org-1" } },
+    });
+    const [policy] = Object.values(resourcesOf(out, "aws_iam_policy"));
+    expect(JSON.parse(policy.policy as string)).toEqual(vendorPolicy);
+  });
+
+  test("GIVEN the attachment THEN it joins this role to this policy by reference", () => {
+    const out = synth({ externalId: "org-1" });
+    const [roleId] = Object.keys(resourcesOf(out, "aws_iam_role"));
+    const [policyId] = Object.keys(resourcesOf(out, "aws_iam_policy"));
+    const [attachment] = Object.values(resourcesOf(out, "aws_iam_role_policy_attachment"));
+    expect(attachment.role).toBe(`\${aws_iam_role.${roleId}.name}`);
+    expect(attachment.policy_arn).toBe(`\${aws_iam_policy.${policyId}.arn}`);
+  });
+
+  test("GIVEN optional props THEN the role carries them", () => {
+    const out = synth({
+      externalId: "org-1",
+      services: { iam: true },
+      partition: "aws-us-gov",
+      trelicaAccountId: "123456789012",
+      permissionsBoundaryArn: "arn:aws-us-gov:iam::111111111111:policy/Boundary",
+      maxSessionDuration: 7200,
+      tags: { owner: "platform" },
+      policyName: "TrelicaRead",
+      description: "Trelica",
+    });
+    expect(out).toHaveResourceWithProperties(IamRole, {
+      permissions_boundary: "arn:aws-us-gov:iam::111111111111:policy/Boundary",
+      max_session_duration: 7200,
+      tags: { owner: "platform" },
+      description: "Trelica",
+    });
+    expect(out).toHaveResourceWithProperties(IamPolicy, { name: "TrelicaRead", tags: { owner: "platform" } });
+    const [role] = Object.values(resourcesOf(out, "aws_iam_role"));
+    expect(JSON.parse(role.assume_role_policy as string).Statement[0].Principal).toEqual({
+      AWS: "arn:aws-us-gov:iam::123456789012:root",
+    });
+    const [policy] = Object.values(resourcesOf(out, "aws_iam_policy"));
+    expect(JSON.parse(policy.policy as string).Statement[0].Action).toEqual(["iam:ListUsers"]);
+  });
+
+  test("GIVEN the same props twice THEN the synthesized JSON is identical", () => {
+    expect(synth({ externalId: "org-1", tags: { a: "1" } })).toBe(synth({ externalId: "org-1", tags: { a: "1" } }));
+  });
+
+  test("GIVEN several bad props THEN one error names each prop, its value and what is allowed", () => {
+    let error: unknown;
+    try {
+      synth({
+        externalId: "x",
+        trelicaAccountId: "12345",
+        services: { iam: false },
+        maxSessionDuration: 60,
+        permissionsBoundaryArn: "Boundary",
+        policyName: "has space",
+      });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(TrelicaIntegrationValidationError);
+    const problems = (error as TrelicaIntegrationValidationError).problems;
+    expect(problems).toEqual([
+      '`externalId` must be 2 to 1224 characters of letters, digits and _+=,.@:/-, got "x"',
+      '`trelicaAccountId` must be exactly 12 digits, as a string, got "12345"',
+      '`services` must be a set of flags with at least one service on, got {"iam":false}',
+      "`maxSessionDuration` must be whole seconds from 3600 (1 hour) to 43200 (12 hours), got 60",
+      '`permissionsBoundaryArn` must be an IAM policy ARN such as arn:aws:iam::123456789012:policy/Boundary, got "Boundary"',
+      '`policyName` must be 1 to 128 characters of letters, digits and _+=,.@-, got "has space"',
+    ]);
+  });
+
+  test("GIVEN an external ID with a character AWS refuses THEN it is rejected", () => {
+    expect(() => synth({ externalId: "org 1" })).toThrow(/`externalId` must be/);
+    expect(() => synth({ externalId: "x".repeat(1225) })).toThrow(/`externalId` must be/);
+    expect(() => synth({ externalId: "x".repeat(1224) })).not.toThrow();
+  });
+});

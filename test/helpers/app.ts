@@ -1,0 +1,25 @@
+import { spawnSync, SpawnSyncReturns } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { PROJECT_ROOT } from "./files";
+
+/** Runs the app's entry point the way cdktf.json does, with its own config and output folder. */
+export function runApp(configFile: string, outdir: string): SpawnSyncReturns<string> {
+  return spawnSync(process.execPath, ["-r", "sucrase/register", path.join(PROJECT_ROOT, "main.ts")], {
+    cwd: PROJECT_ROOT,
+    env: { ...process.env, TRELICA_CONFIG: configFile, CDKTF_OUTDIR: outdir },
+    encoding: "utf8",
+  });
+}
+
+/** The synthesized Terraform JSON of one stack in an output folder. */
+export function readStack(outdir: string, stack: string): any {
+  return JSON.parse(fs.readFileSync(path.join(outdir, "stacks", stack, "cdk.tf.json"), "utf8"));
+}
+
+/** The one resource of a type in a synthesized stack. */
+export function onlyResource(stackJson: any, type: string): any {
+  const resources = Object.values(stackJson.resource?.[type] ?? {});
+  if (resources.length !== 1) throw new Error(`expected one ${type}, found ${resources.length}`);
+  return resources[0];
+}
