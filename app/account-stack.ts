@@ -1,7 +1,8 @@
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { LocalBackend, TerraformOutput, TerraformStack } from "cdktf";
+import { TerraformOutput, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 import { TrelicaIntegration } from "../modules/trelica-integration";
+import { addBackend } from "./backend";
 import { AccountDeployment, stackNameFor } from "./deployments";
 
 /** One AWS account's stack: a guarded provider, its own state, the role, and what to type into Trelica. */
@@ -9,8 +10,7 @@ export class AccountStack extends TerraformStack {
   readonly integration: TrelicaIntegration;
 
   constructor(scope: Construct, readonly deployment: AccountDeployment) {
-    const name = stackNameFor(deployment.accountId);
-    super(scope, name);
+    super(scope, stackNameFor(deployment.accountId));
 
     new AwsProvider(this, "aws", {
       region: deployment.region,
@@ -18,11 +18,10 @@ export class AccountStack extends TerraformStack {
       allowedAccountIds: [deployment.accountId],
       assumeRole: deployment.providerRoleArn ? [{ roleArn: deployment.providerRoleArn, sessionName: "trelica-aws-role" }] : undefined,
     });
-    // Relative to the stack's working directory (cdktf.out/stacks/<name>): state lands in the project
-    // root, survives re-synthesis, and the output holds no path of the synthesizing machine.
-    new LocalBackend(this, { path: `../../../terraform.${name}.tfstate` });
+    addBackend(this, deployment.backend, deployment.accountId);
 
     this.integration = new TrelicaIntegration(this, "trelica", deployment.integration);
+    if (deployment.adoptExisting) this.integration.adoptExisting(deployment.accountId);
 
     new TerraformOutput(this, "role_arn", { value: this.integration.roleArn, description: "Role ARN Trelica assumes" });
     new TerraformOutput(this, "account_id", { value: deployment.accountId, description: "Enter in Trelica: AWS account ID" });

@@ -1,6 +1,17 @@
-import { ALL_SERVICES, Partition, ServiceFlags, TrelicaIntegrationProps } from "../modules/trelica-integration";
-import { Config } from "./config/schema";
-import { partitionOf } from "./config/regions";
+import {
+  enabledServices,
+  Partition,
+  SERVICE_NAMES,
+  ServiceFlags,
+  TrelicaIntegration,
+  TrelicaIntegrationProps,
+} from "../modules/trelica-integration";
+import { AccountState, OrganizationAccount } from "./config/accounts-file";
+import { configError, LoadedConfig } from "./config/load";
+import { partitionOf, REGIONS_BY_PARTITION } from "./config/regions";
+import { AccountConfig, BackendConfig } from "./config/schema";
+import { globToRegExp, matchesAny } from "./glob";
+import { listSome, plural } from "./list";
 
 /** Everything one account's stack needs, resolved from the config: no defaults left to apply. */
 export interface AccountDeployment {
@@ -8,39 +19,201 @@ export interface AccountDeployment {
   readonly name?: string;
   readonly region: string;
   readonly partition: Partition;
+  readonly isManagementAccount: boolean;
   readonly services: Required<ServiceFlags>;
   /** The role the AWS provider assumes in the account; undefined: the ambient credentials. */
   readonly providerRoleArn?: string;
+  /** Import the hand-made role, policy and attachment on the first apply. */
+  readonly adoptExisting: boolean;
+  readonly roleArn: string;
+  readonly backend: BackendConfig;
   readonly integration: TrelicaIntegrationProps;
+}
+
+export interface SkippedAccount {
+  readonly accountId: string;
+  readonly name?: string;
+  readonly state: AccountState;
+}
+
+export interface Resolution {
+  readonly deployments: AccountDeployment[];
+  /** Accounts that are not ACTIVE: no stack. */
+  readonly skipped: SkippedAccount[];
+  /** Accounts left out by include/exclude. */
+  readonly filteredOut: number;
+  readonly managementAccountId?: string;
+  readonly warnings: string[];
 }
 
 export function stackNameFor(accountId: string): string {
   return `trelica-${accountId}`;
 }
 
-/** One deployment per configured account, sorted by account ID so output order never churns. */
-export function resolveDeployments(config: Config): AccountDeployment[] {
+interface KnownAccount {
+  readonly id: string;
+  readonly name?: string;
+  readonly state: AccountState;
+  readonly joinedMethod?: string;
+  /** The explicit `accounts` entry and its index, if any: it wins over the file for overrides. */
+  readonly entry?: AccountConfig;
+  readonly index?: number;
+}
+
+/**
+ * One deployment per ACTIVE account that passes the filters, sorted by account ID so output never
+ * churns. Throws one UserError listing every problem.
+ */
+export function resolveDeployments(loaded: LoadedConfig): Resolution {
+  const { config } = loaded;
+  const problems: string[] = [];
+  const warnings: string[] = [];
   const partition = partitionOf(config.region);
-  const defaults: Required<ServiceFlags> = { ...ALL_SERVICES, ...config.services };
-  return [...config.accounts]
-    .sort((a, b) => a.id.localeCompare(b.id))
-    .map((account) => {
-      const services = { ...defaults, ...account.services };
-      const assumeRoleName = account.assumeRoleName ?? config.deployment.assumeRoleName;
-      return {
-        accountId: account.id,
-        name: account.name,
-        region: config.region,
+  const backend: BackendConfig =
+    config.backend.type === "s3" ? { ...config.backend, region: config.backend.region ?? config.region } : config.backend;
+
+  const known = mergeAccounts(loaded.organizationAccounts, config.accounts);
+  const managementAccountId = findManagementAccount(loaded, known, problems);
+
+  const include = (config.include ?? []).map(globToRegExp);
+  const exclude = (config.exclude ?? []).map(globToRegExp);
+  const checkPatternsMatch = (key: "include" | "exclude", patterns: readonly RegExp[]) =>
+    patterns.forEach((pattern, index) => {
+      if (!known.some((account) => matchesAny([account.id, account.name], [pattern]))) {
+        problems.push(`${key}[${index}]: got "${config[key]![index]}", which matches no account ID or name among ${plural(known.length, "account")}`);
+      }
+    });
+  checkPatternsMatch("include", include);
+  checkPatternsMatch("exclude", exclude);
+
+  const selected = known.filter(
+    (account) =>
+      (include.length === 0 || matchesAny([account.id, account.name], include)) && !matchesAny([account.id, account.name], exclude),
+  );
+  const skipped = selected.filter((account) => account.state !== "ACTIVE").map(({ id, name, state }) => ({ accountId: id, name, state }));
+  const active = selected.filter((account) => account.state === "ACTIVE");
+
+  const noService: string[] = [];
+  const organizationsOutsideManagement: string[] = [];
+  const invitedWithDefaultRole: string[] = [];
+
+  const deployments = active.map((account): AccountDeployment => {
+    const where = account.index === undefined ? `account ${account.id}` : `accounts[${account.index}]`;
+    const entry = account.entry;
+    const isManagementAccount = account.id === managementAccountId;
+    const services: Required<ServiceFlags> = {
+      cognito: true,
+      connect: true,
+      iam: true,
+      // ListAccounts only answers in the management account (or a delegated administrator).
+      organizations: isManagementAccount,
+      ...config.services,
+      ...entry?.services,
+    };
+    if (enabledServices(services).length === 0) noService.push(`${where} (${account.id})`);
+    if (services.organizations && !isManagementAccount) organizationsOutsideManagement.push(account.id);
+
+    const region = entry?.region ?? config.region;
+    if (!REGIONS_BY_PARTITION[partition].includes(region)) {
+      problems.push(`${where}.region: got "${region}"; expected a region of the ${partition} partition, like the top-level region ${config.region}`);
+    }
+
+    // The management account never has OrganizationAccountAccessRole: use the ambient credentials there.
+    const assumeRoleName = entry?.assumeRoleName ?? (isManagementAccount ? false : config.deployment.assumeRoleName);
+    if (account.joinedMethod === "INVITED" && entry?.assumeRoleName === undefined && assumeRoleName === "OrganizationAccountAccessRole") {
+      invitedWithDefaultRole.push(account.id);
+    }
+    const policyName = entry?.policyName ?? config.role.policyName;
+    return {
+      accountId: account.id,
+      name: account.name,
+      region,
+      partition,
+      isManagementAccount,
+      services,
+      providerRoleArn: assumeRoleName === false ? undefined : `arn:${partition}:iam::${account.id}:role/${assumeRoleName}`,
+      adoptExisting: entry?.adoptExisting ?? config.adoptExisting,
+      roleArn: `arn:${partition}:iam::${account.id}:role/${TrelicaIntegration.ROLE_NAME}`,
+      backend,
+      integration: {
+        externalId: config.trelicaOrganizationId,
+        trelicaAccountId: config.trelicaAccountId,
         partition,
         services,
-        providerRoleArn: assumeRoleName === false ? undefined : `arn:${partition}:iam::${account.id}:role/${assumeRoleName}`,
-        integration: {
-          externalId: config.trelicaOrganizationId,
-          trelicaAccountId: config.trelicaAccountId,
-          partition,
-          services,
-          ...config.role,
-        },
-      };
+        ...config.role,
+        policyName,
+      },
+    };
+  });
+
+  if (noService.length > 0) {
+    problems.push(
+      `${listSome(noService)}: no service enabled after merging the defaults; expected at least one of ${SERVICE_NAMES.join(", ")} on`,
+    );
+  }
+  if (known.length > 0 && deployments.length === 0 && problems.length === 0) {
+    problems.push(
+      `accounts: none of ${plural(known.length, "account")} is left to deploy (${skipped.length} not ACTIVE, ${known.length - selected.length} filtered out); expected at least one`,
+    );
+  }
+  if (problems.length > 0) throw configError(loaded.file, problems);
+
+  if (organizationsOutsideManagement.length > 0) {
+    warnings.push(
+      `services.organizations is on in ${plural(organizationsOutsideManagement.length, "account")} that ` +
+        `${organizationsOutsideManagement.length === 1 ? "is" : "are"} not the management account (${listSome(organizationsOutsideManagement)}): ` +
+        "organizations:ListAccounts only answers in the management account or a delegated administrator.",
+    );
+  }
+  if (invitedWithDefaultRole.length > 0) {
+    warnings.push(
+      `${plural(invitedWithDefaultRole.length, "account")} joined by invitation (${listSome(invitedWithDefaultRole)}) may lack ` +
+        "OrganizationAccountAccessRole, which Organizations creates only in accounts it created: create that role there, " +
+        "or set assumeRoleName on those accounts, before applying.",
+    );
+  }
+
+  return {
+    deployments: deployments.sort((a, b) => compare(a.accountId, b.accountId)),
+    skipped: skipped.sort((a, b) => compare(a.accountId, b.accountId)),
+    filteredOut: known.length - selected.length,
+    managementAccountId,
+    warnings,
+  };
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** File accounts, overridden and extended by explicit entries (which the user wrote on purpose). */
+function mergeAccounts(fromFile: readonly OrganizationAccount[], entries: readonly AccountConfig[]): KnownAccount[] {
+  const byId = new Map<string, KnownAccount>();
+  for (const account of fromFile) byId.set(account.id, account);
+  entries.forEach((entry, index) => {
+    const listed = byId.get(entry.id);
+    byId.set(entry.id, {
+      id: entry.id,
+      name: entry.name ?? listed?.name,
+      state: listed?.state ?? "ACTIVE",
+      joinedMethod: listed?.joinedMethod,
+      entry,
+      index,
     });
+  });
+  return [...byId.values()];
+}
+
+function findManagementAccount(loaded: LoadedConfig, known: readonly KnownAccount[], problems: string[]): string | undefined {
+  const configured = loaded.config.managementAccountId;
+  if (configured !== undefined) {
+    if (!known.some((account) => account.id === configured)) {
+      problems.push(`managementAccountId: got "${configured}", which is not in accounts or accountsFile; expected one of the listed accounts`);
+    }
+    return configured;
+  }
+  // Every account ARN in an Organization embeds the management account's ID.
+  const fromArns = new Set(loaded.organizationAccounts.map((account) => account.managementAccountId).filter((id) => id !== undefined));
+  const [fromFile] = fromArns;
+  return fromArns.size === 1 && known.some((account) => account.id === fromFile) ? fromFile : undefined;
 }

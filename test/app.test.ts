@@ -3,6 +3,7 @@ import * as path from "node:path";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { Testing } from "cdktf";
 import { validateConfig } from "../app/config/load";
+import { resolveDeployments } from "../app/deployments";
 import { addAccountStacks } from "../app/organization-app";
 import { runApp, readStack, onlyResource } from "./helpers/app";
 import { tempDir, writeFile } from "./helpers/files";
@@ -21,7 +22,7 @@ const CONFIG = {
 
 function stacksFor(raw: unknown) {
   const app = Testing.app();
-  const stacks = addAccountStacks(app, validateConfig({ file: "test.yaml", data: raw, numberText: new Map() }));
+  const stacks = addAccountStacks(app, resolveDeployments(validateConfig({ file: "test.yaml", data: raw, numberText: new Map() })));
   return stacks.map((stack) => ({ name: stack.node.id, json: JSON.parse(Testing.synth(stack)), synthesized: Testing.synth(stack) }));
 }
 
@@ -73,9 +74,19 @@ describe("the organization app", () => {
     ]);
   });
 
-  test("GIVEN no services in the config THEN every account gets the vendor's full policy", () => {
-    const [stack] = stacksFor({ trelicaOrganizationId: "org-42", accounts: [{ id: "111111111111" }] });
+  test("GIVEN no services in the config THEN the management account gets the vendor's full policy", () => {
+    const [stack] = stacksFor({ trelicaOrganizationId: "org-42", managementAccountId: "111111111111", accounts: [{ id: "111111111111" }] });
     expect(JSON.parse(onlyResource(stack.json, "aws_iam_policy").policy)).toEqual(vendorPolicy);
+  });
+
+  test("GIVEN no services in the config THEN a member account gets everything but organizations", () => {
+    const [, member] = stacksFor({
+      trelicaOrganizationId: "org-42",
+      managementAccountId: "111111111111",
+      accounts: [{ id: "111111111111" }, { id: "222222222222" }],
+    });
+    const actions = JSON.parse(onlyResource(member.json, "aws_iam_policy").policy).Statement[0].Action;
+    expect(actions).toEqual(vendorPolicy.Statement[0].Action.filter((action) => !action.startsWith("organizations:")));
   });
 
   test("GIVEN a role block THEN every account's role carries it", () => {

@@ -1,5 +1,6 @@
 import * as path from "node:path";
 import { loadConfig } from "../app/config/load";
+import { resolveDeployments } from "../app/deployments";
 import { UserError } from "../app/errors";
 import { PROJECT_ROOT, tempDir, writeFile } from "./helpers/files";
 
@@ -19,7 +20,7 @@ function load(text: string, extension = ".yaml") {
 /** The listed problems of a config that must fail; fails the test if it loads. */
 function problemsOf(text: string, extension = ".yaml"): string[] {
   try {
-    load(text, extension);
+    resolveDeployments(load(text, extension));
   } catch (error) {
     if (error instanceof UserError) return [error.summary, ...error.problems];
     throw error;
@@ -29,24 +30,26 @@ function problemsOf(text: string, extension = ".yaml"): string[] {
 
 describe("config loading", () => {
   test("GIVEN the shipped example THEN it loads", () => {
-    const config = loadConfig(path.join(PROJECT_ROOT, "trelica.config.yaml"));
+    const { config } = loadConfig(path.join(PROJECT_ROOT, "trelica.config.yaml"));
     expect(config.accounts.length).toBeGreaterThan(0);
   });
 
   test("GIVEN only the required fields THEN documented defaults apply", () => {
-    expect(load(VALID)).toEqual({
+    expect(load(VALID).config).toEqual({
       trelicaOrganizationId: "org-42",
       trelicaAccountId: "377450845233",
       region: "us-east-1",
       role: {},
       deployment: { assumeRoleName: "OrganizationAccountAccessRole" },
+      adoptExisting: false,
+      backend: { type: "local" },
       accounts: [{ id: "111111111111" }],
     });
   });
 
   test("GIVEN JSON instead of YAML THEN it loads the same", () => {
     const json = JSON.stringify({ trelicaOrganizationId: "org-42", accounts: [{ id: "111111111111" }] });
-    expect(load(json, ".json")).toEqual(load(VALID));
+    expect(load(json, ".json").config).toEqual(load(VALID).config);
   });
 });
 
@@ -85,12 +88,12 @@ describe("config validation: each mistake named with its field, value and what i
     [
       "an account with no service on",
       `trelicaOrganizationId: org-42\nservices: {iam: true, cognito: false, connect: false, organizations: false}\naccounts: [{id: "111111111111", services: {iam: false}}]`,
-      "accounts[0].services: leaves no service enabled; expected at least one of cognito, connect, iam, organizations on",
+      "accounts[0] (111111111111): no service enabled after merging the defaults; expected at least one of cognito, connect, iam, organizations on",
     ],
     ["an unknown top-level key", `trelicaOrganizationId: org-42\nregoin: us-east-1\naccounts: [{id: "111111111111"}]`, "regoin: unknown key. Did you mean `region`?"],
     ["an invalid region", `trelicaOrganizationId: org-42\nregion: us-east-7\naccounts: [{id: "111111111111"}]`, 'region: got "us-east-7"; expected an AWS region name such as us-east-1'],
     ["a service flag that is not a boolean", `trelicaOrganizationId: org-42\nservices: {iam: "yes"}\naccounts: [{id: "111111111111"}]`, 'services.iam: got "yes"; expected true or false'],
-    ["no accounts", `trelicaOrganizationId: org-42\naccounts: []`, "accounts: got []; expected at least one account"],
+    ["no accounts", `trelicaOrganizationId: org-42\naccounts: []`, "accounts: got []; expected at least one account, or an accountsFile"],
   ])("GIVEN %s THEN the error says so", (_case, text, expected) => {
     expect(problemsOf(text)).toEqual(expect.arrayContaining([expect.stringContaining(expected)]));
   });

@@ -1,32 +1,45 @@
+import * as path from "node:path";
 import type { core } from "zod";
+import { OrganizationAccount, readAccountsFile } from "./accounts-file";
 import { UserError } from "../errors";
 import { AccountConfig, Config, configSchema } from "./schema";
 import { ConfigSource, formatPath, readConfigSource } from "./source";
 import { nearest } from "./suggest";
+import { show } from "./show";
 import { semanticProblems } from "./semantics";
 
-/** Reads, parses and validates a config file; throws one UserError listing every problem. */
-export function loadConfig(file: string): Config {
+export interface LoadedConfig {
+  readonly file: string;
+  readonly config: Config;
+  /** Accounts read from `accountsFile`, in file order; empty without one. */
+  readonly organizationAccounts: readonly OrganizationAccount[];
+}
+
+/** Reads, parses and validates a config file and its accounts file; throws one UserError listing every problem. */
+export function loadConfig(file: string): LoadedConfig {
   return validateConfig(readConfigSource(file));
 }
 
-export function validateConfig(source: ConfigSource): Config {
+export function validateConfig(source: ConfigSource): LoadedConfig {
   const result = configSchema.safeParse(source.data, { reportInput: true });
   const problems = result.success ? [] : result.error.issues.flatMap((issue) => describeIssue(issue, source));
   problems.push(...semanticProblems(source.data));
-  if (!result.success || problems.length > 0) {
-    const count = problems.length === 1 ? "1 problem" : `${problems.length} problems`;
-    throw new UserError(`Config file ${source.file} has ${count}; nothing was written:`, problems);
-  }
-  return result.data;
+
+  // The accounts file is read even when the config has other problems, so all are reported together.
+  const accountsFile = (source.data as { accountsFile?: unknown } | null)?.accountsFile;
+  const fromFile =
+    typeof accountsFile === "string" && accountsFile !== ""
+      ? readAccountsFile(path.resolve(path.dirname(source.file), accountsFile))
+      : { accounts: [], problems: [] };
+  problems.push(...fromFile.problems);
+
+  if (!result.success || problems.length > 0) throw configError(source.file, problems);
+  return { file: source.file, config: result.data, organizationAccounts: fromFile.accounts };
 }
 
-/** Shows a value the way the user wrote it, so they can find it in their file. */
-export function show(value: unknown, sourceText?: string): string {
-  if (sourceText !== undefined) return sourceText;
-  if (value === undefined) return "nothing";
-  const json = JSON.stringify(value);
-  return json.length > 80 ? `${json.slice(0, 77)}...` : json;
+export function configError(file: string, problems: readonly string[]): UserError {
+  const count = problems.length === 1 ? "1 problem" : `${problems.length} problems`;
+  return new UserError(`Config file ${file} has ${count}; nothing was written:`, problems);
 }
 
 function describeIssue(issue: core.$ZodIssue, source: ConfigSource): string[] {
@@ -49,7 +62,9 @@ function describeIssue(issue: core.$ZodIssue, source: ConfigSource): string[] {
         `Quote it: ${quoted}`,
     ];
   }
-  return [`${where}: got ${show(issue.input, numberText)}; expected ${issue.message}`];
+  // A discriminated union reports the whole object; the user wants to see the discriminator's value.
+  const input = issue.code === "invalid_union" && issue.discriminator ? (issue.input as Record<string, unknown>)[issue.discriminator] : issue.input;
+  return [`${where}: got ${show(input, numberText)}; expected ${issue.message}`];
 }
 
 /** The keys an object in the config may have at `path`, read from the schema itself. */

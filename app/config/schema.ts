@@ -66,12 +66,77 @@ const roleOptions = z.strictObject({
   tags: tags.optional(),
 });
 
+const accountPattern = z.string({ error: "an account ID or name glob such as \"1234*\" or \"prod-*\"" }).min(1, {
+  error: "an account ID or name glob such as \"1234*\" or \"prod-*\"",
+});
+
+const assumeRoleName = z.union([roleName, z.literal(false)], { error: "an IAM role name, or false for the ambient credentials" });
+
 const account = z.strictObject({
   id: accountId,
   name: z.string({ error: "a display name (string)" }).optional(),
   services: services.optional(),
-  /** `false`: use the ambient credentials (e.g. the management account, which has no OrganizationAccountAccessRole). */
-  assumeRoleName: z.union([roleName, z.literal(false)], { error: "an IAM role name, or false for the ambient credentials" }).optional(),
+  /** Where Amazon Connect lives, if not in the top-level region. */
+  region: region.optional(),
+  /** `false`: use the ambient credentials (the management account has no OrganizationAccountAccessRole). */
+  assumeRoleName: assumeRoleName.optional(),
+  adoptExisting: flag.optional(),
+  /** The existing managed policy's name, when adopting a role made by hand under another policy name. */
+  policyName: z
+    .string({ error: POLICY_NAME_RULE.allowed })
+    .regex(POLICY_NAME_RULE.pattern, { error: POLICY_NAME_RULE.allowed })
+    .optional(),
+});
+
+/** Placeholder for the account ID in backend name patterns. */
+export const ACCOUNT_ID_PLACEHOLDER = "{accountId}";
+
+const nonEmpty = (what: string) => z.string({ error: what }).min(1, { error: what });
+
+const localBackend = z.strictObject({ type: z.literal("local") });
+
+const s3Backend = z.strictObject({
+  type: z.literal("s3"),
+  bucket: nonEmpty("an S3 bucket name"),
+  /** The state bucket's region. @default the top-level `region` */
+  region: region.optional(),
+  key: z
+    .string({ error: `an S3 key pattern containing ${ACCOUNT_ID_PLACEHOLDER}` })
+    .refine((key) => key.includes(ACCOUNT_ID_PLACEHOLDER), {
+      error: `an S3 key pattern containing ${ACCOUNT_ID_PLACEHOLDER}, so each account has its own state (without it all accounts would share one state file)`,
+    })
+    .default(`trelica/${ACCOUNT_ID_PLACEHOLDER}/terraform.tfstate`),
+  encrypt: flag.default(true),
+  /** S3-native state locking (Terraform >= 1.10). */
+  useLockfile: flag.default(true),
+  dynamodbTable: nonEmpty("a DynamoDB table name").optional(),
+  /** Role to assume for reading and writing state (e.g. in a central state account). */
+  roleArn: z
+    .string({ error: "an IAM role ARN such as arn:aws:iam::123456789012:role/TerraformState" })
+    .regex(/^arn:aws(-us-gov|-cn)?:iam::\d{12}:role\/[\w+=,.@/-]+$/, {
+      error: "an IAM role ARN such as arn:aws:iam::123456789012:role/TerraformState",
+    })
+    .optional(),
+});
+
+const cloudBackend = z.strictObject({
+  type: z.literal("cloud"),
+  organization: nonEmpty("your Terraform Cloud organization name"),
+  /** @default app.terraform.io */
+  hostname: nonEmpty("a Terraform Cloud or Enterprise host name").optional(),
+  project: nonEmpty("a Terraform Cloud project name").optional(),
+  workspaceName: z
+    .string({ error: `a workspace name pattern containing ${ACCOUNT_ID_PLACEHOLDER}` })
+    .refine((name) => name.includes(ACCOUNT_ID_PLACEHOLDER), {
+      error: `a workspace name pattern containing ${ACCOUNT_ID_PLACEHOLDER}, so each account has its own workspace`,
+    })
+    .optional(),
+  /** Select workspaces by tags instead of by name; `{accountId}` may appear in a tag. */
+  workspaceTags: z.array(nonEmpty("a workspace tag"), { error: "a list of workspace tags" }).min(1, { error: "at least one tag" }).optional(),
+});
+
+const backend = z.discriminatedUnion("type", [localBackend, s3Backend, cloudBackend], {
+  error: "a backend with `type` one of local, s3, cloud",
 });
 
 export const configSchema = z.strictObject({
@@ -83,16 +148,20 @@ export const configSchema = z.strictObject({
   services: services.optional(),
   role: roleOptions.default({}),
   deployment: z
-    .strictObject({
-      assumeRoleName: z
-        .union([roleName, z.literal(false)], { error: "an IAM role name, or false for the ambient credentials" })
-        .default("OrganizationAccountAccessRole"),
-    })
+    .strictObject({ assumeRoleName: assumeRoleName.default("OrganizationAccountAccessRole") })
     .default({ assumeRoleName: "OrganizationAccountAccessRole" }),
-  accounts: z.array(account, { error: "a list of accounts, each with a quoted 12-digit id" }).min(1, {
-    error: "at least one account",
-  }),
+  /** The JSON that `aws organizations list-accounts` prints; relative to the config file. */
+  accountsFile: nonEmpty("a path to the JSON that `aws organizations list-accounts` prints").optional(),
+  /** Keep only accounts whose ID or name matches one of these globs. */
+  include: z.array(accountPattern, { error: "a list of account ID or name globs" }).optional(),
+  exclude: z.array(accountPattern, { error: "a list of account ID or name globs" }).optional(),
+  managementAccountId: accountId.optional(),
+  /** Default for every account: import an existing hand-made TrelicaIntegration role on first apply. */
+  adoptExisting: flag.default(false),
+  backend: backend.default({ type: "local" }),
+  accounts: z.array(account, { error: "a list of accounts, each with a quoted 12-digit id" }).default([]),
 });
 
 export type Config = z.output<typeof configSchema>;
 export type AccountConfig = Config["accounts"][number];
+export type BackendConfig = Config["backend"];

@@ -1,4 +1,4 @@
-import { ALL_SERVICES, enabledServices, SERVICE_NAMES, ServiceFlags } from "../../modules/trelica-integration";
+import { SERVICE_NAMES, ServiceFlags } from "../../modules/trelica-integration";
 import { formatPath } from "./source";
 
 /*
@@ -13,8 +13,17 @@ export function semanticProblems(data: unknown): string[] {
   if (!isObject(data)) return [];
   const problems: string[] = [];
   const defaults = isObject(data.services) ? (data.services as ServiceFlags) : undefined;
-  if (defaults && noServiceOn(defaults)) {
+  // All four explicitly off leaves nothing on anywhere; accounts with nothing on are found at resolution.
+  if (defaults && SERVICE_NAMES.every((name) => defaults[name] === false)) {
     problems.push(`services: got ${JSON.stringify(data.services)}; expected at least one of ${SERVICE_NAMES.join(", ")} set to true`);
+  }
+
+  if (data.accountsFile === undefined && (data.accounts === undefined || (Array.isArray(data.accounts) && data.accounts.length === 0))) {
+    problems.push(`accounts: got ${data.accounts === undefined ? "nothing" : "[]"}; expected at least one account, or an accountsFile`);
+  }
+  const backend = data.backend;
+  if (isObject(backend) && backend.workspaceName !== undefined && backend.workspaceTags !== undefined) {
+    problems.push("backend.workspaceTags: given with backend.workspaceName; expected one of the two ways to choose workspaces");
   }
 
   const accounts = Array.isArray(data.accounts) ? data.accounts : [];
@@ -26,18 +35,6 @@ export function semanticProblems(data: unknown): string[] {
       if (first === undefined) firstIndexOf.set(account.id, index);
       else problems.push(`${formatPath(["accounts", index, "id"])}: got "${account.id}" again (first at accounts[${first}]); each account may appear once`);
     }
-    if (isObject(account.services)) {
-      const merged = { ...(defaults ?? ALL_SERVICES), ...(account.services as ServiceFlags) };
-      if (noServiceOn(merged)) {
-        problems.push(
-          `${formatPath(["accounts", index, "services"])}: leaves no service enabled; expected at least one of ${SERVICE_NAMES.join(", ")} on`,
-        );
-      }
-    }
   });
   return problems;
-}
-
-function noServiceOn(flags: ServiceFlags): boolean {
-  return enabledServices(flags).length === 0;
 }

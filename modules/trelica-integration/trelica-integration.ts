@@ -56,11 +56,16 @@ export class TrelicaIntegration extends Construct {
   readonly roleArn: string;
   readonly roleName: string;
 
+  private readonly partition: Partition;
+  private readonly policyName: string;
+
   constructor(scope: Construct, id: string, props: TrelicaIntegrationProps) {
     super(scope, id);
     const problems = validateTrelicaIntegrationProps(props);
     if (problems.length > 0) throw new TrelicaIntegrationValidationError(problems);
 
+    this.partition = props.partition ?? "aws";
+    this.policyName = props.policyName ?? TrelicaIntegration.DEFAULT_POLICY_NAME;
     const description = props.description ?? TrelicaIntegration.DEFAULT_DESCRIPTION;
     const tags = props.tags && Object.keys(props.tags).length > 0 ? { ...props.tags } : undefined;
 
@@ -72,7 +77,7 @@ export class TrelicaIntegration extends Construct {
         trustPolicy({
           externalId: props.externalId,
           trelicaAccountId: props.trelicaAccountId ?? TRELICA_ACCOUNT_ID,
-          partition: props.partition ?? "aws",
+          partition: this.partition,
         }),
       ),
       maxSessionDuration: props.maxSessionDuration,
@@ -81,7 +86,7 @@ export class TrelicaIntegration extends Construct {
     });
 
     this.policy = new IamPolicy(this, "policy", {
-      name: props.policyName ?? TrelicaIntegration.DEFAULT_POLICY_NAME,
+      name: this.policyName,
       path: "/",
       description,
       policy: JSON.stringify(permissionPolicy(props.services ?? ALL_SERVICES)),
@@ -95,5 +100,17 @@ export class TrelicaIntegration extends Construct {
 
     this.roleArn = this.role.arn;
     this.roleName = this.role.name;
+  }
+
+  /**
+   * Takes over a role made by hand (from the vendor's setup page) on the next apply, instead of failing
+   * with EntityAlreadyExists: emits Terraform import blocks (Terraform >= 1.5) for the role, the managed
+   * policy named `policyName` and their attachment in `accountId`.
+   */
+  adoptExisting(accountId: string): void {
+    const policyArn = `arn:${this.partition}:iam::${accountId}:policy/${this.policyName}`;
+    this.role.importFrom(TrelicaIntegration.ROLE_NAME);
+    this.policy.importFrom(policyArn);
+    this.attachment.importFrom(`${TrelicaIntegration.ROLE_NAME}/${policyArn}`);
   }
 }

@@ -1,0 +1,9 @@
+/** "a, b, c and 7 more": long lists of accounts stay readable in a terminal. */
+export function listSome(items: readonly string[], max = 5): string {
+  if (items.length <= max) return items.join(", ");
+  return `${items.slice(0, max).join(", ")} and ${items.length - max} more`;
+}
+
+export function plural(count: number, noun: string): string {
+  return `${count.toLocaleString("en-US")} ${noun}${count === 1 ? "" : "s"}`;
+}
