@@ -72,7 +72,7 @@ export function resolveDeployments(loaded: LoadedConfig): Resolution {
   const backend: BackendConfig =
     config.backend.type === "s3" ? { ...config.backend, region: config.backend.region ?? config.region } : config.backend;
 
-  const known = mergeAccounts(loaded.organizationAccounts, config.accounts);
+  const known = mergeAccounts(loaded.organizationAccounts, config.accounts).sort((a, b) => compare(a.id, b.id));
   const managementAccountId = findManagementAccount(loaded, known, problems);
 
   const include = (config.include ?? []).map(globToRegExp);
@@ -98,7 +98,7 @@ export function resolveDeployments(loaded: LoadedConfig): Resolution {
   const invitedWithDefaultRole: string[] = [];
 
   const deployments = active.map((account): AccountDeployment => {
-    const where = account.index === undefined ? `account ${account.id}` : `accounts[${account.index}]`;
+    const where = account.index === undefined ? `account ${account.id}` : `accounts[${account.index}] (${account.id})`;
     const entry = account.entry;
     const isManagementAccount = account.id === managementAccountId;
     const services: Required<ServiceFlags> = {
@@ -110,12 +110,12 @@ export function resolveDeployments(loaded: LoadedConfig): Resolution {
       ...config.services,
       ...entry?.services,
     };
-    if (enabledServices(services).length === 0) noService.push(`${where} (${account.id})`);
+    if (enabledServices(services).length === 0) noService.push(where);
     if (services.organizations && !isManagementAccount) organizationsOutsideManagement.push(account.id);
 
     const region = entry?.region ?? config.region;
     if (!REGIONS_BY_PARTITION[partition].includes(region)) {
-      problems.push(`${where}.region: got "${region}"; expected a region of the ${partition} partition, like the top-level region ${config.region}`);
+      problems.push(`accounts[${account.index}].region: got "${region}"; expected a region of the ${partition} partition, like the top-level region ${config.region}`);
     }
 
     // The management account never has OrganizationAccountAccessRole: use the ambient credentials there.
@@ -174,8 +174,8 @@ export function resolveDeployments(loaded: LoadedConfig): Resolution {
   }
 
   return {
-    deployments: deployments.sort((a, b) => compare(a.accountId, b.accountId)),
-    skipped: skipped.sort((a, b) => compare(a.accountId, b.accountId)),
+    deployments,
+    skipped,
     filteredOut: known.length - selected.length,
     managementAccountId,
     warnings,

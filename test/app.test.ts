@@ -1,11 +1,9 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { Testing } from "cdktf";
 import { validateConfig } from "../app/config/load";
 import { resolveDeployments } from "../app/deployments";
-import { addAccountStacks } from "../app/organization-app";
-import { runApp, readStack, onlyResource } from "./helpers/app";
+import { onlyResource, readStack, runApp, synthStacks } from "./helpers/app";
 import { tempDir, writeFile } from "./helpers/files";
 import vendorPolicy from "./fixtures/vendor-policy.json";
 
@@ -21,9 +19,10 @@ const CONFIG = {
 };
 
 function stacksFor(raw: unknown) {
-  const app = Testing.app();
-  const stacks = addAccountStacks(app, resolveDeployments(validateConfig({ file: "test.yaml", data: raw, numberText: new Map() })));
-  return stacks.map((stack) => ({ name: stack.node.id, json: JSON.parse(Testing.synth(stack)), synthesized: Testing.synth(stack) }));
+  return synthStacks(resolveDeployments(validateConfig({ file: "test.yaml", data: raw, numberText: new Map() }))).map((stack) => ({
+    ...stack,
+    synthesized: stack.text,
+  }));
 }
 
 describe("the organization app", () => {

@@ -1,6 +1,9 @@
 import { spawnSync, SpawnSyncReturns } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { Testing } from "cdktf";
+import { Resolution } from "../../app/deployments";
+import { addAccountStacks } from "../../app/organization-app";
 import { PROJECT_ROOT } from "./files";
 
 /** Runs the app's entry point the way cdktf.json does, with its own config and output folder. */
@@ -22,4 +25,13 @@ export function onlyResource(stackJson: any, type: string): any {
   const resources = Object.values(stackJson.resource?.[type] ?? {});
   if (resources.length !== 1) throw new Error(`expected one ${type}, found ${resources.length}`);
   return resources[0];
+}
+
+/** Synthesizes resolved deployments in-process; returns each stack's name and parsed Terraform JSON. */
+export function synthStacks(resolution: Resolution): { name: string; json: any; text: string }[] {
+  const app = Testing.app();
+  return addAccountStacks(app, resolution).map((stack) => {
+    const text = Testing.synth(stack);
+    return { name: stack.node.id, json: JSON.parse(text), text };
+  });
 }

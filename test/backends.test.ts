@@ -1,0 +1,93 @@
+import { synthStacks } from "./helpers/app";
+import { tempDir } from "./helpers/files";
+import { resolve, resolveProblems } from "./helpers/organization";
+
+const dir = tempDir();
+const base = { trelicaOrganizationId: "org-42", accounts: [{ id: "111111111111" }, { id: "222222222222" }] };
+const stacksWith = (backend: object, extra: object = {}) => synthStacks(resolve(dir, { ...base, backend, ...extra }));
+
+describe("state backends", () => {
+  test("GIVEN no backend THEN each stack has a local state file named after it, by relative path", () => {
+    for (const stack of synthStacks(resolve(dir, base))) {
+      expect(stack.json.terraform.backend).toEqual({ local: { path: `../../../terraform.${stack.name}.tfstate` } });
+    }
+  });
+
+  test("GIVEN an S3 backend with defaults THEN each account has its own key, encryption and S3-native locking", () => {
+    const [first, second] = stacksWith({ type: "s3", bucket: "acme-tfstate" });
+    expect(first.json.terraform.backend).toEqual({
+      s3: { bucket: "acme-tfstate", key: "trelica/111111111111/terraform.tfstate", region: "us-east-1", encrypt: true, use_lockfile: true },
+    });
+    expect(second.json.terraform.backend.s3.key).toBe("trelica/222222222222/terraform.tfstate");
+  });
+
+  test("GIVEN an S3 backend with every option THEN they are all rendered", () => {
+    const [stack] = stacksWith({
+      type: "s3",
+      bucket: "acme-tfstate",
+      region: "eu-west-1",
+      key: "iam/{accountId}/trelica.tfstate",
+      encrypt: false,
+      useLockfile: false,
+      dynamodbTable: "tf-locks",
+      roleArn: "arn:aws:iam::999999999999:role/TerraformState",
+    });
+    expect(stack.json.terraform.backend).toEqual({
+      s3: {
+        bucket: "acme-tfstate",
+        key: "iam/111111111111/trelica.tfstate",
+        region: "eu-west-1",
+        encrypt: false,
+        dynamodb_table: "tf-locks",
+        assume_role: { role_arn: "arn:aws:iam::999999999999:role/TerraformState" },
+      },
+    });
+  });
+
+  test("GIVEN a cloud backend THEN each account has its own named workspace", () => {
+    const [first, second] = stacksWith({ type: "cloud", organization: "acme", project: "identity" });
+    expect(first.json.terraform.cloud).toEqual({
+      organization: "acme",
+      workspaces: { name: "trelica-111111111111", project: "identity" },
+    });
+    expect(second.json.terraform.cloud.workspaces.name).toBe("trelica-222222222222");
+    expect(first.json.terraform.backend).toBeUndefined();
+  });
+
+  test("GIVEN a cloud backend with a host, a name pattern or tags THEN they are rendered per account", () => {
+    const [named] = stacksWith({ type: "cloud", organization: "acme", hostname: "tfe.acme.example", workspaceName: "aws-{accountId}-trelica" });
+    expect(named.json.terraform.cloud).toEqual({
+      organization: "acme",
+      hostname: "tfe.acme.example",
+      workspaces: { name: "aws-111111111111-trelica" },
+    });
+    const [tagged] = stacksWith({ type: "cloud", organization: "acme", workspaceTags: ["trelica", "account-{accountId}"] });
+    expect(tagged.json.terraform.cloud.workspaces).toEqual({ tags: ["trelica", "account-111111111111"] });
+  });
+});
+
+describe("backend bad input", () => {
+  test.each([
+    ["an unknown backend type", { type: "nfs" }, 'backend.type: got "nfs"; expected a backend with `type` one of local, s3, cloud'],
+    ["an S3 backend without a bucket", { type: "s3" }, "backend.bucket: is required; expected an S3 bucket name"],
+    [
+      "an S3 key without the account ID",
+      { type: "s3", bucket: "b", key: "trelica/terraform.tfstate" },
+      'backend.key: got "trelica/terraform.tfstate"; expected an S3 key pattern containing {accountId}, so each account has its own state',
+    ],
+    ["a cloud backend without an organization", { type: "cloud" }, "backend.organization: is required; expected your Terraform Cloud organization name"],
+    [
+      "a cloud workspace name without the account ID",
+      { type: "cloud", organization: "acme", workspaceName: "trelica" },
+      'backend.workspaceName: got "trelica"; expected a workspace name pattern containing {accountId}',
+    ],
+    [
+      "both a workspace name and tags",
+      { type: "cloud", organization: "acme", workspaceName: "t-{accountId}", workspaceTags: ["t"] },
+      "backend.workspaceTags: given with backend.workspaceName; expected one of the two ways to choose workspaces",
+    ],
+    ["an S3 option on a local backend", { type: "local", bucket: "b" }, "backend.bucket: unknown key."],
+  ])("GIVEN %s THEN the error says so", (_case, backend, expected) => {
+    expect(resolveProblems(dir, { ...base, backend })).toEqual(expect.arrayContaining([expect.stringContaining(expected)]));
+  });
+});

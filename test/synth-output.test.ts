@@ -1,0 +1,83 @@
+/* What a synth run leaves in the output folder, through the app's real entry point. */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { runApp } from "./helpers/app";
+import { tempDir, writeFile } from "./helpers/files";
+import { writeAccountsFile } from "./helpers/organization";
+
+const dir = tempDir();
+
+writeAccountsFile(dir, "accounts.json", [
+  { Id: "111111111111", Name: "management", State: "ACTIVE" },
+  { Id: "222222222222", Name: 'web, "prod"', State: "ACTIVE", JoinedMethod: "INVITED" },
+  { Id: "333333333333", Name: "old", State: "SUSPENDED" },
+]);
+const config = writeFile(
+  dir,
+  "trelica.config.yaml",
+  `trelicaOrganizationId: org-42
+accountsFile: accounts.json
+accounts:
+  - id: "222222222222"
+    region: eu-west-2
+`,
+);
+
+function filesUnder(root: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const entry of fs.readdirSync(root, { recursive: true, withFileTypes: true })) {
+    if (entry.isFile()) {
+      const file = path.join(entry.parentPath ?? (entry as any).path, entry.name);
+      out[path.relative(root, file)] = fs.readFileSync(file, "utf8");
+    }
+  }
+  return out;
+}
+
+describe("a synth run's output folder", () => {
+  const outdir = path.join(dir, "out");
+  let run: ReturnType<typeof runApp>;
+  beforeAll(() => {
+    run = runApp(config, outdir);
+  });
+
+  test("GIVEN an organization THEN it says how many stacks, and how many accounts were skipped and why", () => {
+    expect(run.status).toBe(0);
+    expect(run.stdout).toContain("trelica: 2 account stacks; skipped 1 account that is not ACTIVE (1 SUSPENDED).");
+    expect(run.stdout).toMatch(/^Warning: 1 account joined by invitation \(222222222222\) may lack OrganizationAccountAccessRole/m);
+  });
+
+  test("GIVEN an organization THEN the CSV lists what to type into Trelica per account, quoted where needed", () => {
+    expect(fs.readFileSync(path.join(outdir, "trelica-connections.csv"), "utf8")).toBe(
+      [
+        "account_id,account_name,region,role_arn,organizations",
+        "111111111111,management,us-east-1,arn:aws:iam::111111111111:role/TrelicaIntegration,true",
+        '222222222222,"web, ""prod""",eu-west-2,arn:aws:iam::222222222222:role/TrelicaIntegration,false',
+        "",
+      ].join("\n"),
+    );
+  });
+
+  test("GIVEN an organization THEN the Markdown table has the same rows and lists the skipped accounts", () => {
+    const markdown = fs.readFileSync(path.join(outdir, "trelica-connections.md"), "utf8");
+    expect(markdown).toContain("| 111111111111 | management | us-east-1 | arn:aws:iam::111111111111:role/TrelicaIntegration | true |");
+    expect(markdown).toContain('| 222222222222 | web, "prod" | eu-west-2 |');
+    expect(markdown).toContain("| 333333333333 | old | SUSPENDED |");
+  });
+
+  test("GIVEN an unchanged config THEN a second synth writes byte-identical files", () => {
+    const before = filesUnder(outdir);
+    expect(runApp(config, outdir).status).toBe(0);
+    expect(filesUnder(outdir)).toEqual(before);
+    expect(Object.keys(before)).toEqual(expect.arrayContaining(["stacks/trelica-111111111111/cdk.tf.json", "manifest.json"]));
+  });
+
+  test("GIVEN an account that left the config THEN its stack folder is removed, others untouched", () => {
+    const keep = path.join(outdir, "stacks", "trelica-111111111111", ".terraform");
+    fs.mkdirSync(keep, { recursive: true });
+    const narrower = writeFile(dir, "narrower.yaml", `trelicaOrganizationId: org-42\naccountsFile: accounts.json\nexclude: ["web*"]\n`);
+    expect(runApp(narrower, outdir).status).toBe(0);
+    expect(fs.readdirSync(path.join(outdir, "stacks"))).toEqual(["trelica-111111111111"]);
+    expect(fs.existsSync(keep)).toBe(true);
+  });
+});
