@@ -4,4 +4,4 @@ import { synthesizeOrganization } from "./app/organization-app";
 
 const configFile = path.resolve(process.env.TRELICA_CONFIG ?? path.join(__dirname, "trelica.config.yaml"));
 
-reportUserErrors(() => synthesizeOrganization(configFile, (line) => process.stdout.write(`${line}\n`)));
+void reportUserErrors(() => synthesizeOrganization(configFile, { log: (line) => process.stdout.write(`${line}\n`) }));

@@ -13,9 +13,9 @@ export class UserError extends Error {
 }
 
 /** Runs a command's body; a UserError becomes its message on stderr and exit code 1. */
-export function reportUserErrors<T>(body: () => T): T | undefined {
+export async function reportUserErrors<T>(body: () => T | Promise<T>): Promise<T | undefined> {
   try {
-    return body();
+    return await body();
   } catch (error) {
     if (error instanceof UserError) {
       process.stderr.write(`${error.message}\n`);

@@ -1,34 +1,31 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { App } from "cdktf";
-import { AccountStack } from "./account-stack";
 import { loadConfig } from "./config/load";
 import { writeConnectionsTable } from "./connections-table";
 import { Resolution, resolveDeployments, stackNameFor } from "./deployments";
 import { plural } from "./list";
+import { synthesizeStacks } from "./synthesize";
 
-/** Builds one stack per resolved account into `app`; all validation has happened before this runs. */
-export function addAccountStacks(app: App, resolution: Resolution): AccountStack[] {
-  return resolution.deployments.map((deployment) => new AccountStack(app, deployment));
+export interface OrganizationSynthOptions {
+  /** @default $CDKTF_OUTDIR (set by the cdktf CLI), else "cdktf.out" as cdktf's App does */
+  readonly outdir?: string;
+  readonly log: (line: string) => void;
 }
 
 /**
- * The whole job: validate the config (throwing before anything is written), synthesize the stacks,
- * drop stacks of accounts that left the config, and write the Trelica connections table.
+ * The whole job: validate the config (throwing before anything is written), synthesize one stack per
+ * account, drop stacks of accounts that left the config, and write the Trelica connections table.
  */
-export function synthesizeOrganization(configFile: string, log: (line: string) => void): Resolution {
+export function synthesizeOrganization(configFile: string, options: OrganizationSynthOptions): Resolution {
   const resolution = resolveDeployments(loadConfig(configFile));
-  for (const warning of resolution.warnings) log(`Warning: ${warning}`);
-  log(summaryLine(resolution));
+  for (const warning of resolution.warnings) options.log(`Warning: ${warning}`);
+  options.log(summaryLine(resolution));
 
-  // Stack traces in construct metadata cost time per resource and are useless in the JSON output.
-  // Validation is skipped because the only one our stacks carry (CloudBackend's) runs `terraform version`
-  // once per stack: synthesis must not need terraform, and must stay fast with thousands of stacks.
-  const app = new App({ stackTraces: false, skipValidation: true });
-  addAccountStacks(app, resolution);
-  app.synth();
-  removeStaleStacks(app.outdir, resolution);
-  writeConnectionsTable(app.outdir, resolution);
+  const outdir = options.outdir ?? process.env.CDKTF_OUTDIR ?? "cdktf.out";
+  fs.mkdirSync(outdir, { recursive: true });
+  synthesizeStacks(resolution.deployments, outdir);
+  removeStaleStacks(outdir, resolution);
+  writeConnectionsTable(outdir, resolution);
   return resolution;
 }
 

@@ -3,7 +3,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { Testing } from "cdktf";
 import { Resolution } from "../../app/deployments";
-import { addAccountStacks } from "../../app/organization-app";
+import { AccountStack } from "../../app/account-stack";
 import { PROJECT_ROOT } from "./files";
 
 /** Runs the app's entry point the way cdktf.json does, with its own config and output folder. */
@@ -30,7 +30,8 @@ export function onlyResource(stackJson: any, type: string): any {
 /** Synthesizes resolved deployments in-process; returns each stack's name and parsed Terraform JSON. */
 export function synthStacks(resolution: Resolution): { name: string; json: any; text: string }[] {
   const app = Testing.app();
-  return addAccountStacks(app, resolution).map((stack) => {
+  return resolution.deployments.map((deployment) => {
+    const stack = new AccountStack(app, deployment);
     const text = Testing.synth(stack);
     return { name: stack.node.id, json: JSON.parse(text), text };
   });

@@ -1,0 +1,112 @@
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { App, Manifest, StackManifest } from "cdktf";
+import { AccountStack } from "./account-stack";
+import { AccountDeployment } from "./deployments";
+
+/*
+ * Synthesis at Organization scale. cdktf spends ~1 ms of token resolution per small stack, and an
+ * Organization's stacks differ from one another only in the account ID wherever their settings agree.
+ * So cdktf synthesizes one real stack per distinct shape (the deployment with its account ID replaced
+ * by a placeholder), and every account of that shape gets that stack's JSON with the placeholder
+ * replaced by its ID. The result is byte-identical to synthesizing each account on its own; a test
+ * proves it on a mixed Organization.
+ */
+
+/** Never a real account in an Organization; an account whose settings contain it is synthesized on its own. */
+const PLACEHOLDER_ACCOUNT_ID = "000000000000";
+const BATCH_SIZE = 1000;
+/** The version cdktf itself writes into manifest.json. */
+const CDKTF_VERSION: string = require("cdktf/package.json").version;
+
+export type StackManifests = Record<string, StackManifest>;
+
+interface Shape {
+  /** The deployment cdktf synthesizes for this shape. */
+  readonly template: AccountDeployment;
+  /** The account ID that stands in the template's output for each member's own. */
+  readonly placeholder: string;
+  readonly members: AccountDeployment[];
+}
+
+/** Writes `stacks/<name>/cdk.tf.json` for every deployment and one manifest.json, as `cdktf synth` does. */
+export function synthesizeStacks(deployments: readonly AccountDeployment[], outdir: string): void {
+  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "trelica-synth-"));
+  try {
+    const manifests: StackManifests = {};
+    groupByShape(deployments).forEach((shape, index) => {
+      // One App per shape: every template stack has the placeholder's name.
+      const templateDir = path.join(scratch, String(index));
+      fs.mkdirSync(templateDir);
+      const [templateManifest] = Object.values(synthesizeInBatches([shape.template], templateDir));
+      const manifestText = JSON.stringify(templateManifest);
+      const stackText = fs.readFileSync(path.join(templateDir, templateManifest.synthesizedStackPath), "utf8");
+      for (const member of shape.members) {
+        const stamp = (text: string) => text.split(shape.placeholder).join(member.accountId);
+        const manifest: StackManifest = JSON.parse(stamp(manifestText));
+        fs.mkdirSync(path.join(outdir, manifest.workingDirectory), { recursive: true });
+        writeIfChanged(path.join(outdir, manifest.synthesizedStackPath), stamp(stackText));
+        manifests[manifest.name] = manifest;
+      }
+    });
+    writeManifest(outdir, manifests);
+  } finally {
+    fs.rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Leaves an unchanged stack file alone: its timestamp keeps meaning "last changed", and a re-synth of
+ * thousands of unchanged stacks costs reads, not writes.
+ */
+function writeIfChanged(file: string, text: string): void {
+  try {
+    if (fs.readFileSync(file, "utf8") === text) return;
+  } catch {
+    // Not there yet.
+  }
+  fs.writeFileSync(file, text);
+}
+
+function groupByShape(deployments: readonly AccountDeployment[]): Shape[] {
+  const shapes = new Map<string, Shape>();
+  for (const deployment of deployments) {
+    // The display name never reaches the stack; leaving it out lets differently named accounts share a shape.
+    const settings = JSON.stringify({ ...deployment, name: undefined });
+    const onItsOwn = settings.includes(PLACEHOLDER_ACCOUNT_ID);
+    const key = onItsOwn ? `own:${deployment.accountId}` : settings.split(deployment.accountId).join(PLACEHOLDER_ACCOUNT_ID);
+    const shape = shapes.get(key);
+    if (shape) {
+      shape.members.push(deployment);
+    } else {
+      shapes.set(key, {
+        template: onItsOwn ? deployment : (JSON.parse(key) as AccountDeployment),
+        placeholder: onItsOwn ? deployment.accountId : PLACEHOLDER_ACCOUNT_ID,
+        members: [deployment],
+      });
+    }
+  }
+  return [...shapes.values()];
+}
+
+/** Plain cdktf synthesis, one real App per BATCH_SIZE stacks; returns the stacks' manifest entries. */
+export function synthesizeInBatches(deployments: readonly AccountDeployment[], outdir: string): StackManifests {
+  const manifests: StackManifests = {};
+  for (let start = 0; start < deployments.length; start += BATCH_SIZE) {
+    // Stack traces in construct metadata cost time per resource and are useless in the JSON output.
+    // Validation is skipped: the only check our stacks carry (CloudBackend's) runs `terraform version`
+    // once per stack, and synthesis must neither need terraform nor slow down with thousands of stacks.
+    const app = new App({ outdir, stackTraces: false, skipValidation: true });
+    for (const deployment of deployments.slice(start, start + BATCH_SIZE)) new AccountStack(app, deployment);
+    app.synth();
+    Object.assign(manifests, app.manifest.stacks);
+  }
+  return manifests;
+}
+
+export function writeManifest(outdir: string, stacks: StackManifests): void {
+  const manifest = new Manifest(CDKTF_VERSION, outdir, false);
+  Object.assign(manifest.stacks, stacks);
+  manifest.writeToFile();
+}

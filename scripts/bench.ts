@@ -1,0 +1,172 @@
+/*
+ * npm run bench [-- --runs N] [-- --sizes 1,100,1000,10000]
+ * Prints wall time and peak memory of the real `cdktf synth` for Organizations of several sizes, the
+ * CLI's own floor (a no-op app), and the stock cdktf setup (ts-node app, root import of the provider)
+ * as the baseline. Figures only: nothing here passes or fails.
+ */
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { measure, Measurement, median } from "./bench/measure";
+
+const ROOT = path.resolve(__dirname, "..");
+const CDKTF = path.join(ROOT, "node_modules", ".bin", "cdktf");
+
+function option(name: string, fallback: string): string {
+  const index = process.argv.indexOf(`--${name}`);
+  return index >= 0 ? process.argv[index + 1] : fallback;
+}
+const RUNS = Number(option("runs", "3"));
+const SIZES = option("sizes", "1,100,1000,10000").split(",").map(Number);
+
+const work = fs.mkdtempSync(path.join(os.tmpdir(), "trelica-bench-"));
+const baseEnv = { ...process.env, CHECKPOINT_DISABLE: "1", CI: "1" };
+
+/** An `aws organizations list-accounts` export of `size` accounts, one in twenty suspended. */
+function writeOrganization(size: number): string {
+  const dir = path.join(work, `org-${size}`);
+  fs.mkdirSync(dir, { recursive: true });
+  const management = "100000000000";
+  const accounts = Array.from({ length: size }, (_, i) => {
+    const id = String(100000000000 + i * 7919).padStart(12, "0");
+    return {
+      Id: id,
+      Arn: `arn:aws:organizations::${management}:account/o-bench12345/${id}`,
+      Email: `aws+${i}@example.com`,
+      Name: `account-${i}`,
+      State: i % 20 === 19 ? "SUSPENDED" : "ACTIVE",
+      JoinedMethod: "CREATED",
+      JoinedTimestamp: "2024-01-01T00:00:00.000000+00:00",
+    };
+  });
+  fs.writeFileSync(path.join(dir, "accounts.json"), JSON.stringify({ Accounts: accounts }));
+  const config = path.join(dir, "trelica.config.yaml");
+  fs.writeFileSync(config, `trelicaOrganizationId: bench-org\naccountsFile: accounts.json\nservices: { connect: false }\n`);
+  return config;
+}
+
+/** A project that runs the CLI with an app that only writes a one-stack manifest: the CLI's own cost. */
+function writeNoopProject(): string {
+  const dir = path.join(work, "cli-floor");
+  fs.mkdirSync(dir, { recursive: true });
+  fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(dir, "node_modules"));
+  fs.writeFileSync(path.join(dir, "cdktf.json"), JSON.stringify({ language: "typescript", app: "node noop.js", terraformProviders: [], terraformModules: [] }));
+  fs.writeFileSync(
+    path.join(dir, "noop.js"),
+    `const fs = require("fs"), out = process.env.CDKTF_OUTDIR;
+fs.mkdirSync(out + "/stacks/noop", { recursive: true });
+fs.writeFileSync(out + "/stacks/noop/cdk.tf.json", JSON.stringify({ "//": { metadata: { backend: "local", stackName: "noop", version: "0.21.0" }, outputs: {} }, terraform: { required_providers: {} } }));
+fs.writeFileSync(out + "/manifest.json", JSON.stringify({ version: "0.21.0", stacks: { noop: { name: "noop", constructPath: "noop",
+  workingDirectory: "stacks/noop", synthesizedStackPath: "stacks/noop/cdk.tf.json", stackMetadataPath: "stacks/noop/metadata.json",
+  annotations: [], dependencies: [] } } }));
+`,
+  );
+  return dir;
+}
+
+/** What `cdktf init --template typescript` gives: ts-node app, the template's tsconfig, root import of the provider. */
+function writeStockProject(): string {
+  const dir = path.join(work, "stock");
+  const template = path.join(ROOT, "node_modules", "cdktf-cli", "bundle", "templates", "typescript");
+  fs.mkdirSync(dir, { recursive: true });
+  fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(dir, "node_modules"));
+  fs.copyFileSync(path.join(template, "tsconfig.json"), path.join(dir, "tsconfig.json"));
+  fs.writeFileSync(path.join(dir, "cdktf.json"), JSON.stringify({ language: "typescript", app: "npx ts-node main.ts", terraformProviders: [], terraformModules: [] }));
+  fs.writeFileSync(
+    path.join(dir, "main.ts"),
+    `import { Construct } from "constructs";
+import { App, LocalBackend, TerraformOutput, TerraformStack } from "cdktf";
+import { iamPolicy, iamRole, iamRolePolicyAttachment, provider } from "@cdktf/provider-aws";
+
+class TrelicaStack extends TerraformStack {
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+    new provider.AwsProvider(this, "aws", { region: "us-east-1", allowedAccountIds: ["100000000000"] });
+    new LocalBackend(this, { path: "terraform.tfstate" });
+    const role = new iamRole.IamRole(this, "role", {
+      name: "TrelicaIntegration",
+      assumeRolePolicy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { AWS: "arn:aws:iam::377450845233:root" },
+        Action: "sts:AssumeRole", Condition: { StringEquals: { "sts:ExternalId": "bench-org" } } }] }),
+    });
+    const policy = new iamPolicy.IamPolicy(this, "policy", {
+      name: "TrelicaIntegrationReadOnly",
+      policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: ["iam:ListUsers"], Resource: "*" }] }),
+    });
+    new iamRolePolicyAttachment.IamRolePolicyAttachment(this, "attachment", { role: role.name, policyArn: policy.arn });
+    new TerraformOutput(this, "role_arn", { value: role.arn });
+  }
+}
+
+const app = new App();
+new TrelicaStack(app, "trelica-100000000000");
+app.synth();
+`,
+  );
+  return dir;
+}
+
+interface Row {
+  readonly label: string;
+  readonly runs: Measurement[];
+}
+
+async function repeat(label: string, run: () => Promise<Measurement>): Promise<Row> {
+  const runs: Measurement[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    const result = await run();
+    if (result.exitCode !== 0) throw new Error(`${label} failed (exit ${result.exitCode}):\n${result.output.slice(-2000)}`);
+    runs.push(result);
+  }
+  process.stderr.write(`  measured ${label}\n`);
+  return { label, runs };
+}
+
+const plural = (count: number) => `${count.toLocaleString("en-US")} account${count === 1 ? "" : "s"}`;
+const seconds = (row: Row) => median(row.runs.map((r) => r.seconds));
+const megabytes = (row: Row) => Math.max(...row.runs.map((r) => r.peakTreeMb));
+
+function printTable(title: string, rows: Row[]): void {
+  console.log(`\n${title}`);
+  console.log("| what | wall time (median of %d) | peak memory, process tree |", RUNS);
+  console.log("| --- | ---: | ---: |");
+  for (const row of rows) console.log(`| ${row.label} | ${seconds(row).toFixed(2)} s | ${megabytes(row).toFixed(0)} MB |`);
+}
+
+async function main(): Promise<void> {
+  console.log(`trelica-aws-role benchmark: ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`);
+  const synthRows: Row[] = [];
+  for (const size of SIZES) {
+    const config = writeOrganization(size);
+    const outdir = path.join(path.dirname(config), "cdktf.out");
+    synthRows.push(
+      await repeat(`npx cdktf synth, ${plural(size)}`, () =>
+        measure(CDKTF, ["synth", "--output", outdir], { cwd: ROOT, env: { ...baseEnv, TRELICA_CONFIG: config } }),
+      ),
+    );
+  }
+  const largest = writeOrganization(Math.max(...SIZES));
+  const appOnly = await repeat(`app alone (no CLI), ${Math.max(...SIZES).toLocaleString("en-US")} accounts`, () =>
+    measure(process.execPath, ["-r", "sucrase/register", "main.ts"], {
+      cwd: ROOT,
+      env: { ...baseEnv, TRELICA_CONFIG: largest, CDKTF_OUTDIR: path.join(work, "app-only-out") },
+    }),
+  );
+  const floorDir = writeNoopProject();
+  const floor = await repeat("cdktf CLI floor (no-op app)", () => measure(CDKTF, ["synth"], { cwd: floorDir, env: baseEnv }));
+  const stockDir = writeStockProject();
+  const stock = await repeat("stock cdktf setup (ts-node, root import), 1 account", () =>
+    measure(CDKTF, ["synth"], { cwd: stockDir, env: baseEnv }),
+  );
+
+  printTable("Synthesis", [...synthRows, appOnly, floor, stock]);
+  const one = synthRows.find((row) => row.label.endsWith(" 1 account"));
+  if (one) console.log(`\nStock setup / ours, 1 account: ${(seconds(stock) / seconds(one)).toFixed(1)}x`);
+  console.log("Targets: 10,000 accounts under 10 s and 1 GB; 1 account under 2.5 s; at least 5x faster than stock on 1 account.");
+}
+
+main()
+  .catch((error) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exitCode = 1;
+  })
+  .finally(() => fs.rmSync(work, { recursive: true, force: true }));
