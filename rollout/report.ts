@@ -1,0 +1,113 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { ChangeCounts, hasChanges } from "./plan-summary";
+import { redact } from "./redact";
+
+export type Command = "plan" | "apply" | "destroy";
+export type AccountStatus = "succeeded" | "failed" | "refused" | "interrupted" | "not-started" | "skipped";
+
+export interface AccountReport {
+  readonly stack: string;
+  readonly accountId?: string;
+  status: AccountStatus;
+  /** What a successful run found or did. */
+  outcome?: "no-changes" | "changes" | "applied" | "destroyed";
+  counts?: ChangeCounts;
+  destructive?: string[];
+  cutsTrelicaOff?: boolean;
+  startedAt?: string;
+  durationSeconds?: number;
+  attempts: number;
+  /** sha256 of cdk.tf.json when planned: apply refuses a stack that changed since. */
+  stackHash?: string;
+  planFile?: string;
+  log?: string;
+  /** Why it failed, was refused or skipped: a short excerpt, secrets masked. */
+  reason?: string;
+}
+
+export interface RunReport {
+  readonly runId: string;
+  readonly command: Command;
+  readonly planAndApply: boolean;
+  readonly startedAt: string;
+  finishedAt?: string;
+  interrupted: boolean;
+  readonly terraform: { binary: string; version: string };
+  readonly options: { concurrency: number; maxFailures: number; lockTimeout: string; retries: number };
+  /** The plan run an apply used. */
+  readonly fromPlanRun?: string;
+  accounts: AccountReport[];
+  runner?: { cpuSeconds: number; peakRssMb: number };
+}
+
+export function writeReport(report: RunReport, files: readonly string[]): void {
+  const text = JSON.stringify(report, null, 2) + "\n";
+  for (const file of files) {
+    fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+    fs.writeFileSync(file, text);
+  }
+}
+
+export function readReport(file: string): RunReport {
+  return JSON.parse(fs.readFileSync(file, "utf8")) as RunReport;
+}
+
+/** The part of terraform's output that says what went wrong, from its first "Error:" on. */
+export function errorExcerpt(output: string, limit = 600): string {
+  const start = output.search(/Error[:\s]/);
+  const text = (start >= 0 ? output.slice(start) : output.trim().split("\n").slice(-8).join("\n")).trim();
+  return redact(text.length > limit ? `${text.slice(0, limit)}...` : text);
+}
+
+export function changeText(counts: ChangeCounts | undefined): string {
+  if (!counts || !hasChanges(counts)) return "no changes";
+  const parts = [
+    [counts.create, "to create"],
+    [counts.update, "to update"],
+    [counts.replace, "to replace"],
+    [counts.delete, "to delete"],
+    [counts.import, "to import"],
+  ].filter(([count]) => (count as number) > 0);
+  return parts.map(([count, what]) => `${count} ${what}`).join(", ");
+}
+
+/** Rows worth reading (changes, problems), then the totals. */
+export function summaryTable(report: RunReport): string {
+  const rows = report.accounts.filter(
+    (account) => account.status !== "succeeded" || (account.counts !== undefined && hasChanges(account.counts)) || account.destructive?.length,
+  );
+  const header = ["account", "status", "create", "update", "replace", "delete", "import", "time", "note"];
+  const lines = rows.map((account) => [
+    account.stack,
+    account.status,
+    ...(["create", "update", "replace", "delete", "import"] as const).map((key) => String(account.counts?.[key] || "")),
+    account.durationSeconds === undefined ? "" : `${account.durationSeconds.toFixed(1)}s`,
+    note(account),
+  ]);
+  const out: string[] = [];
+  if (lines.length > 0) {
+    const widths = header.map((title, i) => Math.max(title.length, ...lines.map((line) => line[i].length)));
+    const format = (cells: string[]) => cells.map((cell, i) => (i === cells.length - 1 ? cell : cell.padEnd(widths[i]))).join("  ").trimEnd();
+    out.push(format(header), format(widths.map((w) => "-".repeat(w))), ...lines.map(format));
+  }
+  const count = (status: AccountStatus) => report.accounts.filter((a) => a.status === status).length;
+  const withChanges = report.accounts.filter((a) => a.counts && hasChanges(a.counts)).length;
+  out.push(
+    "",
+    `${report.command}${report.planAndApply ? " (plan-and-apply)" : ""}: ${report.accounts.length} accounts: ` +
+      `${count("succeeded")} succeeded (${withChanges} with changes), ${count("failed")} failed, ${count("refused")} refused, ` +
+      `${count("interrupted")} interrupted, ${count("not-started")} not started, ${count("skipped")} skipped.`,
+  );
+  return out.join("\n");
+}
+
+function note(account: AccountReport): string {
+  if (account.cutsTrelicaOff) return `DESTROYS the TrelicaIntegration role: Trelica is cut off${account.reason ? `; ${firstLine(account.reason)}` : ""}`;
+  if (account.destructive?.length) return `deletes ${account.destructive.join(", ")}${account.reason ? `; ${firstLine(account.reason)}` : ""}`;
+  return account.reason ? firstLine(account.reason) : "";
+}
+
+function firstLine(text: string): string {
+  return text.split("\n")[0];
+}

@@ -1,0 +1,319 @@
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { UserError } from "../app/errors";
+import { emptyCounts, hasChanges, summarizePlan } from "./plan-summary";
+import { Progress } from "./progress";
+import { AccountReport, changeText, Command, errorExcerpt, readReport, RunReport, summaryTable, writeReport } from "./report";
+import { runBounded } from "./scheduler";
+import { readStacks, selectStacks, Stack, stackHash, versionRequirements } from "./stacks";
+import { checkTerraformVersion, findTerraform, ProcessGroup, runTerraform, TerraformResult, terraformVersion } from "./terraform";
+import { backoffMs, isTransient } from "./transient";
+
+export interface RolloutOptions {
+  readonly command: Command;
+  /** Where cdktf.json is; `.rollout/` goes here. */
+  readonly projectDir: string;
+  /** cdktf's output folder. @default <projectDir>/cdktf.out */
+  readonly outdir?: string;
+  readonly synth: boolean;
+  readonly concurrency: number;
+  /** Failures tolerated; one more and no new account starts. */
+  readonly maxFailures: number;
+  readonly accounts: readonly string[];
+  readonly exclude: readonly string[];
+  /** A report whose succeeded accounts are skipped. */
+  readonly resume?: string;
+  readonly lockTimeout: string;
+  readonly retries: number;
+  readonly retryDelayMs: number;
+  readonly planAndApply: boolean;
+  readonly allowDestroy: boolean;
+  readonly confirmDestroy: boolean;
+  /** Extra copy of the report. */
+  readonly report?: string;
+  readonly env: NodeJS.ProcessEnv;
+  readonly progress: Progress;
+  /** Where the final table goes. @default stdout */
+  readonly output?: (text: string) => void;
+}
+
+/** Lets a signal handler stop scheduling and interrupt running terraform processes. */
+export class RolloutControl {
+  interrupted = false;
+  readonly group = new ProcessGroup();
+
+  interrupt(): void {
+    if (this.interrupted) return;
+    this.interrupted = true;
+    this.group.interruptAll();
+  }
+}
+
+export interface RolloutResult {
+  readonly exitCode: number;
+  readonly report: RunReport;
+  readonly reportFile: string;
+}
+
+const LAST_PLAN = "last-plan.json";
+
+export async function rollout(options: RolloutOptions, control = new RolloutControl()): Promise<RolloutResult> {
+  const outdir = path.resolve(options.projectDir, options.outdir ?? "cdktf.out");
+  const stateDir = path.join(options.projectDir, ".rollout");
+  if (options.command === "destroy" && !options.confirmDestroy) {
+    throw new UserError(
+      "destroy removes the TrelicaIntegration role from every selected account and cuts Trelica off; " +
+        "rerun with --confirm-destroy to do it (narrow it first with --accounts).",
+    );
+  }
+  if (options.synth) synthesize(options.projectDir, outdir, options.env);
+
+  const binary = findTerraform(options.env);
+  const version = await terraformVersion(binary, options.env);
+  const selected = selectStacks(readStacks(outdir), options.accounts, options.exclude);
+  checkTerraformVersion(binary, version, versionRequirements(selected));
+
+  const runId = newRunId(stateDir, options.command);
+  const runDir = path.join(stateDir, runId);
+  fs.mkdirSync(path.join(runDir, "plans"), { recursive: true });
+  const usesSavedPlans = options.command === "apply" && !options.planAndApply;
+  const planRun = usesSavedPlans ? lastPlanRun(stateDir) : undefined;
+
+  const report: RunReport = {
+    runId,
+    command: options.command,
+    planAndApply: options.planAndApply,
+    startedAt: new Date().toISOString(),
+    interrupted: false,
+    terraform: { binary, version },
+    options: { concurrency: options.concurrency, maxFailures: options.maxFailures, lockTimeout: options.lockTimeout, retries: options.retries },
+    fromPlanRun: planRun?.runId,
+    accounts: selected.map((stack) => ({ stack: stack.name, accountId: stack.accountId, status: "not-started", attempts: 0 })),
+  };
+  const accountOf = new Map(report.accounts.map((account) => [account.stack, account]));
+  const reportFiles = [path.join(runDir, "report.json"), ...(options.report ? [path.resolve(options.report)] : [])];
+
+  // Decide up front what must not run at all, so nothing is half-done for a reason known in advance.
+  const toRun = selected.filter((stack) => {
+    const account = accountOf.get(stack.name)!;
+    if (options.resume) {
+      const previous = readReport(options.resume).accounts.find((a) => a.stack === stack.name);
+      if (previous?.status === "succeeded") return skip(account, `succeeded in ${path.basename(options.resume)}`);
+    }
+    return planRun ? checkSavedPlan(stack, account, planRun, options.allowDestroy) : true;
+  });
+
+  const env = {
+    ...options.env,
+    TF_IN_AUTOMATION: "1",
+    TF_INPUT: "0",
+    // One provider download for the whole run (and later runs); stacks get the lock file of the first.
+    TF_PLUGIN_CACHE_DIR: path.join(stateDir, "plugin-cache"),
+  };
+  fs.mkdirSync(env.TF_PLUGIN_CACHE_DIR, { recursive: true });
+
+  const context: StackContext = { options, control, binary, env, runDir, planRun };
+  let failures = 0;
+  const mayStart = () => !control.interrupted && failures <= options.maxFailures;
+  const runOne = async (stack: Stack) => {
+    const account = accountOf.get(stack.name)!;
+    await runStack(stack, account, context);
+    if (account.status !== "succeeded" && account.status !== "skipped") failures++;
+  };
+
+  if (toRun.length > 0) {
+    options.progress.begin(toRun.length);
+    const warmUp = await warmPluginCache(toRun[0], context);
+    if (warmUp.exitCode === 0) {
+      copyLockFile(toRun[0], toRun.slice(1));
+      const notStarted = await runBounded(toRun, options.concurrency, mayStart, runOne);
+      const why = control.interrupted ? "interrupted before it started" : `not started: more than ${options.maxFailures} failures`;
+      for (const stack of notStarted) accountOf.get(stack.name)!.reason = why;
+    } else {
+      const why = `not started: the first terraform init (${toRun[0].name}) failed: ${errorExcerpt(warmUp.output, 300)}`;
+      for (const stack of toRun) accountOf.get(stack.name)!.reason = why;
+    }
+  }
+
+  report.interrupted = control.interrupted;
+  report.finishedAt = new Date().toISOString();
+  const usage = process.resourceUsage();
+  report.runner = {
+    cpuSeconds: Number(((usage.userCPUTime + usage.systemCPUTime) / 1e6).toFixed(2)),
+    peakRssMb: Number((usage.maxRSS / 1024).toFixed(0)),
+  };
+  writeReport(report, reportFiles);
+  if (options.command === "plan" && !options.planAndApply) {
+    fs.writeFileSync(path.join(stateDir, LAST_PLAN), JSON.stringify({ runId, report: path.join(runDir, "report.json") }, null, 2) + "\n");
+  }
+  options.progress.close();
+  const output = options.output ?? ((text: string) => process.stdout.write(text));
+  output(`\n${summaryTable(report)}\nReport: ${reportFiles.join(", ")}\nLogs: ${runDir}\n`);
+  return { exitCode: exitCodeOf(report), report, reportFile: reportFiles[0] };
+}
+
+interface StackContext {
+  readonly options: RolloutOptions;
+  readonly control: RolloutControl;
+  readonly binary: string;
+  readonly env: NodeJS.ProcessEnv;
+  readonly runDir: string;
+  readonly planRun?: RunReport;
+}
+
+function skip(account: AccountReport, reason: string): false {
+  account.status = "skipped";
+  account.reason = reason;
+  return false;
+}
+
+function refuse(account: AccountReport, reason: string): false {
+  account.status = "refused";
+  account.reason = reason;
+  return false;
+}
+
+/** Apply only what was reviewed: the plan must have succeeded, and the stack must not have changed since. */
+function checkSavedPlan(stack: Stack, account: AccountReport, planRun: RunReport, allowDestroy: boolean): boolean {
+  const planned = planRun.accounts.find((a) => a.stack === stack.name);
+  if (!planned) return refuse(account, `not in plan run ${planRun.runId}; run plan first`);
+  if (planned.status !== "succeeded") return refuse(account, `its plan in ${planRun.runId} did not succeed (${planned.status})`);
+  Object.assign(account, { counts: planned.counts, destructive: planned.destructive, cutsTrelicaOff: planned.cutsTrelicaOff });
+  if (planned.outcome === "no-changes") return skip(account, "no changes in the plan");
+  if (planned.stackHash !== stackHash(stack)) return refuse(account, `the synthesized stack changed since plan run ${planRun.runId}; run plan again`);
+  if (!planned.planFile || !fs.existsSync(planned.planFile)) return refuse(account, `its saved plan is gone (${planned.planFile}); run plan again`);
+  if (planned.destructive?.length && !allowDestroy) {
+    return refuse(account, `the plan deletes or replaces ${planned.destructive.join(", ")}; review it, then rerun with --allow-destroy`);
+  }
+  account.planFile = planned.planFile;
+  return true;
+}
+
+async function runStack(stack: Stack, account: AccountReport, context: StackContext): Promise<void> {
+  const { options, control } = context;
+  const started = Date.now();
+  account.startedAt = new Date(started).toISOString();
+  account.log = path.join(context.runDir, `${stack.name}.log`);
+  const log = fs.createWriteStream(account.log, { flags: "a" });
+  options.progress.started(stack.name, "init");
+
+  const terraform = async (args: string[], phase: string, okCodes = [0]): Promise<TerraformResult> => {
+    for (let attempt = 1; ; attempt++) {
+      options.progress.phase(stack.name, attempt === 1 ? phase : `${phase} (try ${attempt})`);
+      account.attempts++;
+      const result = await runTerraform(context.binary, args, { cwd: stack.dir, env: context.env, log, group: control.group });
+      if (okCodes.includes(result.exitCode ?? -1) || control.interrupted) return result;
+      if (attempt > options.retries || !isTransient(result.output)) return result;
+      const wait = backoffMs(attempt, options.retryDelayMs);
+      log.write(`[transient failure; retrying in ${wait} ms]\n`);
+      await new Promise((resolve) => setTimeout(resolve, wait));
+    }
+  };
+  const fail = (result: TerraformResult) => {
+    account.status = control.interrupted ? "interrupted" : "failed";
+    account.reason = errorExcerpt(result.output) || (result.signal ? `terraform ended by ${result.signal}` : `terraform exited ${result.exitCode}`);
+  };
+
+  try {
+    const init = await terraform(["init", "-input=false", "-no-color"], "init");
+    if (init.exitCode !== 0) return fail(init);
+
+    let planFile = account.planFile;
+    if (!planFile) {
+      planFile = path.join(context.runDir, "plans", `${stack.name}.tfplan`);
+      account.stackHash = stackHash(stack);
+      const planArgs = ["plan", "-input=false", "-no-color", "-detailed-exitcode", `-lock-timeout=${options.lockTimeout}`, `-out=${planFile}`];
+      if (options.command === "destroy") planArgs.push("-destroy");
+      const plan = await terraform(planArgs, "planning", [0, 2]);
+      if (plan.exitCode !== 0 && plan.exitCode !== 2) return fail(plan);
+      const show = await terraform(["show", "-json", "-no-color", planFile], "reading plan");
+      if (show.exitCode !== 0) return fail(show);
+      const summary = summarizePlan(show.output);
+      Object.assign(account, { counts: summary.counts, destructive: summary.destructive, cutsTrelicaOff: summary.cutsTrelicaOff, planFile });
+      if (options.command === "plan" && !options.planAndApply) {
+        account.status = "succeeded";
+        account.outcome = hasChanges(summary.counts) ? "changes" : "no-changes";
+        return;
+      }
+      if (!hasChanges(summary.counts)) {
+        account.status = "succeeded";
+        account.outcome = "no-changes";
+        return;
+      }
+      if (summary.destructive.length > 0 && options.command !== "destroy" && !options.allowDestroy) {
+        refuse(account, `the plan deletes or replaces ${summary.destructive.join(", ")}; review it, then rerun with --allow-destroy`);
+        return;
+      }
+    }
+    const apply = await terraform(["apply", "-input=false", "-no-color", `-lock-timeout=${options.lockTimeout}`, planFile], "applying");
+    if (apply.exitCode !== 0) return fail(apply);
+    account.status = "succeeded";
+    account.outcome = options.command === "destroy" ? "destroyed" : "applied";
+  } catch (error) {
+    account.status = "failed";
+    account.reason = (error as Error).message;
+  } finally {
+    account.durationSeconds = Number(((Date.now() - started) / 1000).toFixed(1));
+    log.end();
+    options.progress.finished(stack.name, progressLine(account));
+  }
+}
+
+function progressLine(account: AccountReport): string {
+  const time = `(${account.durationSeconds}s)`;
+  if (account.status !== "succeeded") return `${account.status}: ${(account.reason ?? "").split("\n")[0]} ${time}`;
+  const warning = account.cutsTrelicaOff ? " [DESTROYS the TrelicaIntegration role]" : "";
+  return `${account.outcome}: ${changeText(account.counts ?? emptyCounts())}${warning} ${time}`;
+}
+
+/**
+ * One `terraform init` before the parallel phase fills the shared plugin cache: parallel inits that
+ * all find it empty download the provider N times and collide writing it ("text file busy").
+ */
+async function warmPluginCache(stack: Stack, context: StackContext): Promise<TerraformResult> {
+  const log = fs.createWriteStream(path.join(context.runDir, `${stack.name}.log`), { flags: "a" });
+  context.options.progress.note(`Warming the provider cache with terraform init in ${stack.name}...`);
+  try {
+    return await runTerraform(context.binary, ["init", "-input=false", "-no-color"], { cwd: stack.dir, env: context.env, log, group: context.control.group });
+  } finally {
+    log.end();
+  }
+}
+
+function copyLockFile(from: Stack, to: readonly Stack[]): void {
+  const lock = path.join(from.dir, ".terraform.lock.hcl");
+  if (!fs.existsSync(lock)) return;
+  for (const stack of to) {
+    const target = path.join(stack.dir, ".terraform.lock.hcl");
+    if (!fs.existsSync(target)) fs.copyFileSync(lock, target);
+  }
+}
+
+function exitCodeOf(report: RunReport): number {
+  const bad = report.accounts.some((a) => ["failed", "refused", "interrupted", "not-started"].includes(a.status));
+  if (bad || report.interrupted) return 1;
+  const planOnly = report.command === "plan" && !report.planAndApply;
+  return planOnly && report.accounts.some((a) => a.outcome === "changes") ? 2 : 0;
+}
+
+function newRunId(stateDir: string, command: Command): string {
+  const stamp = new Date().toISOString().replace(/[-:]/g, "").replace(/\.\d+Z$/, "Z");
+  let runId = `${stamp}-${command}`;
+  for (let n = 2; fs.existsSync(path.join(stateDir, runId)); n++) runId = `${stamp}-${command}-${n}`;
+  return runId;
+}
+
+function lastPlanRun(stateDir: string): RunReport {
+  const pointer = path.join(stateDir, LAST_PLAN);
+  if (!fs.existsSync(pointer)) throw new UserError("apply applies the plans of the last `plan` run, and there is none: run `npm run rollout -- plan` first, or use --plan-and-apply.");
+  const { report } = JSON.parse(fs.readFileSync(pointer, "utf8")) as { report: string };
+  return readReport(report);
+}
+
+/** Runs the app from cdktf.json, as `cdktf synth` would, into `outdir`. */
+function synthesize(projectDir: string, outdir: string, env: NodeJS.ProcessEnv): void {
+  const { app } = JSON.parse(fs.readFileSync(path.join(projectDir, "cdktf.json"), "utf8")) as { app: string };
+  const result = spawnSync(app, { cwd: projectDir, env: { ...env, CDKTF_OUTDIR: outdir }, shell: true, stdio: ["ignore", "inherit", "inherit"] });
+  if (result.status !== 0) throw new UserError(`Synthesis failed (${app} exited ${result.status}); nothing was run.`);
+}

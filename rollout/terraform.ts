@@ -1,0 +1,122 @@
+import { ChildProcess, spawn } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { UserError } from "../app/errors";
+import { VersionRequirement } from "./stacks";
+
+/** `$TERRAFORM_BINARY_NAME` if set, else `terraform` on PATH: cdktf's own convention. */
+export function findTerraform(env: NodeJS.ProcessEnv): string {
+  const name = env.TERRAFORM_BINARY_NAME || "terraform";
+  const candidates = name.includes(path.sep)
+    ? [path.resolve(name)]
+    : (env.PATH ?? "").split(path.delimiter).filter(Boolean).map((dir) => path.join(dir, name));
+  const found = candidates.find((file) => {
+    try {
+      fs.accessSync(file, fs.constants.X_OK);
+      return fs.statSync(file).isFile();
+    } catch {
+      return false;
+    }
+  });
+  if (!found) {
+    const where = env.TERRAFORM_BINARY_NAME ? `TERRAFORM_BINARY_NAME=${env.TERRAFORM_BINARY_NAME}` : "terraform on PATH";
+    throw new UserError(`No terraform executable found (${where}). Install terraform 1.5 or later, or set TERRAFORM_BINARY_NAME.`);
+  }
+  return found;
+}
+
+export interface TerraformResult {
+  readonly exitCode: number | null;
+  /** Set when terraform ended by a signal rather than exiting. */
+  readonly signal?: NodeJS.Signals | null;
+  /** stdout and stderr, interleaved as they came. */
+  readonly output: string;
+}
+
+/** Running terraform processes, so an interrupt can reach every one of them exactly once. */
+export class ProcessGroup {
+  private readonly running = new Set<ChildProcess>();
+
+  get size(): number {
+    return this.running.size;
+  }
+
+  add(child: ChildProcess): void {
+    this.running.add(child);
+    child.once("exit", () => this.running.delete(child));
+  }
+
+  /** Terraform stops gracefully on one SIGINT and releases its state lock; a second would force it. */
+  interruptAll(): void {
+    for (const child of this.running) child.kill("SIGINT");
+  }
+}
+
+export interface RunOptions {
+  readonly cwd: string;
+  readonly env: NodeJS.ProcessEnv;
+  readonly log: fs.WriteStream;
+  readonly group: ProcessGroup;
+}
+
+export function runTerraform(binary: string, args: readonly string[], options: RunOptions): Promise<TerraformResult> {
+  return new Promise((resolve, reject) => {
+    options.log.write(`\n$ terraform ${args.join(" ")}\n`);
+    // Its own process group: a Ctrl-C in the terminal reaches only the runner, which forwards one SIGINT.
+    const child = spawn(binary, args, { cwd: options.cwd, env: options.env, stdio: ["ignore", "pipe", "pipe"], detached: true });
+    options.group.add(child);
+    let output = "";
+    const collect = (chunk: Buffer) => {
+      output += chunk.toString();
+      options.log.write(chunk);
+    };
+    child.stdout.on("data", collect);
+    child.stderr.on("data", collect);
+    child.on("error", reject);
+    child.on("close", (exitCode, signal) => {
+      options.log.write(signal ? `[ended by ${signal}]\n` : `[exit ${exitCode}]\n`);
+      resolve({ exitCode, signal, output });
+    });
+  });
+}
+
+/** Runs terraform for a one-off answer (version), without a log. */
+export function captureTerraform(binary: string, args: readonly string[], env: NodeJS.ProcessEnv): Promise<TerraformResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(binary, args, { env, stdio: ["ignore", "pipe", "pipe"] });
+    let output = "";
+    child.stdout.on("data", (chunk) => (output += chunk));
+    child.stderr.on("data", () => undefined);
+    child.on("error", reject);
+    child.on("close", (exitCode) => resolve({ exitCode, output }));
+  });
+}
+
+export async function terraformVersion(binary: string, env: NodeJS.ProcessEnv): Promise<string> {
+  const result = await captureTerraform(binary, ["version", "-json"], env);
+  try {
+    return (JSON.parse(result.output) as { terraform_version: string }).terraform_version;
+  } catch {
+    throw new UserError(`${binary} version -json did not answer with a version (exit ${result.exitCode}); is it terraform 0.13 or later?`);
+  }
+}
+
+function compareVersions(a: string, b: string): number {
+  const pa = a.split(/[.-]/).map((part) => Number.parseInt(part, 10) || 0);
+  const pb = b.split(/[.-]/).map((part) => Number.parseInt(part, 10) || 0);
+  for (let i = 0; i < 3; i++) if (pa[i] !== pb[i]) return pa[i] - pb[i];
+  return 0;
+}
+
+/** Fails early, naming what needs the newer version, rather than in the middle of a rollout. */
+export function checkTerraformVersion(binary: string, version: string, requirements: readonly VersionRequirement[]): void {
+  const unmet = requirements.filter((requirement) => compareVersions(version, requirement.minimum) < 0);
+  if (unmet.length === 0) return;
+  throw new UserError(
+    `terraform ${version} (${binary}) is too old for these stacks:`,
+    unmet.map(
+      (requirement) =>
+        `${requirement.feature} needs terraform >= ${requirement.minimum} (${requirement.stacks.length} stacks, e.g. ${requirement.stacks[0]})`,
+    ),
+  );
+}

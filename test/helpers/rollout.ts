@@ -1,0 +1,119 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { PlainProgress } from "../../rollout/progress";
+import { rollout, RolloutControl, RolloutOptions, RolloutResult } from "../../rollout/run";
+import { runApp } from "./app";
+import { PROJECT_ROOT, writeFile } from "./files";
+import { writeAccountsFile } from "./organization";
+
+export const FAKE_TERRAFORM = path.join(PROJECT_ROOT, "test", "fake-terraform", "terraform");
+
+export interface Behaviour {
+  plan?: "changes" | "none" | "destroy-role" | "replace-role" | "fail";
+  apply?: "ok" | "fail";
+  sleepMs?: number;
+  throttled?: number;
+  lockHeld?: number;
+  initFail?: boolean;
+}
+
+export interface Event {
+  stack: string;
+  command: string;
+  args: string[];
+  pid: number;
+  start: number;
+  end: number;
+  exit: number;
+  cacheWarm?: boolean;
+  downloaded?: boolean;
+}
+
+/** A project folder with `count` synthesized account stacks, ready for rollout with the stand-in terraform. */
+export class RolloutProject {
+  readonly dir: string;
+  readonly lines: string[] = [];
+  private readonly scenarioFile: string;
+  private readonly eventsFile: string;
+
+  constructor(parent: string, name: string, count: number, configExtra = "") {
+    this.dir = path.join(parent, name);
+    const ids = Array.from({ length: count }, (_, i) => String(100000000001 + i));
+    writeAccountsFile(this.dir, "accounts.json", ids.map((Id) => ({ Id, Name: `acct-${Id}`, State: "ACTIVE" })));
+    const config = writeFile(this.dir, "trelica.config.yaml", `trelicaOrganizationId: org-42\naccountsFile: accounts.json\n${configExtra}`);
+    const run = runApp(config, path.join(this.dir, "cdktf.out"));
+    if (run.status !== 0) throw new Error(run.stderr);
+    this.scenarioFile = path.join(this.dir, "scenario.json");
+    this.eventsFile = path.join(this.dir, "events.jsonl");
+    this.scenario({});
+  }
+
+  stackNames(): string[] {
+    return fs.readdirSync(path.join(this.dir, "cdktf.out", "stacks")).sort();
+  }
+
+  scenario(stacks: Record<string, Behaviour>, fallback: Behaviour = {}): void {
+    fs.writeFileSync(this.scenarioFile, JSON.stringify({ default: fallback, stacks }));
+  }
+
+  events(): Event[] {
+    if (!fs.existsSync(this.eventsFile)) return [];
+    return fs.readFileSync(this.eventsFile, "utf8").trim().split("\n").filter(Boolean).map((line) => JSON.parse(line));
+  }
+
+  clearEvents(): void {
+    fs.rmSync(this.eventsFile, { force: true });
+  }
+
+  env(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+    return {
+      ...process.env,
+      TERRAFORM_BINARY_NAME: FAKE_TERRAFORM,
+      FAKE_TERRAFORM_SCENARIO: this.scenarioFile,
+      FAKE_TERRAFORM_EVENTS: this.eventsFile,
+      ...extra,
+    };
+  }
+
+  run(options: Partial<RolloutOptions> & Pick<RolloutOptions, "command">, control?: RolloutControl): Promise<RolloutResult> {
+    return rollout(
+      {
+        projectDir: this.dir,
+        synth: false,
+        concurrency: 4,
+        maxFailures: 0,
+        accounts: [],
+        exclude: [],
+        lockTimeout: "1s",
+        retries: 3,
+        retryDelayMs: 10,
+        planAndApply: false,
+        allowDestroy: false,
+        confirmDestroy: false,
+        env: this.env(),
+        progress: new PlainProgress((line) => this.lines.push(line)),
+        output: (text) => this.lines.push(text),
+        ...options,
+      },
+      control,
+    );
+  }
+}
+
+/** The most processes of `command` that ever ran at once. */
+export function maxOverlap(events: readonly Event[], command: string): number {
+  const edges = events
+    .filter((event) => event.command === command)
+    .flatMap((event) => [
+      [event.start, 1],
+      [event.end, -1],
+    ])
+    .sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  let running = 0;
+  let most = 0;
+  for (const [, delta] of edges) {
+    running += delta;
+    most = Math.max(most, running);
+  }
+  return most;
+}

@@ -1,0 +1,231 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { UserError } from "../app/errors";
+import { readReport } from "../rollout/report";
+import { tempDir } from "./helpers/files";
+import { maxOverlap, RolloutProject } from "./helpers/rollout";
+
+const dir = tempDir("trelica-rollout-");
+
+describe("rollout plan", () => {
+  const project = new RolloutProject(dir, "plan", 12);
+
+  test("GIVEN 12 accounts at concurrency 3 THEN never more than 3 terraform plans run at once", async () => {
+    project.scenario({}, { sleepMs: 150 });
+    project.clearEvents();
+    const result = await project.run({ command: "plan", concurrency: 3 });
+    expect(result.report.accounts.every((a) => a.status === "succeeded")).toBe(true);
+    expect(maxOverlap(project.events(), "plan")).toBe(3);
+  });
+
+  test("GIVEN an empty plugin cache THEN one init fills it before any other init starts", async () => {
+    fs.rmSync(path.join(project.dir, ".rollout", "plugin-cache"), { recursive: true, force: true });
+    project.scenario({});
+    project.clearEvents();
+    await project.run({ command: "plan", concurrency: 6 });
+    const inits = project.events().filter((e) => e.command === "init");
+    const [warmUp, ...parallel] = inits.sort((a, b) => a.start - b.start);
+    expect(warmUp.downloaded).toBe(true);
+    expect(inits.filter((e) => e.downloaded)).toHaveLength(1);
+    expect(parallel).toHaveLength(12);
+    for (const init of parallel) {
+      expect(init.start).toBeGreaterThanOrEqual(warmUp.end);
+      expect(init.cacheWarm).toBe(true);
+    }
+    // Every stack got the first stack's lock file, so terraform uses the cache without re-resolving.
+    for (const name of project.stackNames()) expect(fs.existsSync(path.join(project.dir, "cdktf.out", "stacks", name, ".terraform.lock.hcl"))).toBe(true);
+  });
+
+  test("GIVEN changes in some accounts THEN exit 2 and the report counts them per account", async () => {
+    const [first, second] = project.stackNames();
+    project.scenario({ [first]: { plan: "none" }, [second]: { plan: "destroy-role" } });
+    const result = await project.run({ command: "plan" });
+    expect(result.exitCode).toBe(2);
+    const byStack = Object.fromEntries(result.report.accounts.map((a) => [a.stack, a]));
+    expect(byStack[first]).toMatchObject({ status: "succeeded", outcome: "no-changes", counts: { create: 0, update: 0, delete: 0, replace: 0, import: 0 } });
+    expect(byStack[second]).toMatchObject({ status: "succeeded", outcome: "changes", cutsTrelicaOff: true, counts: { create: 2, delete: 1 } });
+    expect(byStack[second].destructive).toEqual([expect.stringMatching(/^aws_iam_role\./)]);
+    expect(result.report.accounts.every((a) => a.durationSeconds! >= 0 && a.attempts >= 3 && a.stackHash!.length === 64)).toBe(true);
+    expect(readReport(result.reportFile)).toEqual(result.report);
+    expect(project.lines.join("\n")).toContain("DESTROYS the TrelicaIntegration role: Trelica is cut off");
+  });
+
+  test("GIVEN no changes anywhere THEN exit 0", async () => {
+    project.scenario({}, { plan: "none" });
+    expect((await project.run({ command: "plan" })).exitCode).toBe(0);
+  });
+
+  test("GIVEN a failing account THEN exit 1 and the report holds its error excerpt and log", async () => {
+    const [, second] = project.stackNames();
+    project.scenario({ [second]: { plan: "fail" } });
+    const result = await project.run({ command: "plan", maxFailures: 5, report: path.join(dir, "copy.json") });
+    expect(result.exitCode).toBe(1);
+    const failed = result.report.accounts.find((a) => a.stack === second)!;
+    expect(failed.status).toBe("failed");
+    expect(failed.reason).toMatch(/^Error: No valid credential sources found/);
+    expect(fs.readFileSync(failed.log!, "utf8")).toContain("$ terraform plan");
+    expect(readReport(path.join(dir, "copy.json")).runId).toBe(result.report.runId);
+  });
+
+  test("GIVEN throttling and a held state lock THEN they are retried and succeed", async () => {
+    const [first, second] = project.stackNames();
+    for (const name of [first, second]) {
+      for (const counter of [".fake-terraform-lock", ".fake-terraform-throttle"]) fs.rmSync(path.join(project.dir, "cdktf.out", "stacks", name, counter), { force: true });
+    }
+    project.scenario({ [first]: { throttled: 2 }, [second]: { lockHeld: 1 } });
+    const result = await project.run({ command: "plan" });
+    const byStack = Object.fromEntries(result.report.accounts.map((a) => [a.stack, a]));
+    expect(byStack[first]).toMatchObject({ status: "succeeded", attempts: 5 });
+    expect(byStack[second]).toMatchObject({ status: "succeeded", attempts: 4 });
+  });
+
+  test("GIVEN a permanent failure THEN it is not retried", async () => {
+    const [first] = project.stackNames();
+    project.scenario({ [first]: { plan: "fail" } });
+    const result = await project.run({ command: "plan", maxFailures: 100 });
+    expect(result.report.accounts.find((a) => a.stack === first)).toMatchObject({ status: "failed", attempts: 2 });
+  });
+
+  test("GIVEN --accounts and --exclude THEN only the matching stacks run", async () => {
+    const names = project.stackNames();
+    project.scenario({});
+    const result = await project.run({ command: "plan", accounts: ["10000000000*"], exclude: [names[0]] });
+    expect(result.report.accounts.map((a) => a.stack)).toEqual(names.slice(1, 9));
+  });
+
+  test("GIVEN an --accounts glob that matches nothing THEN nothing runs and the error says so", async () => {
+    await expect(project.run({ command: "plan", accounts: ["9999*"] })).rejects.toThrow(/--accounts 9999\*: matches no stack among 12/);
+  });
+});
+
+describe("failure tolerance and resume", () => {
+  const project = new RolloutProject(dir, "tolerance", 10);
+
+  test("GIVEN more failures than tolerated THEN no new account starts, running ones finish, the rest are not started", async () => {
+    const names = project.stackNames();
+    project.scenario({ [names[1]]: { plan: "fail" }, [names[2]]: { plan: "fail" } }, { sleepMs: 100 });
+    const result = await project.run({ command: "plan", concurrency: 2, maxFailures: 1 });
+    expect(result.exitCode).toBe(1);
+    const statuses = result.report.accounts.map((a) => a.status);
+    expect(statuses.filter((s) => s === "failed")).toHaveLength(2);
+    expect(statuses.filter((s) => s === "not-started").length).toBeGreaterThanOrEqual(5);
+    expect(result.report.accounts.find((a) => a.status === "not-started")!.reason).toBe("not started: more than 1 failures");
+  });
+
+  test("GIVEN --resume with that report THEN only the accounts that did not succeed run", async () => {
+    const first = await project.run({ command: "plan", concurrency: 2, maxFailures: 1 });
+    project.scenario({});
+    project.clearEvents();
+    const resumed = await project.run({ command: "plan", resume: first.reportFile });
+    const succeededBefore = first.report.accounts.filter((a) => a.status === "succeeded").map((a) => a.stack);
+    expect(succeededBefore.length).toBeGreaterThan(0);
+    const planned = new Set(project.events().filter((e) => e.command === "plan").map((e) => e.stack));
+    for (const name of succeededBefore) expect(planned.has(name)).toBe(false);
+    expect(planned.size).toBe(10 - succeededBefore.length);
+    expect(resumed.report.accounts.filter((a) => a.status === "skipped").map((a) => a.stack)).toEqual(succeededBefore);
+    expect(resumed.exitCode).toBe(2);
+  });
+});
+
+describe("rollout apply", () => {
+  const project = new RolloutProject(dir, "apply", 4);
+
+  test("GIVEN a reviewed plan THEN apply applies exactly those saved plans", async () => {
+    project.scenario({});
+    const plan = await project.run({ command: "plan" });
+    project.clearEvents();
+    const apply = await project.run({ command: "apply" });
+    expect(apply.exitCode).toBe(0);
+    expect(apply.report.fromPlanRun).toBe(plan.report.runId);
+    const applied = project.events().filter((e) => e.command === "apply");
+    expect(applied.map((e) => e.args[e.args.length - 1]).sort()).toEqual(plan.report.accounts.map((a) => a.planFile).sort());
+    expect(apply.report.accounts.every((a) => a.outcome === "applied")).toBe(true);
+  });
+
+  test("GIVEN a stack that changed since the plan THEN apply refuses it and applies the others", async () => {
+    project.scenario({});
+    await project.run({ command: "plan" });
+    const [changed] = project.stackNames();
+    const file = path.join(project.dir, "cdktf.out", "stacks", changed, "cdk.tf.json");
+    fs.writeFileSync(file, fs.readFileSync(file, "utf8").replace('"us-east-1"', '"eu-west-1"'));
+    const apply = await project.run({ command: "apply" });
+    expect(apply.exitCode).toBe(1);
+    const refused = apply.report.accounts.find((a) => a.stack === changed)!;
+    expect(refused.status).toBe("refused");
+    expect(refused.reason).toMatch(/the synthesized stack changed since plan run .*; run plan again/);
+    expect(apply.report.accounts.filter((a) => a.outcome === "applied")).toHaveLength(3);
+  });
+
+  test("GIVEN a plan that destroys the role THEN apply refuses it without --allow-destroy, and applies it with", async () => {
+    const [, victim] = project.stackNames();
+    project.scenario({ [victim]: { plan: "destroy-role" } });
+    await project.run({ command: "plan" });
+    const refused = await project.run({ command: "apply" });
+    expect(refused.report.accounts.find((a) => a.stack === victim)).toMatchObject({ status: "refused", cutsTrelicaOff: true });
+    expect(refused.exitCode).toBe(1);
+    const allowed = await project.run({ command: "apply", allowDestroy: true });
+    expect(allowed.report.accounts.find((a) => a.stack === victim)).toMatchObject({ status: "succeeded", outcome: "applied" });
+  });
+
+  test("GIVEN no changes in the plan THEN apply skips that account and still exits 0", async () => {
+    project.scenario({}, { plan: "none" });
+    await project.run({ command: "plan" });
+    project.clearEvents();
+    const apply = await project.run({ command: "apply" });
+    expect(apply.exitCode).toBe(0);
+    expect(apply.report.accounts.every((a) => a.status === "skipped" && a.reason === "no changes in the plan")).toBe(true);
+    expect(project.events().filter((e) => e.command === "apply")).toHaveLength(0);
+  });
+
+  test("GIVEN --plan-and-apply THEN each account is planned and applied in one go, destructive ones refused", async () => {
+    const [, victim] = project.stackNames();
+    project.scenario({ [victim]: { plan: "replace-role" } });
+    project.clearEvents();
+    const result = await project.run({ command: "apply", planAndApply: true });
+    expect(result.report.accounts.find((a) => a.stack === victim)).toMatchObject({ status: "refused", cutsTrelicaOff: true });
+    expect(result.report.accounts.filter((a) => a.outcome === "applied")).toHaveLength(3);
+    expect(project.events().filter((e) => e.command === "apply")).toHaveLength(3);
+  });
+
+  test("GIVEN a failing apply THEN the account fails with terraform's error", async () => {
+    const [first] = project.stackNames();
+    project.scenario({ [first]: { apply: "fail" } });
+    const result = await project.run({ command: "apply", planAndApply: true, maxFailures: 10 });
+    expect(result.report.accounts.find((a) => a.stack === first)!.reason).toMatch(/EntityAlreadyExists/);
+  });
+});
+
+describe("rollout destroy and preconditions", () => {
+  const project = new RolloutProject(dir, "destroy", 2, "adoptExisting: true\n");
+
+  test("GIVEN destroy without --confirm-destroy THEN it refuses before touching anything", async () => {
+    project.clearEvents();
+    await expect(project.run({ command: "destroy" })).rejects.toThrow(/rerun with --confirm-destroy/);
+    expect(project.events()).toHaveLength(0);
+  });
+
+  test("GIVEN destroy with --confirm-destroy THEN every account is planned for destruction and applied", async () => {
+    project.scenario({});
+    const result = await project.run({ command: "destroy", confirmDestroy: true });
+    expect(result.exitCode).toBe(0);
+    expect(result.report.accounts.every((a) => a.outcome === "destroyed" && a.counts!.delete === 3)).toBe(true);
+  });
+
+  test("GIVEN a terraform too old for import blocks THEN it fails early naming the feature", async () => {
+    const error = await project.run({ command: "plan", env: project.env({ FAKE_TERRAFORM_VERSION: "1.4.6" }) }).catch((e) => e);
+    expect(error).toBeInstanceOf(UserError);
+    expect(error.message).toMatch(/terraform 1\.4\.6 .* is too old/);
+    expect(error.message).toMatch(/import blocks \(adoptExisting\) needs terraform >= 1\.5\.0 \(2 stacks/);
+  });
+
+  test("GIVEN no terraform THEN the error says how to provide one", async () => {
+    await expect(project.run({ command: "plan", env: { ...process.env, TERRAFORM_BINARY_NAME: "/nonexistent/terraform" } })).rejects.toThrow(
+      /No terraform executable found \(TERRAFORM_BINARY_NAME=\/nonexistent\/terraform\)/,
+    );
+  });
+
+  test("GIVEN apply with no earlier plan THEN it says to plan first", async () => {
+    const fresh = new RolloutProject(dir, "no-plan", 1);
+    await expect(fresh.run({ command: "apply" })).rejects.toThrow(/run `npm run rollout -- plan` first, or use --plan-and-apply/);
+  });
+});
