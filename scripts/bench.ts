@@ -23,9 +23,9 @@ const SIZES = option("sizes", "1,100,1000,10000").split(",").map(Number);
 const work = fs.mkdtempSync(path.join(os.tmpdir(), "trelica-bench-"));
 const baseEnv = { ...process.env, CHECKPOINT_DISABLE: "1", CI: "1" };
 
-/** An `aws organizations list-accounts` export of `size` accounts, one in twenty suspended. */
-function writeOrganization(size: number): string {
-  const dir = path.join(work, `org-${size}`);
+/** An `aws organizations list-accounts` export of `size` accounts, one in `suspendedEvery` suspended. */
+function writeOrganization(size: number, suspendedEvery = 20): string {
+  const dir = path.join(work, `org-${size}-${suspendedEvery}`);
   fs.mkdirSync(dir, { recursive: true });
   const management = "100000000000";
   const accounts = Array.from({ length: size }, (_, i) => {
@@ -35,7 +35,7 @@ function writeOrganization(size: number): string {
       Arn: `arn:aws:organizations::${management}:account/o-bench12345/${id}`,
       Email: `aws+${i}@example.com`,
       Name: `account-${i}`,
-      State: i % 20 === 19 ? "SUSPENDED" : "ACTIVE",
+      State: i % suspendedEvery === suspendedEvery - 1 ? "SUSPENDED" : "ACTIVE",
       JoinedMethod: "CREATED",
       JoinedTimestamp: "2024-01-01T00:00:00.000000+00:00",
     };
@@ -167,6 +167,60 @@ async function main(): Promise<void> {
   const one = synthRows.find((row) => row.label.endsWith(" 1 account"));
   if (one) console.log(`\nStock setup / ours, 1 account: ${(seconds(stock) / seconds(one)).toFixed(1)}x`);
   console.log("Targets: 10,000 accounts under 10 s and 1 GB; 1 account under 2.5 s; at least 5x faster than stock on 1 account.");
+
+  await benchRollout();
+}
+
+/**
+ * The rollout runner's own cost: `plan` over 1,000 stacks at concurrency 16 with a shell stand-in for
+ * terraform whose plan sleeps a fixed time. Ideal wall time is the sleeps alone, perfectly packed.
+ */
+async function benchRollout(): Promise<void> {
+  const stacks = Number(option("rollout-stacks", "1000"));
+  const concurrency = 16;
+  const sleepMs = 200;
+  const config = writeOrganization(stacks, Infinity);
+  const project = path.dirname(config);
+  const synth = await measure(process.execPath, ["-r", "sucrase/register", path.join(ROOT, "main.ts")], {
+    cwd: ROOT,
+    env: { ...baseEnv, TRELICA_CONFIG: config, CDKTF_OUTDIR: path.join(project, "cdktf.out") },
+  });
+  if (synth.exitCode !== 0) throw new Error(synth.output);
+  const reportFile = path.join(project, "rollout-report.json");
+  const run = await measure(
+    process.execPath,
+    ["-r", require.resolve("sucrase/register"), path.join(ROOT, "rollout", "main.ts"), "plan", "--no-synth", "--progress", "plain",
+      "--concurrency", String(concurrency), "--report", reportFile],
+    {
+      cwd: project,
+      env: { ...baseEnv, TERRAFORM_BINARY_NAME: path.join(ROOT, "test", "fake-terraform", "terraform-fast"), FAKE_TERRAFORM_SLEEP_MS: String(sleepMs) },
+    },
+  );
+  const spawnMs = await spawnCostMs();
+  if (run.exitCode !== 2) throw new Error(`rollout plan exited ${run.exitCode}:\n${run.output.slice(-2000)}`);
+  const report = JSON.parse(fs.readFileSync(reportFile, "utf8"));
+  const ideal = (Math.ceil(stacks / concurrency) * sleepMs) / 1000;
+  console.log(`\nRollout runner, plan of ${thousands(stacks)} stacks at concurrency ${concurrency}, stand-in plan sleeping ${sleepMs} ms`);
+  console.log("| what | value |");
+  console.log("| --- | ---: |");
+  console.log(`| wall time | ${run.seconds.toFixed(1)} s |`);
+  console.log(`| the stand-in's sleeps, perfectly packed | ${ideal.toFixed(1)} s |`);
+  console.log(`| overhead beyond the sleeps | ${(run.seconds - ideal).toFixed(1)} s (${(((run.seconds - ideal) / stacks) * 1000).toFixed(1)} ms per stack) |`);
+  console.log(`| runner's own CPU time | ${report.runner.cpuSeconds} s (${((report.runner.cpuSeconds / stacks) * 1000).toFixed(1)} ms per stack) |`);
+  console.log(`| runner's peak memory (its own process) | ${report.runner.peakRssMb} MB |`);
+  console.log(`| peak memory, runner and its terraform processes | ${run.peakTreeMb.toFixed(0)} MB |`);
+  console.log(`| for scale: one process start from Node on this machine (/bin/true) | ${spawnMs.toFixed(1)} ms; a stack needs 3 terraform calls |`);
+}
+
+/** What starting one process costs here, to put the runner's per-stack overhead in proportion. */
+async function spawnCostMs(): Promise<number> {
+  const { spawn } = await import("node:child_process");
+  const count = 100;
+  const started = Date.now();
+  for (let i = 0; i < count; i++) {
+    await new Promise((resolve) => spawn("/bin/true", [], { stdio: ["ignore", "pipe", "pipe"] }).on("close", resolve));
+  }
+  return (Date.now() - started) / count;
 }
 
 main()
