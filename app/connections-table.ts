@@ -1,6 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { Resolution } from "./deployments";
+import type { StackSetDeployment } from "./stackset";
 
 /*
  * What to type into Trelica per account (Admin > Integrations > Amazon Web Services > Connect),
@@ -9,7 +10,9 @@ import { Resolution } from "./deployments";
 
 const COLUMNS = ["account_id", "account_name", "region", "role_arn", "organizations"] as const;
 
-function rowsOf(resolution: Resolution): string[][] {
+type Row = [accountId: string, name: string, region: string, roleArn: string, organizations: string];
+
+function rowsOf(resolution: Resolution): Row[] {
   return resolution.deployments.map((d) => [d.accountId, d.name ?? "", d.region, d.roleArn, String(d.services.organizations)]);
 }
 
@@ -17,21 +20,30 @@ function csvField(value: string): string {
   return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
 }
 
-export function connectionsCsv(resolution: Resolution): string {
-  return [COLUMNS, ...rowsOf(resolution)].map((row) => row.map(csvField).join(",")).join("\n") + "\n";
+function csv(rows: readonly Row[]): string {
+  return [COLUMNS, ...rows].map((row) => row.map(csvField).join(",")).join("\n") + "\n";
 }
 
-export function connectionsMarkdown(resolution: Resolution): string {
-  const cell = (value: string) => value.replace(/\|/g, "\\|");
-  const lines = [
+export function connectionsCsv(resolution: Resolution): string {
+  return csv(rowsOf(resolution));
+}
+
+const cell = (value: string) => value.replace(/\|/g, "\\|");
+
+function markdownTable(rows: readonly Row[]): string[] {
+  return [
     "# Trelica connections",
     "",
     "In Trelica: Admin > Integrations > Amazon Web Services > Connect; enter the account ID and the region.",
     "",
     `| ${COLUMNS.join(" | ")} |`,
     `| ${COLUMNS.map(() => "---").join(" | ")} |`,
-    ...rowsOf(resolution).map((row) => `| ${row.map(cell).join(" | ")} |`),
+    ...rows.map((row) => `| ${row.map(cell).join(" | ")} |`),
   ];
+}
+
+export function connectionsMarkdown(resolution: Resolution): string {
+  const lines = markdownTable(rowsOf(resolution));
   if (resolution.skipped.length > 0) {
     lines.push("", "## Skipped (not ACTIVE)", "", "| account_id | account_name | state |", "| --- | --- | --- |");
     lines.push(...resolution.skipped.map((s) => `| ${s.accountId} | ${cell(s.name ?? "")} | ${s.state} |`));
@@ -43,4 +55,23 @@ export function writeConnectionsTable(outdir: string, resolution: Resolution): v
   fs.mkdirSync(outdir, { recursive: true });
   fs.writeFileSync(path.join(outdir, "trelica-connections.csv"), connectionsCsv(resolution));
   fs.writeFileSync(path.join(outdir, "trelica-connections.md"), connectionsMarkdown(resolution));
+}
+
+/** StackSets mode: the administering account is known; enrolled accounts are whatever the OUs hold. */
+export function writeStackSetConnections(outdir: string, deployment: StackSetDeployment): void {
+  const row: Row = [
+    deployment.accountId,
+    "management",
+    deployment.region,
+    `arn:${deployment.partition}:iam::${deployment.accountId}:role/TrelicaIntegration`,
+    "true",
+  ];
+  const lines = markdownTable([row]);
+  lines.push(
+    "",
+    `Every account of ${deployment.stackSet.organizationalUnitIds.join(", ")} gets arn:${deployment.partition}:iam::<account-id>:role/TrelicaIntegration ` +
+      `from stack set ${deployment.stackSet.name}; list them with \`aws cloudformation list-stack-instances --stack-set-name ${deployment.stackSet.name}\`.`,
+  );
+  fs.writeFileSync(path.join(outdir, "trelica-connections.csv"), csv([row]));
+  fs.writeFileSync(path.join(outdir, "trelica-connections.md"), lines.join("\n") + "\n");
 }

@@ -1,9 +1,11 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { loadConfig } from "./config/load";
-import { writeConnectionsTable } from "./connections-table";
+import { App } from "cdktf";
+import { LoadedConfig, loadConfig } from "./config/load";
+import { writeConnectionsTable, writeStackSetConnections } from "./connections-table";
 import { Resolution, resolveDeployments, stackNameFor } from "./deployments";
 import { plural } from "./list";
+import { memberTemplate, ORGANIZATION_STACK_NAME, OrganizationStack, resolveStackSet } from "./stackset";
 import { synthesizeStacks } from "./synthesize";
 
 export interface OrganizationSynthOptions {
@@ -13,20 +15,38 @@ export interface OrganizationSynthOptions {
 }
 
 /**
- * The whole job: validate the config (throwing before anything is written), synthesize one stack per
- * account, drop stacks of accounts that left the config, and write the Trelica connections table.
+ * The whole job: validate the config (throwing before anything is written), synthesize the stacks,
+ * drop stacks that left the config, and write what to enter in Trelica.
  */
-export function synthesizeOrganization(configFile: string, options: OrganizationSynthOptions): Resolution {
-  const resolution = resolveDeployments(loadConfig(configFile));
+export function synthesizeOrganization(configFile: string, options: OrganizationSynthOptions): void {
+  const loaded = loadConfig(configFile);
+  const outdir = options.outdir ?? process.env.CDKTF_OUTDIR ?? "cdktf.out";
+  if (loaded.config.mode === "stackset") return synthesizeStackSetMode(loaded, outdir, options.log);
+
+  const resolution = resolveDeployments(loaded);
   for (const warning of resolution.warnings) options.log(`Warning: ${warning}`);
   options.log(summaryLine(resolution));
-
-  const outdir = options.outdir ?? process.env.CDKTF_OUTDIR ?? "cdktf.out";
   fs.mkdirSync(outdir, { recursive: true });
   synthesizeStacks(resolution.deployments, outdir);
-  removeStaleStacks(outdir, resolution);
+  removeStaleStacks(outdir, new Set(resolution.deployments.map((deployment) => stackNameFor(deployment.accountId))));
   writeConnectionsTable(outdir, resolution);
-  return resolution;
+}
+
+function synthesizeStackSetMode(loaded: LoadedConfig, outdir: string, log: (line: string) => void): void {
+  const deployment = resolveStackSet(loaded);
+  for (const warning of deployment.warnings) log(`Warning: ${warning}`);
+  const { stackSet } = deployment;
+  log(
+    `trelica: 1 stack (${ORGANIZATION_STACK_NAME}) for account ${deployment.accountId}, with stack set ${stackSet.name} ` +
+      `enrolling ${stackSet.organizationalUnitIds.join(", ")} in ${stackSet.region}.`,
+  );
+  fs.mkdirSync(outdir, { recursive: true });
+  const app = new App({ outdir, stackTraces: false, skipValidation: true });
+  new OrganizationStack(app, deployment);
+  app.synth();
+  removeStaleStacks(outdir, new Set([ORGANIZATION_STACK_NAME]));
+  fs.writeFileSync(path.join(outdir, "trelica-role.cfn.json"), JSON.stringify(memberTemplate(deployment), null, 2) + "\n");
+  writeStackSetConnections(outdir, deployment);
 }
 
 function summaryLine(resolution: Resolution): string {
@@ -42,9 +62,8 @@ function summaryLine(resolution: Resolution): string {
 }
 
 /** Stack folders of accounts that left the config must not linger (a rollout would still apply them). */
-function removeStaleStacks(outdir: string, resolution: Resolution): void {
+function removeStaleStacks(outdir: string, current: ReadonlySet<string>): void {
   const stacksDir = path.join(outdir, "stacks");
-  const current = new Set(resolution.deployments.map((deployment) => stackNameFor(deployment.accountId)));
   const existing = fs.existsSync(stacksDir) ? fs.readdirSync(stacksDir) : [];
   for (const name of existing) {
     if (name.startsWith("trelica-") && !current.has(name)) fs.rmSync(path.join(stacksDir, name), { recursive: true, force: true });

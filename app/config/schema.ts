@@ -139,7 +139,50 @@ const backend = z.discriminatedUnion("type", [localBackend, s3Backend, cloudBack
   error: "a backend with `type` one of local, s3, cloud",
 });
 
+const OU_OR_ROOT = {
+  pattern: /^(ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}|r-[0-9a-z]{4,32})$/,
+  allowed: "an organizational unit ID (ou-xxxx-xxxxxxxx) or the root ID (r-xxxx)",
+};
+
+const count = (what: string) => z.number({ error: what }).int({ error: what }).min(1, { error: what });
+const percentage = (what: string) => z.number({ error: what }).int({ error: what }).min(0, { error: what }).max(100, { error: what });
+
+const stackSet = z.strictObject({
+  /** @default "TrelicaIntegration" */
+  name: z
+    .string({ error: "a stack set name: a letter, then letters, digits and hyphens, up to 128" })
+    .regex(/^[A-Za-z][A-Za-z0-9-]{0,127}$/, { error: "a stack set name: a letter, then letters, digits and hyphens, up to 128" })
+    .default("TrelicaIntegration"),
+  organizationalUnitIds: z
+    .array(z.string({ error: OU_OR_ROOT.allowed }).regex(OU_OR_ROOT.pattern, { error: OU_OR_ROOT.allowed }), {
+      error: "a list of organizational unit IDs to enrol",
+    })
+    .min(1, { error: "at least one organizational unit (or the root) to enrol" }),
+  /** Narrow (DIFFERENCE: leave out, INTERSECTION: only) or widen (UNION) the OUs by account. */
+  accountFilter: z
+    .strictObject({
+      type: z.enum(["INTERSECTION", "DIFFERENCE", "UNION"], { error: "INTERSECTION, DIFFERENCE or UNION" }),
+      accounts: z.array(accountId, { error: "a list of account IDs" }).min(1, { error: "at least one account ID" }),
+    })
+    .optional(),
+  /** SELF: deployed in the management account; DELEGATED_ADMIN: in a delegated administrator account. */
+  callAs: z.enum(["SELF", "DELEGATED_ADMIN"], { error: "SELF or DELEGATED_ADMIN" }).default("SELF"),
+  delegatedAdminAccountId: accountId.optional(),
+  /** The one region of the stack instances (IAM is global; a second region would collide on the role name). @default the top-level region */
+  region: region.optional(),
+  /** Keep the role in an account that leaves the targeted OUs. */
+  retainStacksOnAccountRemoval: flag.default(false),
+  maxConcurrentCount: count("a whole number of accounts at once, 1 or more").optional(),
+  maxConcurrentPercentage: percentage("a whole percentage from 0 to 100").optional(),
+  failureToleranceCount: z.number({ error: "a whole number of failures, 0 or more" }).int({ error: "a whole number of failures, 0 or more" }).min(0, { error: "a whole number of failures, 0 or more" }).optional(),
+  failureTolerancePercentage: percentage("a whole percentage from 0 to 100").optional(),
+  regionConcurrencyType: z.enum(["SEQUENTIAL", "PARALLEL"], { error: "SEQUENTIAL or PARALLEL" }).optional(),
+});
+
 export const configSchema = z.strictObject({
+  /** accounts: one Terraform stack per account; stackset: one stack in the management account that enrols OUs. */
+  mode: z.enum(["accounts", "stackset"], { error: "accounts or stackset" }).default("accounts"),
+  stackSet: stackSet.optional(),
   trelicaOrganizationId: z
     .string({ error: `your Trelica organization ID (${EXTERNAL_ID_RULE.allowed})` })
     .regex(EXTERNAL_ID_RULE.pattern, { error: `your Trelica organization ID (${EXTERNAL_ID_RULE.allowed})` }),
@@ -165,3 +208,4 @@ export const configSchema = z.strictObject({
 export type Config = z.output<typeof configSchema>;
 export type AccountConfig = Config["accounts"][number];
 export type BackendConfig = Config["backend"];
+export type StackSetConfig = NonNullable<Config["stackSet"]>;

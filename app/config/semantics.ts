@@ -18,7 +18,9 @@ export function semanticProblems(data: unknown): string[] {
     problems.push(`services: got ${JSON.stringify(data.services)}; expected at least one of ${SERVICE_NAMES.join(", ")} set to true`);
   }
 
-  if (data.accountsFile === undefined && (data.accounts === undefined || (Array.isArray(data.accounts) && data.accounts.length === 0))) {
+  const stackSetMode = data.mode === "stackset";
+  problems.push(...modeProblems(data, stackSetMode));
+  if (!stackSetMode && data.accountsFile === undefined && (data.accounts === undefined || (Array.isArray(data.accounts) && data.accounts.length === 0))) {
     problems.push(`accounts: got ${data.accounts === undefined ? "nothing" : "[]"}; expected at least one account, or an accountsFile`);
   }
   const backend = data.backend;
@@ -36,5 +38,29 @@ export function semanticProblems(data: unknown): string[] {
       else problems.push(`${formatPath(["accounts", index, "id"])}: got "${account.id}" again (first at accounts[${first}]); each account may appear once`);
     }
   });
+  return problems;
+}
+
+/** Keys that only one mode reads: giving them in the other would be silently ignored. */
+const PER_ACCOUNT_ONLY = ["accountsFile", "accounts", "include", "exclude", "adoptExisting"];
+
+function modeProblems(data: Raw, stackSetMode: boolean): string[] {
+  const problems: string[] = [];
+  if (stackSetMode) {
+    for (const key of PER_ACCOUNT_ONLY.filter((k) => data[k] !== undefined)) {
+      problems.push(`${key}: only read in the default mode (one stack per account); with mode: stackset, target accounts with stackSet.organizationalUnitIds and stackSet.accountFilter`);
+    }
+    if (data.stackSet === undefined) problems.push("stackSet: is required with mode: stackset; expected at least stackSet.organizationalUnitIds");
+    if (data.managementAccountId === undefined) problems.push("managementAccountId: is required with mode: stackset; expected the 12-digit ID of the Organization's management account");
+    const stackSet = isObject(data.stackSet) ? data.stackSet : {};
+    if (stackSet.callAs === "DELEGATED_ADMIN" && stackSet.delegatedAdminAccountId === undefined) {
+      problems.push("stackSet.delegatedAdminAccountId: is required with callAs: DELEGATED_ADMIN; expected the delegated administrator's 12-digit account ID");
+    }
+    for (const [a, b] of [["maxConcurrentCount", "maxConcurrentPercentage"], ["failureToleranceCount", "failureTolerancePercentage"]]) {
+      if (stackSet[a] !== undefined && stackSet[b] !== undefined) problems.push(`stackSet.${b}: given with stackSet.${a}; expected one of the two`);
+    }
+  } else if (data.stackSet !== undefined) {
+    problems.push("stackSet: only read with mode: stackset; add `mode: stackset`, or remove stackSet");
+  }
   return problems;
 }

@@ -4,3 +4,4 @@ export * from "./trust-policy";
 export * from "./permission-policy";
 export * from "./rules";
 export * from "./trelica-integration";
+export * from "./cloudformation-template";

@@ -29,9 +29,10 @@ export const PERMISSIONS_BOUNDARY_RULE = {
 };
 
 export const DESCRIPTION_RULE = {
-  // IAM rejects descriptions over 1000 characters or with control characters.
-  pattern: /^[\u0009\u000A\u000D\u0020-\u007E\u00A1-\u00FF]{0,1000}$/,
-  allowed: "up to 1000 printable characters",
+  // IAM rejects descriptions over 1000 characters or with control characters; "${" and "%{" would
+  // be read as Terraform template syntax in the synthesized JSON.
+  pattern: /^(?![\s\S]*[$%]\{)[\u0009\u000A\u000D\u0020-\u007E\u00A1-\u00FF]{0,1000}$/,
+  allowed: 'up to 1000 printable characters, without "${" or "%{"',
 };
 
 export const TAGS_RULE = {

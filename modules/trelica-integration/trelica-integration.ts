@@ -6,6 +6,7 @@ import { permissionPolicy } from "./permission-policy";
 import { Partition, TRELICA_ACCOUNT_ID } from "./policy-document";
 import { validateTrelicaIntegrationProps } from "./private/validate";
 import { ALL_SERVICES, ServiceFlags } from "./services";
+import { cloudFormationTemplate, CloudFormationTemplate } from "./cloudformation-template";
 import { trustPolicy } from "./trust-policy";
 
 export interface TrelicaIntegrationProps {
@@ -100,6 +101,17 @@ export class TrelicaIntegration extends Construct {
 
     this.roleArn = this.role.arn;
     this.roleName = this.role.name;
+  }
+
+  /** The same role as a CloudFormation template (StackSets, or one account's console "Create stack"). */
+  static cloudFormationTemplate(props: TrelicaIntegrationProps): CloudFormationTemplate {
+    const problems = validateTrelicaIntegrationProps(props);
+    if (problems.length > 0) throw new TrelicaIntegrationValidationError(problems);
+    return cloudFormationTemplate(props, {
+      roleName: TrelicaIntegration.ROLE_NAME,
+      defaultPolicyName: TrelicaIntegration.DEFAULT_POLICY_NAME,
+      defaultDescription: TrelicaIntegration.DEFAULT_DESCRIPTION,
+    });
   }
 
   /**

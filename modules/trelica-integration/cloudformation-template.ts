@@ -1,0 +1,60 @@
+import { permissionPolicy } from "./permission-policy";
+import { TRELICA_ACCOUNT_ID } from "./policy-document";
+import { ALL_SERVICES } from "./services";
+import type { TrelicaIntegrationProps } from "./trelica-integration";
+import { trustPolicy } from "./trust-policy";
+
+/* The same role as the TrelicaIntegration construct, as a CloudFormation template: for StackSets and for
+ * a single account's "Create stack" in the console. Rendered by the same policy renderers; no cdktf. */
+
+export const CFN_ROLE_LOGICAL_ID = "TrelicaIntegrationRole";
+export const CFN_POLICY_LOGICAL_ID = "TrelicaIntegrationPolicy";
+
+export interface CloudFormationTemplate {
+  readonly AWSTemplateFormatVersion: "2010-09-09";
+  readonly Description: string;
+  readonly Resources: Record<string, { Type: string; Properties: Record<string, unknown> }>;
+  readonly Outputs: Record<string, { Description: string; Value: unknown }>;
+}
+
+/** Defaults and names match the construct's, so either path creates the same role. */
+export function cloudFormationTemplate(
+  props: TrelicaIntegrationProps,
+  names: { roleName: string; defaultPolicyName: string; defaultDescription: string },
+): CloudFormationTemplate {
+  const description = props.description ?? names.defaultDescription;
+  const tags = Object.entries(props.tags ?? {}).map(([Key, Value]) => ({ Key, Value }));
+  const role: Record<string, unknown> = {
+    RoleName: names.roleName,
+    Path: "/",
+    Description: description,
+    AssumeRolePolicyDocument: trustPolicy({
+      externalId: props.externalId,
+      trelicaAccountId: props.trelicaAccountId ?? TRELICA_ACCOUNT_ID,
+      partition: props.partition ?? "aws",
+    }),
+    ManagedPolicyArns: [{ Ref: CFN_POLICY_LOGICAL_ID }],
+  };
+  if (props.maxSessionDuration !== undefined) role.MaxSessionDuration = props.maxSessionDuration;
+  if (props.permissionsBoundaryArn !== undefined) role.PermissionsBoundary = props.permissionsBoundaryArn;
+  if (tags.length > 0) role.Tags = tags;
+  return {
+    AWSTemplateFormatVersion: "2010-09-09",
+    Description: `${names.roleName}: ${description}`,
+    Resources: {
+      [CFN_POLICY_LOGICAL_ID]: {
+        Type: "AWS::IAM::ManagedPolicy",
+        Properties: {
+          ManagedPolicyName: props.policyName ?? names.defaultPolicyName,
+          Path: "/",
+          Description: description,
+          PolicyDocument: permissionPolicy(props.services ?? ALL_SERVICES),
+        },
+      },
+      [CFN_ROLE_LOGICAL_ID]: { Type: "AWS::IAM::Role", Properties: role },
+    },
+    Outputs: {
+      RoleArn: { Description: "Enter this account's ID in Trelica; this is the role it assumes", Value: { "Fn::GetAtt": [CFN_ROLE_LOGICAL_ID, "Arn"] } },
+    },
+  };
+}

