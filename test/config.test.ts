@@ -36,6 +36,7 @@ describe("config loading", () => {
 
   test("GIVEN only the required fields THEN documented defaults apply", () => {
     expect(load(VALID).config).toEqual({
+      mode: "accounts",
       trelicaOrganizationId: "org-42",
       trelicaAccountId: "377450845233",
       region: "us-east-1",
