@@ -1,12 +1,11 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { App } from "cdktf";
 import { LoadedConfig, loadConfig } from "./config/load";
 import { writeConnectionsTable, writeStackSetConnections } from "./connections-table";
 import { Resolution, resolveDeployments, stackNameFor } from "./deployments";
 import { plural } from "./list";
 import { memberTemplate, ORGANIZATION_STACK_NAME, OrganizationStack, resolveStackSet } from "./stackset";
-import { synthesizeStacks } from "./synthesize";
+import { createApp, synthesizeStacks } from "./synthesize";
 
 export interface OrganizationSynthOptions {
   /** @default $CDKTF_OUTDIR (set by the cdktf CLI), else "cdktf.out" as cdktf's App does */
@@ -41,7 +40,7 @@ function synthesizeStackSetMode(loaded: LoadedConfig, outdir: string, log: (line
       `enrolling ${stackSet.organizationalUnitIds.join(", ")} in ${stackSet.region}.`,
   );
   fs.mkdirSync(outdir, { recursive: true });
-  const app = new App({ outdir, stackTraces: false, skipValidation: true });
+  const app = createApp(outdir);
   new OrganizationStack(app, deployment);
   app.synth();
   removeStaleStacks(outdir, new Set([ORGANIZATION_STACK_NAME]));

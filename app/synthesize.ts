@@ -94,15 +94,22 @@ function groupByShape(deployments: readonly AccountDeployment[]): Shape[] {
 export function synthesizeInBatches(deployments: readonly AccountDeployment[], outdir: string): StackManifests {
   const manifests: StackManifests = {};
   for (let start = 0; start < deployments.length; start += BATCH_SIZE) {
-    // Stack traces in construct metadata cost time per resource and are useless in the JSON output.
-    // Validation is skipped: the only check our stacks carry (CloudBackend's) runs `terraform version`
-    // once per stack, and synthesis must neither need terraform nor slow down with thousands of stacks.
-    const app = new App({ outdir, stackTraces: false, skipValidation: true });
+    const app = createApp(outdir);
     for (const deployment of deployments.slice(start, start + BATCH_SIZE)) new AccountStack(app, deployment);
     app.synth();
     Object.assign(manifests, app.manifest.stacks);
   }
   return manifests;
+}
+
+/**
+ * A cdktf App as this program uses it. Stack traces in construct metadata cost time per resource and
+ * are useless in the JSON output. Validation is skipped: the only check our stacks carry
+ * (CloudBackend's) runs `terraform version` once per stack, and synthesis must neither need terraform
+ * nor slow down with thousands of stacks.
+ */
+export function createApp(outdir: string): App {
+  return new App({ outdir, stackTraces: false, skipValidation: true });
 }
 
 export function writeManifest(outdir: string, stacks: StackManifests): void {

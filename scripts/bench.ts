@@ -1,6 +1,7 @@
 /*
- * npm run bench [-- --runs N] [-- --sizes 1,100,1000,10000]
- * Prints wall time and peak memory of the real `cdktf synth` for Organizations of several sizes, the
+ * npm run bench [-- --runs N] [--sizes 1,100,1000,10000] [--only synth|rollout] [--rollout-stacks N]
+ * Prints wall time and peak memory of the real `cdktf synth` (node_modules/.bin/cdktf, what
+ * `npx cdktf synth` runs) for Organizations of several sizes, the
  * CLI's own floor (a no-op app), and the stock cdktf setup (ts-node app, root import of the provider)
  * as the baseline. Figures only: nothing here passes or fails.
  */
@@ -18,6 +19,8 @@ function option(name: string, fallback: string): string {
   return index >= 0 ? process.argv[index + 1] : fallback;
 }
 const RUNS = Number(option("runs", "3"));
+/** synth, rollout, or both. */
+const ONLY = option("only", "all");
 const SIZES = option("sizes", "1,100,1000,10000").split(",").map(Number);
 
 const work = fs.mkdtempSync(path.join(os.tmpdir(), "trelica-bench-"));
@@ -135,6 +138,11 @@ function printTable(title: string, rows: Row[]): void {
 
 async function main(): Promise<void> {
   console.log(`trelica-aws-role benchmark: ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`);
+  if (ONLY !== "rollout") await benchSynth();
+  if (ONLY !== "synth") await benchRollout();
+}
+
+async function benchSynth(): Promise<void> {
   const synthRows: Row[] = [];
   const synth = (config: string, outdir: string, fresh: boolean) => () => {
     if (fresh) fs.rmSync(outdir, { recursive: true, force: true });
@@ -142,12 +150,12 @@ async function main(): Promise<void> {
   };
   for (const size of SIZES) {
     const config = writeOrganization(size);
-    synthRows.push(await repeat(`npx cdktf synth, ${plural(size)}`, synth(config, path.join(path.dirname(config), "cdktf.out"), true)));
+    synthRows.push(await repeat(`cdktf synth, ${plural(size)}`, synth(config, path.join(path.dirname(config), "cdktf.out"), true)));
   }
   const largestSize = Math.max(...SIZES);
   const largest = writeOrganization(largestSize);
   const largestOut = path.join(path.dirname(largest), "cdktf.out");
-  const unchanged = await repeat(`npx cdktf synth, ${plural(largestSize)}, unchanged re-synth`, synth(largest, largestOut, false));
+  const unchanged = await repeat(`cdktf synth, ${plural(largestSize)}, unchanged re-synth`, synth(largest, largestOut, false));
   const appOnly = await repeat(`app alone (no CLI), ${plural(largestSize)}`, () => {
     const outdir = path.join(work, "app-only-out");
     fs.rmSync(outdir, { recursive: true, force: true });
@@ -167,8 +175,6 @@ async function main(): Promise<void> {
   const one = synthRows.find((row) => row.label.endsWith(" 1 account"));
   if (one) console.log(`\nStock setup / ours, 1 account: ${(seconds(stock) / seconds(one)).toFixed(1)}x`);
   console.log("Targets: 10,000 accounts under 10 s and 1 GB; 1 account under 2.5 s; at least 5x faster than stock on 1 account.");
-
-  await benchRollout();
 }
 
 /**
