@@ -1,8 +1,7 @@
-import * as fs from "node:fs";
 import { z } from "zod";
 import { ACCOUNT_ID_RULE } from "../../modules/trelica-integration";
 import { show } from "./show";
-import { formatPath } from "./source";
+import { formatPath, readText } from "./source";
 
 /*
  * The JSON that `aws organizations list-accounts` prints. AWS replaced `Status` with `State` (and
@@ -49,17 +48,11 @@ const ACCOUNT_ARN = /^arn:[\w-]+:organizations::(\d{12}):account\/o-[a-z0-9]+\/(
 /** Reads an accounts file; problems name the file and the field, nothing is thrown. */
 export function readAccountsFile(file: string, configKey = "accountsFile"): AccountsFileResult {
   const label = `${configKey} (${file})`;
-  let text: string;
-  try {
-    text = fs.readFileSync(file, "utf8");
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const reason = code === "ENOENT" ? "the file does not exist" : `it cannot be read (${code})`;
-    return { accounts: [], problems: [`${label}: ${reason}; expected the output of \`aws organizations list-accounts\``] };
-  }
+  const read = readText(file);
+  if ("reason" in read) return { accounts: [], problems: [`${label}: ${read.reason}; expected the output of \`aws organizations list-accounts\``] };
   let data: unknown;
   try {
-    data = JSON.parse(text);
+    data = JSON.parse(read.text);
   } catch (error) {
     return { accounts: [], problems: [`${label}: is not JSON (${(error as Error).message}); expected the output of \`aws organizations list-accounts\``] };
   }

@@ -20,16 +20,20 @@ export function formatPath(segments: readonly PropertyKey[]): string {
   return out === "" ? "(top level)" : out;
 }
 
-export function readConfigSource(file: string): ConfigSource {
-  let text: string;
+/** A file's text, or why it cannot be had, in words for the user. */
+export function readText(file: string): { text: string } | { reason: string } {
   try {
-    text = fs.readFileSync(file, "utf8");
+    return { text: fs.readFileSync(file, "utf8") };
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    const reason = code === "ENOENT" ? "the file does not exist" : `it cannot be read (${code ?? String(error)})`;
-    throw new UserError(`Config file ${file}: ${reason}. Set TRELICA_CONFIG to a YAML or JSON config file.`);
+    return { reason: code === "ENOENT" ? "the file does not exist" : `it cannot be read (${code ?? String(error)})` };
   }
-  return path.extname(file).toLowerCase() === ".json" ? parseJson(file, text) : parseYaml(file, text);
+}
+
+export function readConfigSource(file: string): ConfigSource {
+  const read = readText(file);
+  if ("reason" in read) throw new UserError(`Config file ${file}: ${read.reason}. Set TRELICA_CONFIG to a YAML or JSON config file.`);
+  return path.extname(file).toLowerCase() === ".json" ? parseJson(file, read.text) : parseYaml(file, read.text);
 }
 
 function parseJson(file: string, text: string): ConfigSource {
