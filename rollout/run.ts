@@ -95,12 +95,12 @@ export async function rollout(options: RolloutOptions, control = new RolloutCont
   const reportFiles = [path.join(runDir, "report.json"), ...(options.report ? [path.resolve(options.report)] : [])];
 
   // Decide up front what must not run at all, so nothing is half-done for a reason known in advance.
+  const succeededBefore = new Set(
+    options.resume ? readReport(options.resume).accounts.filter((a) => a.status === "succeeded").map((a) => a.stack) : [],
+  );
   const toRun = selected.filter((stack) => {
     const account = accountOf.get(stack.name)!;
-    if (options.resume) {
-      const previous = readReport(options.resume).accounts.find((a) => a.stack === stack.name);
-      if (previous?.status === "succeeded") return skip(account, `succeeded in ${path.basename(options.resume)}`);
-    }
+    if (succeededBefore.has(stack.name)) return skip(account, `succeeded in ${path.basename(options.resume!)}`);
     return planRun ? checkSavedPlan(stack, account, planRun, options.allowDestroy) : true;
   });
 
@@ -176,7 +176,7 @@ function refuse(account: AccountReport, reason: string): false {
 
 /** Apply only what was reviewed: the plan must have succeeded, and the stack must not have changed since. */
 function checkSavedPlan(stack: Stack, account: AccountReport, planRun: RunReport, allowDestroy: boolean): boolean {
-  const planned = planRun.accounts.find((a) => a.stack === stack.name);
+  const planned = planRun.accounts.find((a) => a.stack === stack.name); // small: one plan run's accounts
   if (!planned) return refuse(account, `not in plan run ${planRun.runId}; run plan first`);
   if (planned.status !== "succeeded") return refuse(account, `its plan in ${planRun.runId} did not succeed (${planned.status})`);
   Object.assign(account, { counts: planned.counts, destructive: planned.destructive, cutsTrelicaOff: planned.cutsTrelicaOff });

@@ -76,36 +76,8 @@ function writeStockProject(): string {
   fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(dir, "node_modules"));
   fs.copyFileSync(path.join(template, "tsconfig.json"), path.join(dir, "tsconfig.json"));
   fs.writeFileSync(path.join(dir, "cdktf.json"), JSON.stringify({ language: "typescript", app: "npx ts-node main.ts", terraformProviders: [], terraformModules: [] }));
-  fs.writeFileSync(
-    path.join(dir, "main.ts"),
-    `import { Construct } from "constructs";
-import { App, LocalBackend, TerraformOutput, TerraformStack } from "cdktf";
-import { iamPolicy, iamRole, iamRolePolicyAttachment, provider } from "@cdktf/provider-aws";
-
-class TrelicaStack extends TerraformStack {
-  constructor(scope: Construct, id: string) {
-    super(scope, id);
-    new provider.AwsProvider(this, "aws", { region: "us-east-1", allowedAccountIds: ["100000000000"] });
-    new LocalBackend(this, { path: "terraform.tfstate" });
-    const role = new iamRole.IamRole(this, "role", {
-      name: "TrelicaIntegration",
-      assumeRolePolicy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { AWS: "arn:aws:iam::377450845233:root" },
-        Action: "sts:AssumeRole", Condition: { StringEquals: { "sts:ExternalId": "bench-org" } } }] }),
-    });
-    const policy = new iamPolicy.IamPolicy(this, "policy", {
-      name: "TrelicaIntegrationReadOnly",
-      policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: ["iam:ListUsers"], Resource: "*" }] }),
-    });
-    new iamRolePolicyAttachment.IamRolePolicyAttachment(this, "attachment", { role: role.name, policyArn: policy.arn });
-    new TerraformOutput(this, "role_arn", { value: role.arn });
-  }
-}
-
-const app = new App();
-new TrelicaStack(app, "trelica-100000000000");
-app.synth();
-`,
-  );
+  // Kept as .txt so it is not compiled or linted as part of this project: its root import is the point.
+  fs.copyFileSync(path.join(__dirname, "bench", "stock-main.ts.txt"), path.join(dir, "main.ts"));
   return dir;
 }
 
