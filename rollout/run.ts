@@ -95,13 +95,14 @@ export async function rollout(options: RolloutOptions, control = new RolloutCont
   const reportFiles = [path.join(runDir, "report.json"), ...(options.report ? [path.resolve(options.report)] : [])];
 
   // Decide up front what must not run at all, so nothing is half-done for a reason known in advance.
+  const plannedOf = new Map((planRun?.accounts ?? []).map((a) => [a.stack, a]));
   const succeededBefore = new Set(
     options.resume ? readReport(options.resume).accounts.filter((a) => a.status === "succeeded").map((a) => a.stack) : [],
   );
   const toRun = selected.filter((stack) => {
     const account = accountOf.get(stack.name)!;
     if (succeededBefore.has(stack.name)) return skip(account, `succeeded in ${path.basename(options.resume!)}`);
-    return planRun ? checkSavedPlan(stack, account, planRun, options.allowDestroy) : true;
+    return planRun ? checkSavedPlan(stack, account, planRun, plannedOf.get(stack.name), options.allowDestroy) : true;
   });
 
   const env = {
@@ -175,8 +176,7 @@ function refuse(account: AccountReport, reason: string): false {
 }
 
 /** Apply only what was reviewed: the plan must have succeeded, and the stack must not have changed since. */
-function checkSavedPlan(stack: Stack, account: AccountReport, planRun: RunReport, allowDestroy: boolean): boolean {
-  const planned = planRun.accounts.find((a) => a.stack === stack.name); // small: one plan run's accounts
+function checkSavedPlan(stack: Stack, account: AccountReport, planRun: RunReport, planned: AccountReport | undefined, allowDestroy: boolean): boolean {
   if (!planned) return refuse(account, `not in plan run ${planRun.runId}; run plan first`);
   if (planned.status !== "succeeded") return refuse(account, `its plan in ${planRun.runId} did not succeed (${planned.status})`);
   Object.assign(account, { counts: planned.counts, destructive: planned.destructive, cutsTrelicaOff: planned.cutsTrelicaOff });
