@@ -229,3 +229,29 @@ describe("rollout destroy and preconditions", () => {
     await expect(fresh.run({ command: "apply" })).rejects.toThrow(/run `npm run rollout -- plan` first, or use --plan-and-apply/);
   });
 });
+
+describe("rollout synthesizes first", () => {
+  const project = new RolloutProject(dir, "synth-first", 2);
+  const mainTs = path.join(__dirname, "..", "main.ts");
+  fs.writeFileSync(
+    path.join(project.dir, "cdktf.json"),
+    JSON.stringify({ language: "typescript", app: `"${process.execPath}" -r "${require.resolve("sucrase/register")}" "${mainTs}"` }),
+  );
+
+  test("GIVEN a config with a new account THEN the run synthesizes it and plans it too", async () => {
+    const config = path.join(project.dir, "trelica.config.yaml");
+    fs.appendFileSync(config, 'accounts:\n  - id: "999999999999"\n');
+    project.scenario({});
+    const result = await project.run({ command: "plan", synth: true, env: project.env({ TRELICA_CONFIG: config }) });
+    expect(result.report.accounts.map((a) => a.stack)).toContain("trelica-999999999999");
+    expect(result.report.accounts).toHaveLength(3);
+  });
+
+  test("GIVEN a config that does not validate THEN nothing is run", async () => {
+    const bad = path.join(project.dir, "bad.yaml");
+    fs.writeFileSync(bad, "trelicaOrganizationId: x\n");
+    project.clearEvents();
+    await expect(project.run({ command: "plan", synth: true, env: project.env({ TRELICA_CONFIG: bad }) })).rejects.toThrow(/Synthesis failed .*nothing was run/);
+    expect(project.events()).toHaveLength(0);
+  });
+});
