@@ -1,5 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { TrelicaIntegration } from "../modules/trelica-integration";
+import { roleArn } from "./config/defaults";
 import { Resolution } from "./deployments";
 import type { StackSetDeployment } from "./stackset";
 
@@ -63,13 +65,13 @@ export function writeStackSetConnections(outdir: string, deployment: StackSetDep
     deployment.accountId,
     "management",
     deployment.region,
-    `arn:${deployment.partition}:iam::${deployment.accountId}:role/TrelicaIntegration`,
+    roleArn(deployment.partition, deployment.accountId, TrelicaIntegration.ROLE_NAME),
     "true",
   ];
   const lines = markdownTable([row]);
   lines.push(
     "",
-    `Every account of ${deployment.stackSet.organizationalUnitIds.join(", ")} gets arn:${deployment.partition}:iam::<account-id>:role/TrelicaIntegration ` +
+    `Every account of ${deployment.stackSet.organizationalUnitIds.join(", ")} gets ${roleArn(deployment.partition, "<account-id>", TrelicaIntegration.ROLE_NAME)} ` +
       `from stack set ${deployment.stackSet.name}; list them with \`aws cloudformation list-stack-instances --stack-set-name ${deployment.stackSet.name}\`.`,
   );
   fs.writeFileSync(path.join(outdir, "trelica-connections.csv"), csv([row]));

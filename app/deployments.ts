@@ -8,6 +8,7 @@ import {
 } from "../modules/trelica-integration";
 import { AccountState, OrganizationAccount } from "./config/accounts-file";
 import { configError, LoadedConfig } from "./config/load";
+import { defaultServices, integrationBase, resolvedBackend, roleArn } from "./config/defaults";
 import { partitionOf, REGIONS_BY_PARTITION } from "./config/regions";
 import { AccountConfig, BackendConfig } from "./config/schema";
 import { globToRegExp, matchesAny } from "./glob";
@@ -69,8 +70,7 @@ export function resolveDeployments(loaded: LoadedConfig): Resolution {
   const problems: string[] = [];
   const warnings: string[] = [];
   const partition = partitionOf(config.region);
-  const backend: BackendConfig =
-    config.backend.type === "s3" ? { ...config.backend, region: config.backend.region ?? config.region } : config.backend;
+  const backend = resolvedBackend(config);
 
   const known = mergeAccounts(loaded.organizationAccounts, config.accounts).sort((a, b) => compare(a.id, b.id));
   const managementAccountId = findManagementAccount(loaded, known, problems);
@@ -101,15 +101,7 @@ export function resolveDeployments(loaded: LoadedConfig): Resolution {
     const where = account.index === undefined ? `account ${account.id}` : `accounts[${account.index}] (${account.id})`;
     const entry = account.entry;
     const isManagementAccount = account.id === managementAccountId;
-    const services: Required<ServiceFlags> = {
-      cognito: true,
-      connect: true,
-      iam: true,
-      // ListAccounts only answers in the management account (or a delegated administrator).
-      organizations: isManagementAccount,
-      ...config.services,
-      ...entry?.services,
-    };
+    const services: Required<ServiceFlags> = { ...defaultServices(config, isManagementAccount), ...entry?.services };
     if (enabledServices(services).length === 0) noService.push(where);
     if (services.organizations && !isManagementAccount) organizationsOutsideManagement.push(account.id);
 
@@ -131,18 +123,11 @@ export function resolveDeployments(loaded: LoadedConfig): Resolution {
       partition,
       isManagementAccount,
       services,
-      providerRoleArn: assumeRoleName === false ? undefined : `arn:${partition}:iam::${account.id}:role/${assumeRoleName}`,
+      providerRoleArn: assumeRoleName === false ? undefined : roleArn(partition, account.id, assumeRoleName),
       adoptExisting: entry?.adoptExisting ?? config.adoptExisting,
-      roleArn: `arn:${partition}:iam::${account.id}:role/${TrelicaIntegration.ROLE_NAME}`,
+      roleArn: roleArn(partition, account.id, TrelicaIntegration.ROLE_NAME),
       backend,
-      integration: {
-        externalId: config.trelicaOrganizationId,
-        trelicaAccountId: config.trelicaAccountId,
-        partition,
-        services,
-        ...config.role,
-        policyName,
-      },
+      integration: { ...integrationBase(config, partition), services, policyName },
     };
   });
 

@@ -3,9 +3,10 @@ import { CloudformationStackSetInstance } from "@cdktf/provider-aws/lib/cloudfor
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { TerraformOutput, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
-import { CloudFormationTemplate, Partition, ServiceFlags, TrelicaIntegration, TrelicaIntegrationProps } from "../modules/trelica-integration";
+import { CloudFormationTemplate, Partition, TrelicaIntegration, TrelicaIntegrationProps } from "../modules/trelica-integration";
 import { addBackend } from "./backend";
 import { LoadedConfig } from "./config/load";
+import { defaultServices, integrationBase, resolvedBackend, roleArn } from "./config/defaults";
 import { partitionOf } from "./config/regions";
 import { BackendConfig, StackSetConfig } from "./config/schema";
 
@@ -38,22 +39,16 @@ export function resolveStackSet(loaded: LoadedConfig): StackSetDeployment {
   const stackSet = config.stackSet!;
   const accountId = stackSet.callAs === "DELEGATED_ADMIN" ? stackSet.delegatedAdminAccountId! : config.managementAccountId!;
   const partition = partitionOf(config.region);
-  const base = {
-    externalId: config.trelicaOrganizationId,
-    trelicaAccountId: config.trelicaAccountId,
-    partition,
-    ...config.role,
-  };
-  const memberServices: Required<ServiceFlags> = { cognito: true, connect: true, iam: true, organizations: false, ...config.services };
+  const base = integrationBase(config, partition);
+  const memberServices = defaultServices(config, false);
   const warnings = memberServices.organizations
     ? ["services.organizations is on for every enrolled account: organizations:ListAccounts only answers in the management account or a delegated administrator."]
     : [];
-  const backend: BackendConfig = config.backend.type === "s3" ? { ...config.backend, region: config.backend.region ?? config.region } : config.backend;
   return {
     accountId,
     region: config.region,
     partition,
-    backend,
+    backend: resolvedBackend(config),
     stackSet: { ...stackSet, region: stackSet.region ?? config.region },
     direct: { ...base, services: { ...memberServices, organizations: true } },
     members: { ...base, services: memberServices },
@@ -115,7 +110,7 @@ export class OrganizationStack extends TerraformStack {
     new TerraformOutput(this, "region", { value: deployment.region, description: "Enter in Trelica: region" });
     new TerraformOutput(this, "stack_set_name", { value: set.name, description: "Enrols every account of the targeted OUs" });
     new TerraformOutput(this, "member_role_arn", {
-      value: `arn:${deployment.partition}:iam::<account-id>:role/${TrelicaIntegration.ROLE_NAME}`,
+      value: roleArn(deployment.partition, "<account-id>", TrelicaIntegration.ROLE_NAME),
       description: "The role in each enrolled account",
     });
   }

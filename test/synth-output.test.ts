@@ -2,7 +2,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { runApp } from "./helpers/app";
-import { tempDir, writeFile } from "./helpers/files";
+import { filesUnder, tempDir, writeFile } from "./helpers/files";
 import { writeAccountsFile } from "./helpers/organization";
 
 const dir = tempDir();
@@ -22,17 +22,6 @@ accounts:
     region: eu-west-2
 `,
 );
-
-function filesUnder(root: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const entry of fs.readdirSync(root, { recursive: true, withFileTypes: true })) {
-    if (entry.isFile()) {
-      const file = path.join(entry.parentPath ?? (entry as any).path, entry.name);
-      out[path.relative(root, file)] = fs.readFileSync(file, "utf8");
-    }
-  }
-  return out;
-}
 
 describe("a synth run's output folder", () => {
   const outdir = path.join(dir, "out");

@@ -17,3 +17,15 @@ export function writeFile(dir: string, name: string, text: string): string {
 }
 
 export const PROJECT_ROOT = path.resolve(__dirname, "..", "..");
+
+/** Every file below `root`, by relative path, with its text. */
+export function filesUnder(root: string): Record<string, string> {
+  const files: Record<string, string> = {};
+  for (const entry of fs.readdirSync(root, { recursive: true, withFileTypes: true })) {
+    if (entry.isFile()) {
+      const file = path.join(entry.parentPath, entry.name);
+      files[path.relative(root, file)] = fs.readFileSync(file, "utf8");
+    }
+  }
+  return files;
+}

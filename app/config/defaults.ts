@@ -1,0 +1,27 @@
+import { Partition, ServiceFlags, TrelicaIntegrationProps } from "../../modules/trelica-integration";
+import { BackendConfig, Config } from "./schema";
+
+/*
+ * Defaults that depend on the whole config, shared by both modes so one account's role is the same
+ * whichever mode made it.
+ */
+
+/** Every service on except `organizations`, which only answers in the management account (or a delegated administrator). */
+export function defaultServices(config: Config, isManagementAccount: boolean): Required<ServiceFlags> {
+  return { cognito: true, connect: true, iam: true, organizations: isManagementAccount, ...config.services };
+}
+
+/** The role's props that come from the top level of the config. */
+export function integrationBase(config: Config, partition: Partition): Omit<TrelicaIntegrationProps, "services"> {
+  return { externalId: config.trelicaOrganizationId, trelicaAccountId: config.trelicaAccountId, partition, ...config.role };
+}
+
+/** The backend with its defaults applied: an S3 state bucket is in the top-level region unless said. */
+export function resolvedBackend(config: Config): BackendConfig {
+  return config.backend.type === "s3" ? { ...config.backend, region: config.backend.region ?? config.region } : config.backend;
+}
+
+/** `arn:<partition>:iam::<account>:role/<name>`; `account` may be a placeholder for documentation. */
+export function roleArn(partition: Partition, account: string, name: string): string {
+  return `arn:${partition}:iam::${account}:role/${name}`;
+}
