@@ -1,0 +1,163 @@
+/* The fake AWS itself: what it refuses and how it answers, as a signed SDK request would meet it. */
+import { FakeAws } from "./fake-aws/fake-aws";
+import { signedHeaders } from "./fake-aws/sigv4";
+
+const MANAGEMENT = "111111111111";
+const MEMBER = "222222222222";
+const INVITED = "444444444444";
+
+let fake: FakeAws;
+beforeAll(async () => {
+  fake = await FakeAws.start({
+    managementAccountId: MANAGEMENT,
+    organizationalUnits: { "ou-ab12-members": [MEMBER, INVITED], "r-ab12": [MEMBER, INVITED] },
+    accountsWithoutDeploymentRole: [INVITED],
+    operationMs: 200,
+  });
+});
+afterAll(() => fake.stop());
+
+interface Answer {
+  status: number;
+  body: string;
+}
+
+async function call(
+  service: string,
+  params: Record<string, string>,
+  credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string } = fake.credentialsFor(MANAGEMENT),
+): Promise<Answer> {
+  const body = new URLSearchParams({ Version: service === "iam" ? "2010-05-08" : service === "sts" ? "2011-06-15" : "2010-05-15", ...params }).toString();
+  const host = new URL(fake.url).host;
+  const headers = signedHeaders({ host, service, region: "us-east-1", body, ...credentials });
+  const response = await fetch(fake.url, { method: "POST", headers, body });
+  return { status: response.status, body: await response.text() };
+}
+
+const tag = (xml: string, name: string) => new RegExp(`<${name}>([^<]*)</${name}>`).exec(xml)?.[1];
+
+describe("fake AWS", () => {
+  test("GIVEN a request signed with the wrong secret THEN it answers SignatureDoesNotMatch (403)", async () => {
+    const answer = await call("sts", { Action: "GetCallerIdentity" }, { accessKeyId: fake.credentialsFor(MANAGEMENT).accessKeyId, secretAccessKey: "wrong" });
+    expect(answer.status).toBe(403);
+    expect(tag(answer.body, "Code")).toBe("SignatureDoesNotMatch");
+  });
+
+  test("GIVEN an unknown access key THEN it answers InvalidClientTokenId", async () => {
+    const answer = await call("sts", { Action: "GetCallerIdentity" }, { accessKeyId: "AKIAUNKNOWN", secretAccessKey: "x" });
+    expect(tag(answer.body, "Code")).toBe("InvalidClientTokenId");
+  });
+
+  test("GIVEN a correctly signed GetCallerIdentity THEN the answer names the key's account in the real response shape", async () => {
+    const answer = await call("sts", { Action: "GetCallerIdentity" });
+    expect(answer.status).toBe(200);
+    expect(answer.body).toMatch(/<GetCallerIdentityResponse xmlns="https:\/\/sts.amazonaws.com\/doc\/2011-06-15\/"><GetCallerIdentityResult>/);
+    expect(tag(answer.body, "Account")).toBe(MANAGEMENT);
+  });
+
+  test("GIVEN an action the fake does not implement THEN it answers an error and records it for the test to fail on", async () => {
+    const before = fake.unimplemented.length;
+    const answer = await call("iam", { Action: "CreateUser", UserName: "x" });
+    expect(answer.status).toBe(400);
+    expect(fake.unimplemented.slice(before)).toEqual(["iam:CreateUser"]);
+    fake.unimplemented.splice(before);
+  });
+
+  describe("AssumeRole", () => {
+    const roleArn = (account: string, name = "OrganizationAccountAccessRole") => `arn:aws:iam::${account}:role/${name}`;
+
+    test("GIVEN the management account WHEN it assumes the deployment role of a member THEN the session acts in the member", async () => {
+      const assumed = await call("sts", { Action: "AssumeRole", RoleArn: roleArn(MEMBER), RoleSessionName: "t" });
+      expect(assumed.status).toBe(200);
+      const session = { accessKeyId: tag(assumed.body, "AccessKeyId")!, secretAccessKey: tag(assumed.body, "SecretAccessKey")!, sessionToken: tag(assumed.body, "SessionToken")! };
+      expect(tag((await call("sts", { Action: "GetCallerIdentity" }, session)).body, "Account")).toBe(MEMBER);
+    });
+
+    test.each([
+      ["a member into another member", MEMBER, roleArn(INVITED)],
+      ["the management account into a member that lacks the role", MANAGEMENT, roleArn(INVITED)],
+      ["the management account into another role name", MANAGEMENT, roleArn(MEMBER, "Admin")],
+      ["the management account into its own deployment role", MANAGEMENT, roleArn(MANAGEMENT)],
+    ])("GIVEN %s THEN AccessDenied (403)", async (_case, from, arn) => {
+      const answer = await call("sts", { Action: "AssumeRole", RoleArn: arn, RoleSessionName: "t" }, fake.credentialsFor(from));
+      expect([answer.status, tag(answer.body, "Code")]).toEqual([403, "AccessDenied"]);
+    });
+  });
+
+  describe("IAM", () => {
+    const policyArn = `arn:aws:iam::${MANAGEMENT}:policy/P`;
+    beforeAll(async () => {
+      await call("iam", { Action: "CreateRole", RoleName: "R", AssumeRolePolicyDocument: '{"Version":"2012-10-17","Statement":[]}' });
+      await call("iam", { Action: "CreatePolicy", PolicyName: "P", PolicyDocument: '{"Version":"2012-10-17","Statement":[]}', Description: "d" });
+      await call("iam", { Action: "AttachRolePolicy", RoleName: "R", PolicyArn: policyArn });
+    });
+
+    test("GIVEN an existing role WHEN it is created again THEN EntityAlreadyExists (409)", async () => {
+      const answer = await call("iam", { Action: "CreateRole", RoleName: "R", AssumeRolePolicyDocument: "{}" });
+      expect([answer.status, tag(answer.body, "Code")]).toEqual([409, "EntityAlreadyExists"]);
+    });
+
+    test("GIVEN an attached policy WHEN it is deleted THEN DeleteConflict (409), as the provider's parallel destroy meets it", async () => {
+      const answer = await call("iam", { Action: "DeletePolicy", PolicyArn: policyArn });
+      expect([answer.status, tag(answer.body, "Code")]).toEqual([409, "DeleteConflict"]);
+      expect((await call("iam", { Action: "DeleteRole", RoleName: "R" })).status).toBe(409);
+    });
+
+    test("GIVEN a missing role THEN NoSuchEntity (404)", async () => {
+      const answer = await call("iam", { Action: "GetRole", RoleName: "Nope" });
+      expect([answer.status, tag(answer.body, "Code")]).toEqual([404, "NoSuchEntity"]);
+    });
+
+    test("GIVEN five policy versions WHEN a sixth is created THEN LimitExceeded (409)", async () => {
+      for (let i = 0; i < 4; i++) await call("iam", { Action: "CreatePolicyVersion", PolicyArn: policyArn, PolicyDocument: '{"Statement":[]}' });
+      const answer = await call("iam", { Action: "CreatePolicyVersion", PolicyArn: policyArn, PolicyDocument: '{"Statement":[]}' });
+      expect([answer.status, tag(answer.body, "Code")]).toEqual([409, "LimitExceeded"]);
+    });
+
+    test("GIVEN a trust policy THEN GetRole returns it URL-encoded with %20 for spaces, as IAM does", async () => {
+      await call("iam", { Action: "CreateRole", RoleName: "Spaced", AssumeRolePolicyDocument: '{"Version": "2012-10-17", "Statement": []}' });
+      expect(tag((await call("iam", { Action: "GetRole", RoleName: "Spaced" })).body, "AssumeRolePolicyDocument")).toContain("%20");
+    });
+
+    test("GIVEN injected throttling THEN the next requests of that account answer Throttling, then it recovers", async () => {
+      fake.throttle(MANAGEMENT, 1);
+      expect(tag((await call("iam", { Action: "GetRole", RoleName: "R" })).body, "Code")).toBe("Throttling");
+      expect((await call("iam", { Action: "GetRole", RoleName: "R" })).status).toBe(200);
+    });
+  });
+
+  describe("StackSets", () => {
+    const template = JSON.stringify({
+      Resources: {
+        Policy: { Type: "AWS::IAM::ManagedPolicy", Properties: { ManagedPolicyName: "ReadOnly", Path: "/", PolicyDocument: { Version: "2012-10-17", Statement: [] } } },
+        Role: {
+          Type: "AWS::IAM::Role",
+          Properties: { RoleName: "Enrolled", Path: "/", AssumeRolePolicyDocument: { Version: "2012-10-17", Statement: [] }, ManagedPolicyArns: [{ Ref: "Policy" }] },
+        },
+      },
+    });
+
+    test("GIVEN an OU target THEN the operation is RUNNING, then SUCCEEDED, and each member holds the template's role and policy", async () => {
+      await call("cloudformation", { Action: "CreateStackSet", StackSetName: "S", TemplateBody: template, PermissionModel: "SERVICE_MANAGED", "Capabilities.member.1": "CAPABILITY_NAMED_IAM" });
+      fake.failStackInstancesIn(INVITED);
+      const created = await call("cloudformation", {
+        Action: "CreateStackInstances",
+        StackSetName: "S",
+        "DeploymentTargets.OrganizationalUnitIds.member.1": "ou-ab12-members",
+        "Regions.member.1": "us-east-1",
+        "OperationPreferences.FailureToleranceCount": "1",
+      });
+      const operationId = tag(created.body, "OperationId")!;
+      const status = async () => tag((await call("cloudformation", { Action: "DescribeStackSetOperation", StackSetName: "S", OperationId: operationId })).body, "Status");
+      if (!created.body.includes("OperationId")) throw new Error(created.body);
+      expect(await status()).toBe("RUNNING");
+      const busy = await call("cloudformation", { Action: "UpdateStackSet", StackSetName: "S", TemplateBody: template });
+      expect([busy.status, tag(busy.body, "Code")]).toEqual([409, "OperationInProgressException"]);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(await status()).toBe("SUCCEEDED");
+      expect(fake.account(MEMBER).roles.Enrolled.attachedPolicies).toEqual([`arn:aws:iam::${MEMBER}:policy/ReadOnly`]);
+      expect(fake.account(INVITED).roles.Enrolled).toBeUndefined();
+      expect(fake.account(MANAGEMENT).roles.Enrolled).toBeUndefined();
+    });
+  });
+});

@@ -1,0 +1,425 @@
+import * as crypto from "node:crypto";
+import { AwsError } from "./errors";
+import type { Handler } from "./iam";
+import { AccountState, Caller, StackInstance, StackSet, StackSetOperation } from "./state";
+
+/*
+ * CloudFormation StackSets, service-managed, as the provider drives them. Operations stay RUNNING for
+ * `operationMs` and then succeed or fail; when they end, each instance's template really runs against
+ * that member account's IAM (through the same IAM handlers), so a test can check every member's role.
+ */
+
+export interface Organization {
+  readonly managementAccountId: string;
+  /** OU (or root `r-…`) → the member accounts directly in it. The root holds every member. */
+  readonly organizationalUnits: Readonly<Record<string, readonly string[]>>;
+}
+
+export interface StackSetRules {
+  readonly organization: Organization;
+  readonly operationMs: number;
+  /** Accounts where a stack instance fails on purpose (e.g. to test failure tolerance). */
+  readonly failingAccounts: Set<string>;
+  readonly accountOf: (accountId: string) => AccountState;
+  readonly iam: Record<string, Handler>;
+  /** An unsupported template feature: fails the test that caused it. */
+  readonly unimplemented: (what: string) => void;
+}
+
+interface Targets {
+  readonly OrganizationalUnitIds?: string[];
+  readonly Accounts?: string[];
+  readonly AccountFilterType?: "NONE" | "INTERSECTION" | "DIFFERENCE" | "UNION";
+}
+
+type TemplateResource = { Type: string; Properties: Record<string, unknown> };
+interface Template {
+  Parameters?: Record<string, { Default?: string }>;
+  Resources: Record<string, TemplateResource>;
+}
+
+const notFound = (name: string) => new AwsError("StackSetNotFoundException", `StackSet ${name} not found`);
+
+export function cloudFormation(rules: StackSetRules): { handlers: Record<string, Handler>; settleAll: () => void } {
+  const stackSetOf = (caller: Caller, name: string): StackSet => {
+    const sets = rules.accountOf(caller.accountId).stackSets;
+    const stackSet = sets[name] ?? Object.values(sets).find((candidate) => candidate.id === name);
+    if (!stackSet) throw notFound(name);
+    settle(stackSet);
+    return stackSet;
+  };
+  const mutable = (caller: Caller, name: string): StackSet => {
+    const stackSet = stackSetOf(caller, name);
+    if (stackSet.operations.some((operation) => operation.status === "RUNNING")) {
+      throw new AwsError("OperationInProgressException", "Another Operation on StackSet is in progress");
+    }
+    return stackSet;
+  };
+  const begin = (stackSet: StackSet, action: StackSetOperation["action"], input: Record<string, unknown>, work: () => string | undefined) => {
+    const operation: StackSetOperation = {
+      id: (input.OperationId as string | undefined) ?? crypto.randomUUID(),
+      action,
+      status: "RUNNING",
+      createdAt: new Date().toISOString(),
+      input,
+    };
+    stackSet.operations.push(operation);
+    pending.set(operation, { endsAt: Date.now() + rules.operationMs, work });
+    return { OperationId: operation.id };
+  };
+  const pending = new Map<StackSetOperation, { endsAt: number; work: () => string | undefined }>();
+  /** Ends the operations whose time is up: runs their templates, records the outcome. */
+  const settle = (stackSet: StackSet) => {
+    for (const operation of stackSet.operations) {
+      const job = pending.get(operation);
+      if (!job || job.endsAt > Date.now()) continue;
+      pending.delete(operation);
+      const failure = job.work();
+      operation.status = failure ? "FAILED" : "SUCCEEDED";
+      operation.statusReason = failure;
+      operation.endedAt = new Date().toISOString();
+    }
+  };
+  const tolerance = (input: Record<string, unknown>) =>
+    ((input.OperationPreferences as { FailureToleranceCount?: number } | undefined)?.FailureToleranceCount ?? 0);
+
+  /** Runs `deploy` on each instance; the operation fails when more instances fail than it tolerates. */
+  const runOnInstances = (instances: StackInstance[], operationId: string, input: Record<string, unknown>, deploy: (instance: StackInstance) => void) => {
+    const failed: string[] = [];
+    for (const instance of instances) {
+      instance.lastOperationId = operationId;
+      try {
+        if (rules.failingAccounts.has(instance.account)) throw new Error(`fake: instances in ${instance.account} fail on purpose`);
+        deploy(instance);
+        Object.assign(instance, { status: "CURRENT", detailedStatus: "SUCCEEDED", statusReason: undefined });
+      } catch (error) {
+        Object.assign(instance, { status: "OUTDATED", detailedStatus: "FAILED", statusReason: (error as Error).message });
+        failed.push(`${instance.account}: ${(error as Error).message}`);
+      }
+    }
+    return failed.length > tolerance(input) ? `${failed.length} stack instances failed: ${failed.join("; ")}` : undefined;
+  };
+
+  const templateOf = (stackSet: StackSet) => JSON.parse(stackSet.templateBody) as Template;
+  const stackResources = new Map<string, Record<string, string>>();
+
+  const deployTemplate = (stackSet: StackSet, instance: StackInstance) => {
+    const template = templateOf(stackSet);
+    const caller: Caller = { accountId: instance.account, arn: `arn:aws:sts::${instance.account}:assumed-role/AWSServiceRoleForCloudFormationStackSetsOrgMember/stackset`, userId: "stackset" };
+    const physical = stackResources.get(instance.stackId) ?? {};
+    const parameters = Object.fromEntries(
+      Object.entries(template.Parameters ?? {}).map(([name, spec]) => {
+        const override = (stackSet.parameters as { ParameterKey: string; ParameterValue: string }[]).find((p) => p.ParameterKey === name);
+        return [name, override?.ParameterValue ?? spec.Default];
+      }),
+    );
+    const resolve = (value: unknown): unknown => {
+      if (Array.isArray(value)) return value.map(resolve);
+      if (value && typeof value === "object") {
+        const record = value as Record<string, unknown>;
+        if ("Ref" in record) {
+          const name = record.Ref as string;
+          if (name === "AWS::AccountId") return instance.account;
+          if (name in parameters) return parameters[name];
+          return physical[name];
+        }
+        return Object.fromEntries(Object.entries(record).map(([key, item]) => [key, resolve(item)]));
+      }
+      return value;
+    };
+    const call = (action: string, input: Record<string, unknown>) => rules.iam[action](input, caller);
+    // Policies before roles: a role lists the policies it attaches.
+    const order = Object.entries(template.Resources).sort(([, a], [, b]) => rank(a.Type) - rank(b.Type));
+    for (const [logicalId, resource] of order) {
+      const props = resolve(resource.Properties) as Record<string, any>;
+      if (resource.Type === "AWS::IAM::ManagedPolicy") {
+        const document = JSON.stringify(props.PolicyDocument);
+        if (physical[logicalId]) {
+          const versions = (call("ListPolicyVersions", { PolicyArn: physical[logicalId] }).Versions as { VersionId: string; IsDefaultVersion: boolean }[]);
+          if (versions.length >= 5) call("DeletePolicyVersion", { PolicyArn: physical[logicalId], VersionId: versions.filter((v) => !v.IsDefaultVersion).pop()!.VersionId });
+          call("CreatePolicyVersion", { PolicyArn: physical[logicalId], PolicyDocument: document, SetAsDefault: true });
+        } else {
+          const created = call("CreatePolicy", { PolicyName: props.ManagedPolicyName, Path: props.Path, Description: props.Description, PolicyDocument: document });
+          physical[logicalId] = (created.Policy as { Arn: string }).Arn;
+        }
+      } else if (resource.Type === "AWS::IAM::Role") {
+        const trust = JSON.stringify(props.AssumeRolePolicyDocument);
+        const wanted: string[] = props.ManagedPolicyArns ?? [];
+        if (physical[logicalId]) {
+          call("UpdateAssumeRolePolicy", { RoleName: physical[logicalId], PolicyDocument: trust });
+          call("UpdateRole", { RoleName: physical[logicalId], Description: props.Description, MaxSessionDuration: props.MaxSessionDuration });
+        } else {
+          call("CreateRole", {
+            RoleName: props.RoleName,
+            Path: props.Path,
+            Description: props.Description,
+            AssumeRolePolicyDocument: trust,
+            MaxSessionDuration: props.MaxSessionDuration,
+            PermissionsBoundary: props.PermissionsBoundary,
+            Tags: props.Tags,
+          });
+          physical[logicalId] = props.RoleName;
+        }
+        const attached = rules.accountOf(instance.account).roles[physical[logicalId]].attachedPolicies;
+        for (const arn of wanted) if (!attached.includes(arn)) call("AttachRolePolicy", { RoleName: physical[logicalId], PolicyArn: arn });
+      } else {
+        rules.unimplemented(`CloudFormation resource type ${resource.Type}`);
+        throw new Error(`fake: resource type ${resource.Type} is not supported`);
+      }
+    }
+    stackResources.set(instance.stackId, physical);
+  };
+
+  const deleteStack = (stackSet: StackSet, instance: StackInstance) => {
+    const physical = stackResources.get(instance.stackId) ?? {};
+    const caller: Caller = { accountId: instance.account, arn: "stackset", userId: "stackset" };
+    const call = (action: string, input: Record<string, unknown>) => rules.iam[action](input, caller);
+    const template = templateOf(stackSet);
+    // Roles before policies: the reverse of creation.
+    const order = Object.entries(template.Resources).sort(([, a], [, b]) => rank(b.Type) - rank(a.Type));
+    for (const [logicalId, resource] of order) {
+      const id = physical[logicalId];
+      if (!id) continue;
+      if (resource.Type === "AWS::IAM::Role") {
+        for (const arn of [...rules.accountOf(instance.account).roles[id]?.attachedPolicies ?? []]) call("DetachRolePolicy", { RoleName: id, PolicyArn: arn });
+        call("DeleteRole", { RoleName: id });
+      } else if (resource.Type === "AWS::IAM::ManagedPolicy") {
+        for (const version of call("ListPolicyVersions", { PolicyArn: id }).Versions as { VersionId: string; IsDefaultVersion: boolean }[]) {
+          if (!version.IsDefaultVersion) call("DeletePolicyVersion", { PolicyArn: id, VersionId: version.VersionId });
+        }
+        call("DeletePolicy", { PolicyArn: id });
+      }
+    }
+    stackResources.delete(instance.stackId);
+  };
+
+  const { organization } = rules;
+  const ouOf = (account: string) =>
+    Object.entries(organization.organizationalUnits).find(([ou, members]) => !ou.startsWith("r-") && members.includes(account))?.[0];
+  const targetAccounts = (targets: Targets | undefined): { account: string; ou?: string }[] => {
+    const fromOus = new Map<string, string>();
+    for (const ou of targets?.OrganizationalUnitIds ?? []) {
+      const members = organization.organizationalUnits[ou];
+      if (!members) throw new AwsError("ValidationError", `OrganizationalUnitId ${ou} does not exist in this Organization`);
+      for (const account of members) fromOus.set(account, ou);
+    }
+    const listed = targets?.Accounts ?? [];
+    let accounts: string[];
+    switch (targets?.OrganizationalUnitIds ? (targets.AccountFilterType ?? "NONE") : "ACCOUNTS") {
+      case "ACCOUNTS":
+        accounts = listed;
+        break;
+      case "INTERSECTION":
+        accounts = [...fromOus.keys()].filter((account) => listed.includes(account));
+        break;
+      case "DIFFERENCE":
+        accounts = [...fromOus.keys()].filter((account) => !listed.includes(account));
+        break;
+      case "UNION":
+        accounts = [...new Set([...fromOus.keys(), ...listed])];
+        break;
+      default:
+        accounts = [...fromOus.keys()];
+    }
+    // Service-managed stack sets never deploy to the management account.
+    return accounts.filter((account) => account !== organization.managementAccountId).map((account) => ({ account, ou: fromOus.get(account) ?? ouOf(account) }));
+  };
+
+  const instanceSummary = (stackSet: StackSet, instance: StackInstance) => ({
+    StackSetId: stackSet.id,
+    Region: instance.region,
+    Account: instance.account,
+    StackId: instance.stackId,
+    Status: instance.status,
+    StatusReason: instance.statusReason,
+    StackInstanceStatus: { DetailedStatus: instance.detailedStatus },
+    OrganizationalUnitId: instance.organizationalUnitId,
+    DriftStatus: "NOT_CHECKED",
+    LastOperationId: instance.lastOperationId,
+  });
+  const stackSetOut = (stackSet: StackSet) => ({
+    StackSetName: stackSet.name,
+    StackSetId: stackSet.id,
+    Description: stackSet.description,
+    Status: "ACTIVE",
+    TemplateBody: stackSet.templateBody,
+    Parameters: stackSet.parameters,
+    Capabilities: stackSet.capabilities,
+    Tags: stackSet.tags,
+    StackSetARN: stackSet.arn,
+    AutoDeployment: stackSet.autoDeployment,
+    PermissionModel: stackSet.permissionModel,
+    OrganizationalUnitIds: stackSet.organizationalUnitIds,
+    ManagedExecution: stackSet.managedExecution ?? { Active: false },
+    StackSetDriftDetectionDetails: { DriftStatus: "NOT_CHECKED" },
+    Regions: [...new Set(stackSet.instances.map((instance) => instance.region))],
+  });
+
+  const settleAll = () => {
+    for (const accountId of accountsWithStackSets) for (const stackSet of Object.values(rules.accountOf(accountId).stackSets)) settle(stackSet);
+  };
+  const accountsWithStackSets = new Set<string>();
+
+  const handlers: Record<string, Handler> = {
+    CreateStackSet(input: any, caller) {
+      accountsWithStackSets.add(caller.accountId);
+      const account = rules.accountOf(caller.accountId);
+      if (account.stackSets[input.StackSetName]) throw new AwsError("NameAlreadyExistsException", `StackSet ${input.StackSetName} already exists`);
+      if (!(input.Capabilities ?? []).includes("CAPABILITY_NAMED_IAM") && /"RoleName"/.test(input.TemplateBody ?? "")) {
+        throw new AwsError("InsufficientCapabilitiesException", "Requires capabilities : [CAPABILITY_NAMED_IAM]");
+      }
+      JSON.parse(input.TemplateBody);
+      const id = `${input.StackSetName}:${crypto.randomUUID()}`;
+      account.stackSets[input.StackSetName] = {
+        name: input.StackSetName,
+        id,
+        arn: `arn:aws:cloudformation:us-east-1:${caller.accountId}:stackset/${id}`,
+        description: input.Description,
+        templateBody: input.TemplateBody,
+        capabilities: input.Capabilities ?? [],
+        parameters: input.Parameters ?? [],
+        tags: input.Tags ?? [],
+        permissionModel: input.PermissionModel ?? "SELF_MANAGED",
+        autoDeployment: input.AutoDeployment,
+        managedExecution: input.ManagedExecution,
+        organizationalUnitIds: [],
+        instances: [],
+        operations: [],
+      };
+      return { StackSetId: id };
+    },
+    DescribeStackSet: (input: any, caller) => ({ StackSet: stackSetOut(stackSetOf(caller, input.StackSetName)) }),
+    UpdateStackSet(input: any, caller) {
+      const stackSet = mutable(caller, input.StackSetName);
+      if (input.TemplateBody !== undefined) JSON.parse(input.TemplateBody);
+      return begin(stackSet, "UPDATE", input, () => {
+        for (const key of ["description", "templateBody", "capabilities", "parameters", "tags", "autoDeployment", "managedExecution"] as const) {
+          const value = input[key[0].toUpperCase() + key.slice(1)];
+          if (value !== undefined) (stackSet as any)[key] = value;
+        }
+        return runOnInstances(stackSet.instances, stackSet.operations.at(-1)!.id, input, (instance) => deployTemplate(stackSet, instance));
+      });
+    },
+    DeleteStackSet(input: any, caller) {
+      const stackSet = mutable(caller, input.StackSetName);
+      if (stackSet.instances.length > 0) throw new AwsError("StackSetNotEmptyException", "StackSet is not empty");
+      delete rules.accountOf(caller.accountId).stackSets[stackSet.name];
+      return {};
+    },
+    CreateStackInstances(input: any, caller) {
+      const stackSet = mutable(caller, input.StackSetName);
+      const regions: string[] = input.Regions ?? [];
+      const targets = input.Accounts ? { Accounts: input.Accounts } : input.DeploymentTargets;
+      const wanted = targetAccounts(targets);
+      const result = begin(stackSet, "CREATE", input, () => {
+        const created: StackInstance[] = [];
+        for (const { account, ou } of wanted) {
+          for (const region of regions) {
+            if (stackSet.instances.some((instance) => instance.account === account && instance.region === region)) continue;
+            const instance: StackInstance = {
+              account,
+              region,
+              organizationalUnitId: ou,
+              stackId: `arn:aws:cloudformation:${region}:${account}:stack/StackSet-${stackSet.name}-${crypto.randomUUID()}/${crypto.randomUUID()}`,
+              status: "OUTDATED",
+              detailedStatus: "PENDING",
+              lastOperationId: result.OperationId,
+            };
+            stackSet.instances.push(instance);
+            created.push(instance);
+          }
+        }
+        return runOnInstances(created, result.OperationId, input, (instance) => deployTemplate(stackSet, instance));
+      });
+      for (const ou of targets?.OrganizationalUnitIds ?? []) if (!stackSet.organizationalUnitIds.includes(ou)) stackSet.organizationalUnitIds.push(ou);
+      return result;
+    },
+    UpdateStackInstances(input: any, caller) {
+      const stackSet = mutable(caller, input.StackSetName);
+      const accounts = new Set(targetAccounts(input.Accounts ? { Accounts: input.Accounts } : input.DeploymentTargets).map((target) => target.account));
+      const result = begin(stackSet, "UPDATE", input, () =>
+        runOnInstances(
+          stackSet.instances.filter((instance) => accounts.has(instance.account) && (input.Regions ?? []).includes(instance.region)),
+          result.OperationId,
+          input,
+          (instance) => deployTemplate(stackSet, instance),
+        ),
+      );
+      return result;
+    },
+    DeleteStackInstances(input: any, caller) {
+      const stackSet = mutable(caller, input.StackSetName);
+      const targets = input.Accounts ? { Accounts: input.Accounts } : input.DeploymentTargets;
+      const accounts = new Set(targetAccounts(targets).map((target) => target.account));
+      const regions: string[] = input.Regions ?? [];
+      const result = begin(stackSet, "DELETE", input, () => {
+        const leaving = stackSet.instances.filter((instance) => accounts.has(instance.account) && regions.includes(instance.region));
+        const failure = runOnInstances(leaving, result.OperationId, input, (instance) => {
+          if (!input.RetainStacks) deleteStack(stackSet, instance);
+        });
+        stackSet.instances = stackSet.instances.filter((instance) => !leaving.includes(instance) || instance.detailedStatus === "FAILED");
+        stackSet.organizationalUnitIds = stackSet.organizationalUnitIds.filter((ou) => !(targets?.OrganizationalUnitIds ?? []).includes(ou));
+        return failure;
+      });
+      return result;
+    },
+    DescribeStackInstance(input: any, caller) {
+      const stackSet = stackSetOf(caller, input.StackSetName);
+      const instance = stackSet.instances.find((candidate) => candidate.account === input.StackInstanceAccount && candidate.region === input.StackInstanceRegion);
+      if (!instance) throw new AwsError("StackInstanceNotFoundException", `Stack instance ${input.StackInstanceAccount}/${input.StackInstanceRegion} not found`);
+      return { StackInstance: { ...instanceSummary(stackSet, instance), ParameterOverrides: [] } };
+    },
+    ListStackInstances(input: any, caller) {
+      const stackSet = stackSetOf(caller, input.StackSetName);
+      const filters: { Name: string; Values: string }[] = input.Filters ?? [];
+      const summaries = stackSet.instances
+        .filter((instance) => !input.StackInstanceAccount || instance.account === input.StackInstanceAccount)
+        .filter((instance) => !input.StackInstanceRegion || instance.region === input.StackInstanceRegion)
+        .filter((instance) =>
+          filters.every((filter) =>
+            filter.Name === "DETAILED_STATUS" ? instance.detailedStatus === filter.Values : filter.Name === "LAST_OPERATION_ID" ? instance.lastOperationId === filter.Values : true,
+          ),
+        )
+        .map((instance) => instanceSummary(stackSet, instance));
+      return { Summaries: summaries };
+    },
+    DescribeStackSetOperation(input: any, caller) {
+      const stackSet = stackSetOf(caller, input.StackSetName);
+      const operation = stackSet.operations.find((candidate) => candidate.id === input.OperationId);
+      if (!operation) throw new AwsError("OperationNotFoundException", `Operation ${input.OperationId} not found`);
+      return {
+        StackSetOperation: {
+          OperationId: operation.id,
+          StackSetId: stackSet.id,
+          Action: operation.action,
+          Status: operation.status,
+          StatusReason: operation.statusReason,
+          OperationPreferences: operation.input.OperationPreferences,
+          RetainStacks: operation.input.RetainStacks,
+          DeploymentTargets: operation.input.DeploymentTargets,
+          CreationTimestamp: operation.createdAt,
+          EndTimestamp: operation.endedAt,
+        },
+      };
+    },
+    ListStackSetOperationResults(input: any, caller) {
+      const stackSet = stackSetOf(caller, input.StackSetName);
+      return {
+        Summaries: stackSet.instances
+          .filter((instance) => instance.lastOperationId === input.OperationId)
+          .map((instance) => ({
+            Account: instance.account,
+            Region: instance.region,
+            Status: instance.detailedStatus === "SUCCEEDED" ? "SUCCEEDED" : instance.detailedStatus === "FAILED" ? "FAILED" : "RUNNING",
+            StatusReason: instance.statusReason,
+            OrganizationalUnitId: instance.organizationalUnitId,
+          })),
+      };
+    },
+  };
+  return { handlers, settleAll };
+}
+
+function rank(type: string): number {
+  return type === "AWS::IAM::ManagedPolicy" ? 0 : 1;
+}

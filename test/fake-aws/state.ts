@@ -1,0 +1,100 @@
+/** What the fake remembers, per account. Plain data: tests read it to check what terraform did. */
+
+export interface Tag {
+  readonly Key: string;
+  readonly Value: string;
+}
+
+export interface Role {
+  readonly path: string;
+  readonly name: string;
+  readonly id: string;
+  readonly arn: string;
+  readonly createDate: string;
+  assumeRolePolicyDocument: string;
+  description?: string;
+  maxSessionDuration: number;
+  permissionsBoundary?: string;
+  tags: Tag[];
+  /** Managed policy ARNs, in attachment order. */
+  attachedPolicies: string[];
+  inlinePolicies: Record<string, string>;
+}
+
+export interface PolicyVersion {
+  readonly versionId: string;
+  readonly document: string;
+  readonly createDate: string;
+}
+
+export interface ManagedPolicy {
+  readonly name: string;
+  readonly id: string;
+  readonly arn: string;
+  readonly path: string;
+  readonly createDate: string;
+  updateDate: string;
+  description?: string;
+  defaultVersionId: string;
+  versions: PolicyVersion[];
+  nextVersion: number;
+  tags: Tag[];
+}
+
+export type OperationStatus = "RUNNING" | "SUCCEEDED" | "FAILED" | "STOPPED";
+
+export interface StackSetOperation {
+  readonly id: string;
+  readonly action: "CREATE" | "UPDATE" | "DELETE";
+  status: OperationStatus;
+  readonly createdAt: string;
+  endedAt?: string;
+  statusReason?: string;
+  readonly input: Record<string, unknown>;
+}
+
+export interface StackInstance {
+  readonly account: string;
+  readonly region: string;
+  readonly organizationalUnitId?: string;
+  readonly stackId: string;
+  status: "CURRENT" | "OUTDATED" | "INOPERABLE";
+  detailedStatus: "PENDING" | "RUNNING" | "SUCCEEDED" | "FAILED" | "CANCELLED" | "INOPERABLE";
+  statusReason?: string;
+  lastOperationId: string;
+}
+
+export interface StackSet {
+  readonly name: string;
+  readonly id: string;
+  readonly arn: string;
+  description?: string;
+  templateBody: string;
+  capabilities: string[];
+  parameters: unknown[];
+  tags: Tag[];
+  readonly permissionModel: string;
+  autoDeployment?: { Enabled?: boolean; RetainStacksOnAccountRemoval?: boolean };
+  managedExecution?: { Active?: boolean };
+  organizationalUnitIds: string[];
+  instances: StackInstance[];
+  operations: StackSetOperation[];
+}
+
+export interface AccountState {
+  readonly roles: Record<string, Role>;
+  /** By ARN. */
+  readonly policies: Record<string, ManagedPolicy>;
+  readonly stackSets: Record<string, StackSet>;
+}
+
+export function emptyAccount(): AccountState {
+  return { roles: {}, policies: {}, stackSets: {} };
+}
+
+/** Who is calling, as the fake worked it out from the signature. */
+export interface Caller {
+  readonly accountId: string;
+  readonly arn: string;
+  readonly userId: string;
+}
