@@ -4,6 +4,7 @@ import { Construct } from "constructs";
 import { TrelicaIntegration } from "../modules/trelica-integration";
 import { addBackend } from "./backend";
 import { AccountDeployment, stackNameFor } from "./deployments";
+import { declareRequirements } from "./terraform-requirements";
 
 /** One AWS account's stack: a guarded provider, its own state, the role, and what to type into Trelica. */
 export class AccountStack extends TerraformStack {
@@ -12,13 +13,14 @@ export class AccountStack extends TerraformStack {
   constructor(scope: Construct, readonly deployment: AccountDeployment) {
     super(scope, stackNameFor(deployment.accountId));
 
-    new AwsProvider(this, "aws", {
+    const aws = new AwsProvider(this, "aws", {
       region: deployment.region,
       // Refuses to run if the credentials resolve to any other account.
       allowedAccountIds: [deployment.accountId],
       assumeRole: deployment.providerRoleArn ? [{ roleArn: deployment.providerRoleArn, sessionName: "trelica-aws-role" }] : undefined,
     });
     addBackend(this, deployment.backend, deployment.accountId);
+    declareRequirements(this, aws, deployment.backend);
 
     this.integration = new TrelicaIntegration(this, "trelica", deployment.integration);
     if (deployment.adoptExisting) this.integration.adoptExisting(deployment.accountId);

@@ -9,6 +9,7 @@ import { LoadedConfig } from "./config/load";
 import { defaultServices, integrationBase, resolvedBackend, roleArn } from "./config/defaults";
 import { partitionOf } from "./config/regions";
 import { BackendConfig, StackSetConfig } from "./config/schema";
+import { declareRequirements } from "./terraform-requirements";
 
 /*
  * mode: stackset. One stack, deployed where the stack set is administered (the management account, or
@@ -65,8 +66,9 @@ export class OrganizationStack extends TerraformStack {
     super(scope, ORGANIZATION_STACK_NAME);
     const { stackSet } = deployment;
 
-    new AwsProvider(this, "aws", { region: deployment.region, allowedAccountIds: [deployment.accountId] });
+    const aws = new AwsProvider(this, "aws", { region: deployment.region, allowedAccountIds: [deployment.accountId] });
     addBackend(this, deployment.backend, deployment.accountId);
+    declareRequirements(this, aws, deployment.backend);
 
     const direct = new TrelicaIntegration(this, "trelica", deployment.direct);
 

@@ -66,6 +66,23 @@ describe("state backends", () => {
   });
 });
 
+describe("terraform and provider requirements", () => {
+  test.each([
+    ["a local backend", { type: "local" }, ">= 1.5.0"],
+    ["a cloud backend without a project", { type: "cloud", organization: "acme" }, ">= 1.5.0"],
+    ["a cloud backend with a project (1.6)", { type: "cloud", organization: "acme", project: "identity" }, ">= 1.6.0"],
+    ["an S3 backend with a state role but no S3 locking (1.6)", { type: "s3", bucket: "b", useLockfile: false, roleArn: "arn:aws:iam::999999999999:role/S" }, ">= 1.6.0"],
+    ["an S3 backend with S3-native locking (1.10)", { type: "s3", bucket: "b" }, ">= 1.10.0"],
+  ])("GIVEN %s THEN every stack requires the terraform that backend needs", (_case, backend, required) => {
+    for (const stack of stacksWith(backend)) expect(stack.json.terraform.required_version).toBe(required);
+  });
+
+  test("GIVEN any stack THEN the AWS provider may be any later 6.x release, not one exact version", () => {
+    const [stack] = synthStacks(resolve(dir, base));
+    expect(stack.json.terraform.required_providers.aws).toEqual({ source: "aws", version: "~> 6.25" });
+  });
+});
+
 describe("backend bad input", () => {
   test.each([
     ["an unknown backend type", { type: "nfs" }, 'backend.type: got "nfs"; expected a backend with `type` one of local, s3, cloud'],

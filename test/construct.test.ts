@@ -69,6 +69,14 @@ describe("TrelicaIntegration", () => {
     expect(JSON.parse(policy.policy as string).Statement[0].Action).toEqual(["iam:ListUsers"]);
   });
 
+  test("GIVEN a role description THEN the policy keeps its fixed description, ignores a different one and is replaced create-before-destroy", () => {
+    const [policy] = Object.values(resourcesOf(synth({ externalId: "org-1", description: "Our own words" }), "aws_iam_policy"));
+    expect(policy.description).toBe(TrelicaIntegration.POLICY_DESCRIPTION);
+    expect(policy.lifecycle).toEqual({ ignore_changes: ["description"], create_before_destroy: true });
+    const [attachment] = Object.values(resourcesOf(synth({ externalId: "org-1" }), "aws_iam_role_policy_attachment"));
+    expect(attachment.lifecycle).toEqual({ create_before_destroy: true });
+  });
+
   test("GIVEN the same props twice THEN the synthesized JSON is identical", () => {
     expect(synth({ externalId: "org-1", tags: { a: "1" } })).toBe(synth({ externalId: "org-1", tags: { a: "1" } }));
   });

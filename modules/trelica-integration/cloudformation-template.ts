@@ -20,7 +20,7 @@ export interface CloudFormationTemplate {
 /** Defaults and names match the construct's, so either path creates the same role. */
 export function cloudFormationTemplate(
   props: TrelicaIntegrationProps,
-  names: { roleName: string; defaultPolicyName: string; defaultDescription: string },
+  names: { roleName: string; defaultPolicyName: string; defaultDescription: string; policyDescription: string },
 ): CloudFormationTemplate {
   const description = props.description ?? names.defaultDescription;
   const tags = Object.entries(props.tags ?? {}).map(([Key, Value]) => ({ Key, Value }));
@@ -47,7 +47,8 @@ export function cloudFormationTemplate(
         Properties: {
           ManagedPolicyName: props.policyName ?? names.defaultPolicyName,
           Path: "/",
-          Description: description,
+          // Fixed for the same reason as in the construct: CloudFormation replaces a policy to change it.
+          Description: names.policyDescription,
           PolicyDocument: permissionPolicy(props.services ?? ALL_SERVICES),
         },
       },

@@ -29,7 +29,7 @@ export interface TrelicaIntegrationProps {
   readonly maxSessionDuration?: number;
   /** Name of the customer-managed policy; Trelica does not care what it is. @default "TrelicaIntegrationReadOnly" */
   readonly policyName?: string;
-  /** Description of the role and the policy. @default "Read-only access for the Trelica SaaS management platform" */
+  /** Description of the role. @default "Read-only access for the Trelica SaaS management platform" */
   readonly description?: string;
 }
 
@@ -49,6 +49,12 @@ export class TrelicaIntegration extends Construct {
   static readonly ROLE_NAME = "TrelicaIntegration";
   static readonly DEFAULT_POLICY_NAME = "TrelicaIntegrationReadOnly";
   static readonly DEFAULT_DESCRIPTION = "Read-only access for the Trelica SaaS management platform";
+  /**
+   * The managed policy's description, the same whatever the role's: IAM cannot change a policy's
+   * description in place, so a description that followed the role's would replace the policy (and
+   * briefly detach Trelica's permissions) whenever someone edited the role's.
+   */
+  static readonly POLICY_DESCRIPTION = "Read-only access for the Trelica SaaS management platform";
 
   readonly role: IamRole;
   readonly policy: IamPolicy;
@@ -89,14 +95,21 @@ export class TrelicaIntegration extends Construct {
     this.policy = new IamPolicy(this, "policy", {
       name: this.policyName,
       path: "/",
-      description,
+      description: TrelicaIntegration.POLICY_DESCRIPTION,
       policy: JSON.stringify(permissionPolicy(props.services ?? ALL_SERVICES)),
       tags,
+      lifecycle: {
+        // An adopted hand-made policy keeps its own description instead of being replaced for it.
+        ignoreChanges: ["description"],
+        // A policy that must be replaced (a new policyName) is attached before the old one goes.
+        createBeforeDestroy: true,
+      },
     });
 
     this.attachment = new IamRolePolicyAttachment(this, "attachment", {
       role: this.role.name,
       policyArn: this.policy.arn,
+      lifecycle: { createBeforeDestroy: true },
     });
 
     this.roleArn = this.role.arn;
@@ -111,6 +124,7 @@ export class TrelicaIntegration extends Construct {
       roleName: TrelicaIntegration.ROLE_NAME,
       defaultPolicyName: TrelicaIntegration.DEFAULT_POLICY_NAME,
       defaultDescription: TrelicaIntegration.DEFAULT_DESCRIPTION,
+      policyDescription: TrelicaIntegration.POLICY_DESCRIPTION,
     });
   }
 
