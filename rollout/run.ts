@@ -229,7 +229,7 @@ async function runStack(stack: Stack, account: AccountReport, context: StackCont
       if (plan.exitCode !== 0 && plan.exitCode !== 2) return fail(plan);
       const show = await terraform(["show", "-json", "-no-color", planFile], "reading plan");
       if (show.exitCode !== 0) return fail(show);
-      const summary = summarizePlan(show.output);
+      const summary = summarizePlan(show.stdout);
       Object.assign(account, { counts: summary.counts, destructive: summary.destructive, cutsTrelicaOff: summary.cutsTrelicaOff, planFile });
       if (options.command === "plan" && !options.planAndApply) {
         account.status = "succeeded";

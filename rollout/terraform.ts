@@ -29,8 +29,13 @@ export interface TerraformResult {
   readonly exitCode: number | null;
   /** Set when terraform ended by a signal rather than exiting. */
   readonly signal?: NodeJS.Signals | null;
-  /** stdout and stderr, interleaved as they came. */
+  /** stdout and stderr, interleaved as they came: for logs and error excerpts. */
   readonly output: string;
+  /**
+   * stdout alone: what to parse. Terraform writes warnings (CLI configuration, TF_LOG, deprecations)
+   * to stderr, so machine-readable output is only clean here.
+   */
+  readonly stdout: string;
 }
 
 /** Running terraform processes, so an interrupt can reach every one of them exactly once. */
@@ -66,16 +71,23 @@ export function runTerraform(binary: string, args: readonly string[], options: R
     const child = spawn(binary, args, { cwd: options.cwd, env: options.env, stdio: ["ignore", "pipe", "pipe"], detached: true });
     options.group.add(child);
     let output = "";
-    const collect = (chunk: Buffer) => {
-      output += chunk.toString();
+    let stdout = "";
+    const collect = (chunk: string) => {
+      output += chunk;
       options.log.write(chunk);
     };
-    child.stdout.on("data", collect);
+    // Decoded per stream, so a character split across two reads stays whole.
+    child.stdout.setEncoding("utf8");
+    child.stderr.setEncoding("utf8");
+    child.stdout.on("data", (chunk: string) => {
+      stdout += chunk;
+      collect(chunk);
+    });
     child.stderr.on("data", collect);
     child.on("error", reject);
     child.on("close", (exitCode, signal) => {
       options.log.write(signal ? `[ended by ${signal}]\n` : `[exit ${exitCode}]\n`);
-      resolve({ exitCode, signal, output });
+      resolve({ exitCode, signal, output, stdout });
     });
   });
 }
@@ -85,17 +97,23 @@ export function captureTerraform(binary: string, args: readonly string[], env: N
   return new Promise((resolve, reject) => {
     const child = spawn(binary, args, { env, stdio: ["ignore", "pipe", "pipe"] });
     let output = "";
-    child.stdout.on("data", (chunk) => (output += chunk));
-    child.stderr.on("data", () => undefined);
+    let stdout = "";
+    child.stdout.setEncoding("utf8");
+    child.stderr.setEncoding("utf8");
+    child.stdout.on("data", (chunk: string) => {
+      stdout += chunk;
+      output += chunk;
+    });
+    child.stderr.on("data", (chunk: string) => (output += chunk));
     child.on("error", reject);
-    child.on("close", (exitCode) => resolve({ exitCode, output }));
+    child.on("close", (exitCode) => resolve({ exitCode, output, stdout }));
   });
 }
 
 export async function terraformVersion(binary: string, env: NodeJS.ProcessEnv): Promise<string> {
   const result = await captureTerraform(binary, ["version", "-json"], env);
   try {
-    return (JSON.parse(result.output) as { terraform_version: string }).terraform_version;
+    return (JSON.parse(result.stdout) as { terraform_version: string }).terraform_version;
   } catch {
     throw new UserError(`${binary} version -json did not answer with a version (exit ${result.exitCode}); is it terraform 0.13 or later?`);
   }

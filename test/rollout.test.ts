@@ -50,6 +50,17 @@ describe("rollout plan", () => {
     expect(project.lines.join("\n")).toContain("DESTROYS the TrelicaIntegration role: Trelica is cut off");
   });
 
+  test("GIVEN terraform warning on stderr in every command THEN plan still reads each plan's JSON from stdout and counts its changes", async () => {
+    project.scenario({});
+    const result = await project.run({ command: "plan", env: project.env({ FAKE_TERRAFORM_STDERR_WARNING: "1" }) });
+    expect(result.exitCode).toBe(2);
+    for (const account of result.report.accounts) {
+      expect(account).toMatchObject({ status: "succeeded", outcome: "changes", counts: { create: 3, update: 0, replace: 0, delete: 0, import: 0 } });
+      // The warning still reaches the log, with the rest of terraform's output.
+      expect(fs.readFileSync(account.log!, "utf8")).toContain("Warning: Unable to open CLI configuration file");
+    }
+  });
+
   test("GIVEN no changes anywhere THEN exit 0", async () => {
     project.scenario({}, { plan: "none" });
     expect((await project.run({ command: "plan" })).exitCode).toBe(0);
