@@ -63,13 +63,26 @@ export function describeWithRealTerraform(name: string, body: (real: RealTerrafo
   describe(name, () => body(found));
 }
 
+export interface ProviderInstallation {
+  /** A CLI config that installs the AWS provider only from the mirror. */
+  readonly cliConfig: string;
+  /**
+   * A home folder whose `.terraform.d/plugins` is the mirror: with `HOME` set to it and
+   * `TF_CLI_CONFIG_FILE` naming a missing file, terraform finds the provider as an implied local mirror
+   * and warns on stderr about the missing CLI config, as on this machine image.
+   */
+  readonly home: string;
+}
+
 /**
- * A mirror serving the provider binary as `version` (our stacks ask for 6.x; the machine may have 5.x,
- * whose IAM resources have the same schema) and a CLI config that installs only from it.
+ * A mirror serving the provider binary as each of `versions` (our stacks ask for 6.x; the machine may
+ * have 5.x, whose IAM resources have the same schema), inside `dir`.
  */
-export function providerMirror(real: RealTerraform, dir: string, versions: readonly string[]): string {
+export function installProvider(real: RealTerraform, dir: string, versions: readonly string[]): ProviderInstallation {
+  const home = path.join(dir, "home");
+  const mirror = path.join(home, ".terraform.d", "plugins");
   for (const version of versions) {
-    const target = path.join(dir, "mirror", "registry.terraform.io", "hashicorp", "aws", version, "linux_amd64");
+    const target = path.join(mirror, "registry.terraform.io", "hashicorp", "aws", version, "linux_amd64");
     fs.mkdirSync(target, { recursive: true });
     const link = path.join(target, `terraform-provider-aws_v${version}_x5`);
     if (!fs.existsSync(link)) fs.symlinkSync(real.providerBinary, link);
@@ -77,9 +90,9 @@ export function providerMirror(real: RealTerraform, dir: string, versions: reado
   const cliConfig = path.join(dir, "terraformrc");
   fs.writeFileSync(
     cliConfig,
-    `provider_installation {\n  filesystem_mirror {\n    path    = ${JSON.stringify(path.join(dir, "mirror"))}\n    include = ["registry.terraform.io/hashicorp/aws"]\n  }\n}\n`,
+    `provider_installation {\n  filesystem_mirror {\n    path    = ${JSON.stringify(mirror)}\n    include = ["registry.terraform.io/hashicorp/aws"]\n  }\n}\n`,
   );
-  return cliConfig;
+  return { cliConfig, home };
 }
 
 /** The lowest version a stack's `~> X.Y` (or exact) AWS provider constraint admits: the one to serve. */
@@ -94,7 +107,7 @@ export function providerVersionFor(stackJson: any): string {
  * The environment for terraform against the fake as a user of `accountId`: endpoints and keys from the
  * environment only (the synthesized JSON is never changed), no shared AWS config of the user's.
  */
-export function terraformEnv(fake: FakeAws, accountId: string, cliConfig: string, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+export function terraformEnv(fake: FakeAws, accountId: string, provider: ProviderInstallation, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env };
   for (const name of Object.keys(env)) if (name.startsWith("AWS_") || name.startsWith("TF_")) delete env[name];
   return {
@@ -102,7 +115,7 @@ export function terraformEnv(fake: FakeAws, accountId: string, cliConfig: string
     ...fake.environmentFor(accountId),
     AWS_CONFIG_FILE: "/nonexistent/aws-config",
     AWS_SHARED_CREDENTIALS_FILE: "/nonexistent/aws-credentials",
-    TF_CLI_CONFIG_FILE: cliConfig,
+    TF_CLI_CONFIG_FILE: provider.cliConfig,
     CHECKPOINT_DISABLE: "1",
     TF_IN_AUTOMATION: "1",
     ...extra,

@@ -1,0 +1,79 @@
+/*
+ * The fast real-terraform subset of `npm test`: the shipped example through the rollout runner with the
+ * real terraform and AWS provider against the fake AWS. The long flows are in test/e2e (npm run test:e2e).
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { PROJECT_ROOT, tempDir } from "./helpers/files";
+import { describeWithRealTerraform } from "./helpers/real-terraform";
+import { makeRoleByHand, TerraformProject } from "./helpers/terraform-project";
+
+const MANAGEMENT = "111111111111";
+const PRODUCTION = "222222222222";
+const SANDBOX = "033333333333"; // adoptExisting in the shipped example
+
+describeWithRealTerraform("the shipped example with the real terraform and AWS provider", (real) => {
+  const dir = tempDir("trelica-real-");
+  let project: TerraformProject;
+  let handMade: { policyArn: string; policyId: string };
+
+  beforeAll(async () => {
+    project = await TerraformProject.create(real, dir, { "trelica.config.yaml": fs.readFileSync(path.join(PROJECT_ROOT, "trelica.config.yaml"), "utf8") }, { managementAccountId: MANAGEMENT });
+    // The sandbox's role was made by hand from the vendor's page: its policy has no description.
+    handMade = makeRoleByHand(project.fake, SANDBOX, { roleDescription: "made by hand" });
+  });
+  afterAll(() => project?.close());
+  afterEach(() => expect(project.fake.unimplemented).toEqual([]));
+
+  test("GIVEN terraform warning on stderr WHEN rollout plans THEN every account's plan is read from stdout alone", async () => {
+    const result = await project.rollout({ command: "plan", env: project.env({ impliedMirror: true }) });
+    const byStack = Object.fromEntries(result.report.accounts.map((account) => [account.accountId, account]));
+    expect(result.report.accounts.map((account) => [account.accountId, account.status])).toEqual([
+      [SANDBOX, "succeeded"],
+      [MANAGEMENT, "succeeded"],
+      [PRODUCTION, "succeeded"],
+    ]);
+    expect(byStack[MANAGEMENT].counts).toEqual({ create: 3, update: 0, delete: 0, replace: 0, import: 0 });
+    // Adoption of a policy whose description differs: imported and updated, never replaced.
+    expect(byStack[SANDBOX].counts).toMatchObject({ create: 0, delete: 0, replace: 0, import: 3 });
+    expect(result.exitCode).toBe(2);
+    const log = fs.readFileSync(byStack[MANAGEMENT].log!, "utf8");
+    expect(log).toContain("Unable to open CLI configuration file");
+  });
+
+  test("GIVEN the saved plans WHEN rollout applies THEN each account holds exactly its role and policy, the adopted policy never left the role", async () => {
+    const result = await project.rollout({ command: "apply" });
+    expect(result.report.accounts.map((account) => account.status)).toEqual(["succeeded", "succeeded", "succeeded"]);
+    expect(result.exitCode).toBe(0);
+    for (const account of [MANAGEMENT, PRODUCTION, SANDBOX]) {
+      const role = project.fake.account(account).roles.TrelicaIntegration;
+      expect(JSON.parse(role.assumeRolePolicyDocument).Statement[0].Condition).toEqual({ StringEquals: { "sts:ExternalId": "3f1c2a9e-7b4d-4e21-9c55-0a1b2c3d4e5f" } });
+      expect(role.attachedPolicies).toEqual([`arn:aws:iam::${account}:policy/TrelicaIntegrationReadOnly`]);
+    }
+    const adopted = project.fake.account(SANDBOX).policies[handMade.policyArn];
+    expect(adopted.id).toBe(handMade.policyId);
+    expect(project.fake.account(SANDBOX).roles.TrelicaIntegration.description).toBe("Read-only access for the Trelica SaaS management platform");
+    expect(project.callsIn(SANDBOX).filter((call) => /DeletePolicy$|DetachRolePolicy|DeleteRole$/.test(call))).toEqual([]);
+    // organizations:ListAccounts only in the management account.
+    const documentOf = (account: string) => JSON.parse(project.fake.account(account).policies[`arn:aws:iam::${account}:policy/TrelicaIntegrationReadOnly`].versions.at(-1)!.document);
+    expect(documentOf(MANAGEMENT).Statement[0].Action).toContain("organizations:ListAccounts");
+    expect(documentOf(PRODUCTION).Statement[0].Action).not.toContain("organizations:ListAccounts");
+  });
+
+  test("GIVEN plans already applied WHEN rollout applies again THEN nothing is applied twice and it says to plan again", async () => {
+    const applies = project.fake.requests.length;
+    const result = await project.rollout({ command: "apply" });
+    expect(result.exitCode).toBe(0);
+    for (const account of result.report.accounts) {
+      expect(account.status).toBe("skipped");
+      expect(account.reason).toMatch(/applied.*plan again/);
+    }
+    expect(project.fake.requests.length).toBe(applies);
+  });
+
+  test("GIVEN everything applied WHEN rollout plans again THEN no account has changes and it exits 0", async () => {
+    const result = await project.rollout({ command: "plan" });
+    expect(result.report.accounts.map((account) => account.outcome)).toEqual(["no-changes", "no-changes", "no-changes"]);
+    expect(result.exitCode).toBe(0);
+  });
+});
