@@ -114,7 +114,7 @@ export async function rollout(options: RolloutOptions, control = new RolloutCont
   };
   fs.mkdirSync(env.TF_PLUGIN_CACHE_DIR, { recursive: true });
 
-  const context: StackContext = { options, control, binary, env, runDir, planRun };
+  const context: StackContext = { options, control, binary, env, runId, runDir, planRun };
   let failures = 0;
   const mayStart = () => !control.interrupted && failures <= options.maxFailures;
   const runOne = async (stack: Stack) => {
@@ -159,6 +159,7 @@ interface StackContext {
   readonly control: RolloutControl;
   readonly binary: string;
   readonly env: NodeJS.ProcessEnv;
+  readonly runId: string;
   readonly runDir: string;
   readonly planRun?: RunReport;
 }
@@ -175,13 +176,21 @@ function refuse(account: AccountReport, reason: string): false {
   return false;
 }
 
-/** Apply only what was reviewed: the plan must have succeeded, and the stack must not have changed since. */
+/**
+ * Apply only what was reviewed, and only once: the plan must have succeeded, the stack must not have
+ * changed since, and the plan must not have been applied already (terraform would call it stale).
+ */
 function checkSavedPlan(stack: Stack, account: AccountReport, planRun: RunReport, planned: AccountReport | undefined, allowDestroy: boolean): boolean {
   if (!planned) return refuse(account, `not in plan run ${planRun.runId}; run plan first`);
   if (planned.status !== "succeeded") return refuse(account, `its plan in ${planRun.runId} did not succeed (${planned.status})`);
+  const stackChanged = planned.stackHash !== stackHash(stack);
+  // Already applied: its changes are made, so its counts are not copied as if still to do. A stack
+  // edited since is refused below instead: that is new work, not something already done.
+  const appliedBy = planned.planFile && appliedIn(planned.planFile);
+  if (appliedBy && !stackChanged) return skip(account, `its saved plan was applied in run ${appliedBy}; run plan again to pick up new changes`);
   Object.assign(account, { counts: planned.counts, destructive: planned.destructive, cutsTrelicaOff: planned.cutsTrelicaOff });
   if (planned.outcome === "no-changes") return skip(account, "no changes in the plan");
-  if (planned.stackHash !== stackHash(stack)) return refuse(account, `the synthesized stack changed since plan run ${planRun.runId}; run plan again`);
+  if (stackChanged) return refuse(account, `the synthesized stack changed since plan run ${planRun.runId}; run plan again`);
   if (!planned.planFile || !fs.existsSync(planned.planFile)) return refuse(account, `its saved plan is gone (${planned.planFile}); run plan again`);
   if (planned.destructive?.length && !allowDestroy) {
     return refuse(account, `the plan deletes or replaces ${planned.destructive.join(", ")}; review it, then rerun with --allow-destroy`);
@@ -248,6 +257,7 @@ async function runStack(stack: Stack, account: AccountReport, context: StackCont
     }
     const apply = await terraform(["apply", "-input=false", "-no-color", `-lock-timeout=${options.lockTimeout}`, planFile], "applying");
     if (apply.exitCode !== 0) return fail(apply);
+    if (context.planRun) markApplied(planFile, context.runId);
     account.status = "succeeded";
     account.outcome = options.command === "destroy" ? "destroyed" : "applied";
   } catch (error) {
@@ -258,6 +268,19 @@ async function runStack(stack: Stack, account: AccountReport, context: StackCont
     log.end();
     options.progress.finished(stack.name, progressLine(account));
   }
+}
+
+/** A saved plan applies once; after that terraform rejects it as stale. A marker beside it says by which run. */
+const APPLIED_MARKER = ".applied";
+
+function markApplied(planFile: string, runId: string): void {
+  fs.writeFileSync(planFile + APPLIED_MARKER, `${runId}\n`);
+}
+
+/** The run that applied this saved plan, if one did. */
+function appliedIn(planFile: string): string | undefined {
+  const marker = planFile + APPLIED_MARKER;
+  return fs.existsSync(marker) ? fs.readFileSync(marker, "utf8").trim() || "an earlier run" : undefined;
 }
 
 function progressLine(account: AccountReport): string {

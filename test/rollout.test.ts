@@ -153,6 +153,50 @@ describe("rollout apply", () => {
     expect(apply.report.accounts.every((a) => a.outcome === "applied")).toBe(true);
   });
 
+  test("GIVEN saved plans already applied THEN a second apply skips every account saying so, runs no terraform apply and exits 0", async () => {
+    project.scenario({});
+    await project.run({ command: "plan" });
+    const first = await project.run({ command: "apply" });
+    expect(first.report.accounts.every((a) => a.outcome === "applied")).toBe(true);
+    project.clearEvents();
+    const again = await project.run({ command: "apply" });
+    expect(again.exitCode).toBe(0);
+    for (const account of again.report.accounts) {
+      expect(account).toMatchObject({ status: "skipped", reason: `its saved plan was applied in run ${first.report.runId}; run plan again to pick up new changes` });
+      expect(account.counts).toBeUndefined();
+    }
+    expect(project.events().filter((e) => e.command === "apply")).toHaveLength(0);
+    // A new plan applies again.
+    await project.run({ command: "plan" });
+    expect((await project.run({ command: "apply" })).report.accounts.every((a) => a.outcome === "applied")).toBe(true);
+  });
+
+  test("GIVEN a saved plan already applied AND its stack changed since THEN apply refuses it (new work, not done) rather than skipping it", async () => {
+    project.scenario({});
+    await project.run({ command: "plan" });
+    await project.run({ command: "apply" });
+    const [changed] = project.stackNames();
+    const file = path.join(project.dir, "cdktf.out", "stacks", changed, "cdk.tf.json");
+    const synthesized = fs.readFileSync(file, "utf8");
+    fs.writeFileSync(file, synthesized.replace('"us-east-1"', '"eu-central-1"'));
+    const again = await project.run({ command: "apply" });
+    fs.writeFileSync(file, synthesized);
+    expect(again.exitCode).toBe(1);
+    expect(again.report.accounts.find((a) => a.stack === changed)).toMatchObject({ status: "refused", reason: expect.stringMatching(/the synthesized stack changed since plan run/) });
+    expect(again.report.accounts.filter((a) => a.status === "skipped")).toHaveLength(3);
+  });
+
+  test("GIVEN --plan-and-apply twice THEN each run plans afresh and applies every account", async () => {
+    project.scenario({});
+    for (let run = 0; run < 2; run++) {
+      project.clearEvents();
+      const result = await project.run({ command: "apply", planAndApply: true });
+      expect(result.exitCode).toBe(0);
+      expect(result.report.accounts.every((a) => a.outcome === "applied")).toBe(true);
+      expect(project.events().filter((e) => e.command === "apply")).toHaveLength(4);
+    }
+  });
+
   test("GIVEN a stack that changed since the plan THEN apply refuses it and applies the others", async () => {
     project.scenario({});
     await project.run({ command: "plan" });
