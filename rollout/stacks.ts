@@ -55,24 +55,42 @@ export function stackHash(stack: Stack): string {
 }
 
 export interface VersionRequirement {
+  /** The oldest terraform the stacks accept, X.Y.Z. */
   readonly minimum: string;
-  readonly feature: string;
+  /** The stacks whose `terraform.required_version` asks for it. */
   readonly stacks: string[];
 }
 
-/** The terraform versions the stacks' features need (import blocks, S3 native locking, cloud block). */
+/**
+ * The terraform versions the stacks ask for in their own `terraform.required_version` (the app writes
+ * it; it is the one source), by minimum, highest first. Reads `>= X.Y.Z` and `>= X.Y`; a stack without
+ * it asks for nothing.
+ */
 export function versionRequirements(stacks: readonly Stack[]): VersionRequirement[] {
-  const features = [
-    { minimum: "1.1.0", feature: "the cloud block", uses: (json: any) => json.terraform?.cloud !== undefined },
-    { minimum: "1.5.0", feature: "import blocks (adoptExisting)", uses: (json: any) => Array.isArray(json.import) && json.import.length > 0 },
-    { minimum: "1.10.0", feature: "S3 native locking (use_lockfile)", uses: (json: any) => json.terraform?.backend?.s3?.use_lockfile === true },
-  ];
-  const found = features.map((feature) => ({ minimum: feature.minimum, feature: feature.feature, stacks: [] as string[] }));
+  const byMinimum = new Map<string, string[]>();
+  const problems: string[] = [];
   for (const stack of stacks) {
     const json = JSON.parse(fs.readFileSync(stackFile(stack), "utf8"));
-    features.forEach((feature, index) => {
-      if (feature.uses(json)) found[index].stacks.push(stack.name);
-    });
+    const constraint: unknown = json.terraform?.required_version;
+    if (constraint === undefined) continue;
+    const match = typeof constraint === "string" ? /^\s*>=\s*(\d+)\.(\d+)(?:\.(\d+))?\s*$/.exec(constraint) : null;
+    if (!match) {
+      problems.push(`${stack.name}: terraform.required_version ${JSON.stringify(constraint)}; expected ">= X.Y.Z" or ">= X.Y" (${stackFile(stack)})`);
+      continue;
+    }
+    const minimum = `${Number(match[1])}.${Number(match[2])}.${Number(match[3] ?? 0)}`;
+    byMinimum.set(minimum, [...(byMinimum.get(minimum) ?? []), stack.name]);
   }
-  return found.filter((requirement) => requirement.stacks.length > 0);
+  if (problems.length > 0) throw new UserError("Nothing was run: rollout cannot read these stacks' terraform version requirement:", problems);
+  return [...byMinimum]
+    .map(([minimum, names]) => ({ minimum, stacks: names }))
+    .sort((a, b) => compareVersions(b.minimum, a.minimum));
+}
+
+/** Compares X.Y.Z versions (anything after a `-` is ignored); missing parts count as 0. */
+export function compareVersions(a: string, b: string): number {
+  const pa = a.split(/[.-]/).map((part) => Number.parseInt(part, 10) || 0);
+  const pb = b.split(/[.-]/).map((part) => Number.parseInt(part, 10) || 0);
+  for (let i = 0; i < 3; i++) if ((pa[i] ?? 0) !== (pb[i] ?? 0)) return (pa[i] ?? 0) - (pb[i] ?? 0);
+  return 0;
 }

@@ -2,7 +2,7 @@ import { ChildProcess, spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { UserError } from "../app/errors";
-import { VersionRequirement } from "./stacks";
+import { compareVersions, VersionRequirement } from "./stacks";
 
 /** `$TERRAFORM_BINARY_NAME` if set, else `terraform` on PATH: cdktf's own convention. */
 export function findTerraform(env: NodeJS.ProcessEnv): string {
@@ -119,22 +119,14 @@ export async function terraformVersion(binary: string, env: NodeJS.ProcessEnv): 
   }
 }
 
-function compareVersions(a: string, b: string): number {
-  const pa = a.split(/[.-]/).map((part) => Number.parseInt(part, 10) || 0);
-  const pb = b.split(/[.-]/).map((part) => Number.parseInt(part, 10) || 0);
-  for (let i = 0; i < 3; i++) if (pa[i] !== pb[i]) return pa[i] - pb[i];
-  return 0;
-}
-
-/** Fails early, naming what needs the newer version, rather than in the middle of a rollout. */
+/** Fails early, naming the version found and what the stacks require, rather than in the middle of a rollout. */
 export function checkTerraformVersion(binary: string, version: string, requirements: readonly VersionRequirement[]): void {
   const unmet = requirements.filter((requirement) => compareVersions(version, requirement.minimum) < 0);
   if (unmet.length === 0) return;
-  throw new UserError(
-    `terraform ${version} (${binary}) is too old for these stacks:`,
-    unmet.map(
-      (requirement) =>
-        `${requirement.feature} needs terraform >= ${requirement.minimum} (${requirement.stacks.length} stacks, e.g. ${requirement.stacks[0]})`,
-    ),
+  const described = unmet.map(({ minimum, stacks }) =>
+    stacks.length === 1
+      ? `1 stack requires terraform >= ${minimum} (its terraform.required_version): ${stacks[0]}`
+      : `${stacks.length} stacks require terraform >= ${minimum} (their terraform.required_version), e.g. ${stacks[0]}`,
   );
+  throw new UserError(`terraform ${version} (${binary}) is too old for these stacks: ${described.join("; ")}`);
 }

@@ -3,7 +3,7 @@ import * as path from "node:path";
 import { UserError } from "../app/errors";
 import { readReport } from "../rollout/report";
 import { tempDir } from "./helpers/files";
-import { maxOverlap, RolloutProject } from "./helpers/rollout";
+import { FAKE_TERRAFORM, maxOverlap, RolloutProject } from "./helpers/rollout";
 
 const dir = tempDir("trelica-rollout-");
 
@@ -266,12 +266,6 @@ describe("rollout destroy and preconditions", () => {
     expect(result.report.accounts.every((a) => a.outcome === "destroyed" && a.counts!.delete === 3)).toBe(true);
   });
 
-  test("GIVEN a terraform too old for import blocks THEN it fails early naming the feature", async () => {
-    const error = await project.run({ command: "plan", env: project.env({ FAKE_TERRAFORM_VERSION: "1.4.6" }) }).catch((e) => e);
-    expect(error).toBeInstanceOf(UserError);
-    expect(error.message).toMatch(/terraform 1\.4\.6 .* is too old/);
-    expect(error.message).toMatch(/import blocks \(adoptExisting\) needs terraform >= 1\.5\.0 \(2 stacks/);
-  });
 
   test("GIVEN no terraform THEN the error says how to provide one", async () => {
     await expect(project.run({ command: "plan", env: { ...process.env, TERRAFORM_BINARY_NAME: "/nonexistent/terraform" } })).rejects.toThrow(
@@ -282,6 +276,47 @@ describe("rollout destroy and preconditions", () => {
   test("GIVEN apply with no earlier plan THEN it says to plan first", async () => {
     const fresh = new RolloutProject(dir, "no-plan", 1);
     await expect(fresh.run({ command: "apply" })).rejects.toThrow(/run `npm run rollout -- plan` first, or use --plan-and-apply/);
+  });
+});
+
+describe("terraform version check against the stacks' terraform.required_version", () => {
+  const project = new RolloutProject(dir, "versions", 3);
+  const [first, second, third] = project.stackNames();
+
+  test("GIVEN stacks requiring >= 1.5.0 AND terraform 1.4.6 THEN it fails early naming both versions, the count and a stack, running nothing", async () => {
+    project.requireTerraform(">= 1.5.0");
+    project.clearEvents();
+    const error = await project.run({ command: "plan", env: project.env({ FAKE_TERRAFORM_VERSION: "1.4.6" }) }).catch((e) => e);
+    expect(error).toBeInstanceOf(UserError);
+    expect(error.message).toBe(
+      `terraform 1.4.6 (${FAKE_TERRAFORM}) is too old for these stacks: 3 stacks require terraform >= 1.5.0 (their terraform.required_version), e.g. ${first}`,
+    );
+    expect(project.events().map((e) => e.command)).toEqual(["version"]);
+    expect(fs.existsSync(path.join(project.dir, ".rollout"))).toBe(false);
+  });
+
+  test("GIVEN >= X.Y, >= X.Y.Z and no requirement THEN only the unmet minimum is named, and a new enough terraform runs them all", async () => {
+    project.requireTerraform(">= 1.10", [first]);
+    project.requireTerraform(undefined, [second]);
+    project.requireTerraform(">= 1.5.0", [third]);
+    const error = await project.run({ command: "plan", env: project.env({ FAKE_TERRAFORM_VERSION: "1.9.8" }) }).catch((e) => e);
+    expect(error).toBeInstanceOf(UserError);
+    expect(error.message).toBe(
+      `terraform 1.9.8 (${FAKE_TERRAFORM}) is too old for these stacks: 1 stack requires terraform >= 1.10.0 (its terraform.required_version): ${first}`,
+    );
+    const result = await project.run({ command: "plan", env: project.env({ FAKE_TERRAFORM_VERSION: "1.10.0" }) });
+    expect(result.report.accounts.map((a) => a.status)).toEqual(["succeeded", "succeeded", "succeeded"]);
+  });
+
+  test("GIVEN no stack with terraform.required_version THEN any terraform version runs them", async () => {
+    project.requireTerraform(undefined);
+    const result = await project.run({ command: "plan", env: project.env({ FAKE_TERRAFORM_VERSION: "0.15.5" }) });
+    expect(result.exitCode).toBe(2);
+  });
+
+  test("GIVEN a required_version form rollout does not read THEN it fails early naming the stack", async () => {
+    project.requireTerraform("~> 1.5", [second]);
+    await expect(project.run({ command: "plan" })).rejects.toThrow(new RegExp(`${second}: terraform.required_version "~> 1.5"; expected ">= X.Y.Z" or ">= X.Y"`));
   });
 });
 

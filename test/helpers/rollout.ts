@@ -52,6 +52,21 @@ export class RolloutProject {
     return fs.readdirSync(path.join(this.dir, "cdktf.out", "stacks")).sort();
   }
 
+  /**
+   * Sets (or, with undefined, removes) `terraform.required_version` in these stacks' synthesized
+   * cdk.tf.json, whatever the app wrote.
+   */
+  requireTerraform(constraint: string | undefined, stacks: readonly string[] = this.stackNames()): void {
+    for (const name of stacks) {
+      const file = path.join(this.dir, "cdktf.out", "stacks", name, "cdk.tf.json");
+      const json = JSON.parse(fs.readFileSync(file, "utf8"));
+      json.terraform ??= {};
+      if (constraint === undefined) delete json.terraform.required_version;
+      else json.terraform.required_version = constraint;
+      fs.writeFileSync(file, JSON.stringify(json, null, 2));
+    }
+  }
+
   scenario(stacks: Record<string, Behaviour>, fallback: Behaviour = {}): void {
     fs.writeFileSync(this.scenarioFile, JSON.stringify({ default: fallback, stacks }));
   }
