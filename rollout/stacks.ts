@@ -3,6 +3,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { UserError } from "../app/errors";
 import { globToRegExp } from "../app/glob";
+import { compareVersions } from "../app/terraform-requirements";
 
 /** One synthesized stack: a folder terraform runs in. */
 export interface Stack {
@@ -85,12 +86,4 @@ export function versionRequirements(stacks: readonly Stack[]): VersionRequiremen
   return [...byMinimum]
     .map(([minimum, names]) => ({ minimum, stacks: names }))
     .sort((a, b) => compareVersions(b.minimum, a.minimum));
-}
-
-/** Compares X.Y.Z versions (anything after a `-` is ignored); missing parts count as 0. */
-export function compareVersions(a: string, b: string): number {
-  const pa = a.split(/[.-]/).map((part) => Number.parseInt(part, 10) || 0);
-  const pb = b.split(/[.-]/).map((part) => Number.parseInt(part, 10) || 0);
-  for (let i = 0; i < 3; i++) if ((pa[i] ?? 0) !== (pb[i] ?? 0)) return (pa[i] ?? 0) - (pb[i] ?? 0);
-  return 0;
 }

@@ -2,7 +2,8 @@ import { ChildProcess, spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { UserError } from "../app/errors";
-import { compareVersions, VersionRequirement } from "./stacks";
+import { compareVersions } from "../app/terraform-requirements";
+import { VersionRequirement } from "./stacks";
 
 /** `$TERRAFORM_BINARY_NAME` if set, else `terraform` on PATH: cdktf's own convention. */
 export function findTerraform(env: NodeJS.ProcessEnv): string {

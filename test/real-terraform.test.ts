@@ -33,9 +33,9 @@ describeWithRealTerraform("the shipped example with the real terraform and AWS p
       [MANAGEMENT, "succeeded"],
       [PRODUCTION, "succeeded"],
     ]);
-    expect(byStack[MANAGEMENT].counts).toEqual({ create: 3, update: 0, delete: 0, replace: 0, import: 0 });
+    expect(byStack[MANAGEMENT].counts).toEqual({ create: 5, update: 0, delete: 0, replace: 0, import: 0 });
     // Adoption of a policy whose description differs: imported and updated, never replaced.
-    expect(byStack[SANDBOX].counts).toMatchObject({ create: 0, delete: 0, replace: 0, import: 3 });
+    expect(byStack[SANDBOX].counts).toMatchObject({ create: 2, delete: 0, replace: 0, import: 3 });
     expect(result.exitCode).toBe(2);
     const log = fs.readFileSync(byStack[MANAGEMENT].log!, "utf8");
     expect(log).toContain("Unable to open CLI configuration file");

@@ -1,6 +1,8 @@
 import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { IamRolePoliciesExclusive } from "@cdktf/provider-aws/lib/iam-role-policies-exclusive";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
+import { IamRolePolicyAttachmentsExclusive } from "@cdktf/provider-aws/lib/iam-role-policy-attachments-exclusive";
 import { Construct } from "constructs";
 import { permissionPolicy } from "./permission-policy";
 import { Partition, TRELICA_ACCOUNT_ID } from "./policy-document";
@@ -59,6 +61,10 @@ export class TrelicaIntegration extends Construct {
   readonly role: IamRole;
   readonly policy: IamPolicy;
   readonly attachment: IamRolePolicyAttachment;
+  /** Detaches any other managed policy from the role (attached by hand, or left from a hand-made setup). */
+  readonly onlyOurPolicy: IamRolePolicyAttachmentsExclusive;
+  /** Removes any inline policy from the role. */
+  readonly noInlinePolicies: IamRolePoliciesExclusive;
   /** The role's ARN (a Terraform reference). */
   readonly roleArn: string;
   readonly roleName: string;
@@ -110,6 +116,17 @@ export class TrelicaIntegration extends Construct {
       role: this.role.name,
       policyArn: this.policy.arn,
       lifecycle: { createBeforeDestroy: true },
+    });
+
+    // The role holds exactly our policy: anything else attached to it shows in the next plan and goes.
+    this.onlyOurPolicy = new IamRolePolicyAttachmentsExclusive(this, "only_our_policy", {
+      roleName: this.role.name,
+      policyArns: [this.policy.arn],
+      dependsOn: [this.attachment],
+    });
+    this.noInlinePolicies = new IamRolePoliciesExclusive(this, "no_inline_policies", {
+      roleName: this.role.name,
+      policyNames: [],
     });
 
     this.roleArn = this.role.arn;

@@ -49,7 +49,7 @@ describeWithRealTerraform("an Organization of 12 accounts through rollout, with 
   afterAll(() => project?.close());
   afterEach(() => expect(project.fake.unimplemented).toEqual([]));
 
-  test("GIVEN 12 accounts WHEN rollout plans at concurrency 4 THEN 11 plan their 3 resources and the unreachable one fails alone, clearly", async () => {
+  test("GIVEN 12 accounts WHEN rollout plans at concurrency 4 THEN 11 plan their 5 resources and the unreachable one fails alone, clearly", async () => {
     const result = await project.rollout({ command: "plan", concurrency: 4 });
     const statuses = statusOf(result);
     expect(Object.keys(statuses)).toHaveLength(12);
@@ -59,7 +59,7 @@ describeWithRealTerraform("an Organization of 12 accounts through rollout, with 
     expect(invited.reason).toMatch(/AssumeRole|assume role/i);
     expect(invited.reason).toContain(`arn:aws:iam::${INVITED}:role/OrganizationAccountAccessRole`);
     for (const account of result.report.accounts.filter((a) => a.status === "succeeded")) {
-      expect(account.counts).toEqual({ create: 3, update: 0, delete: 0, replace: 0, import: 0 });
+      expect(account.counts).toEqual({ create: 5, update: 0, delete: 0, replace: 0, import: 0 });
     }
     expect(result.exitCode).toBe(1);
   });
