@@ -19,6 +19,8 @@ export interface FakeAwsOptions {
   readonly accountsWithoutDeploymentRole?: readonly string[];
   /** How long a stack set operation stays RUNNING. @default 1000 */
   readonly operationMs?: number;
+  /** Delay before each answer, e.g. to keep an apply running long enough to interrupt it. @default 0 */
+  readonly latencyMs?: number;
 }
 
 export interface RequestRecord {
@@ -91,7 +93,11 @@ export class FakeAws {
     const server = http.createServer((request, response) => {
       const chunks: Buffer[] = [];
       request.on("data", (chunk: Buffer) => chunks.push(chunk));
-      request.on("end", () => fake.handle(request, response, Buffer.concat(chunks)));
+      request.on("end", () => {
+        const answer = () => fake.handle(request, response, Buffer.concat(chunks));
+        if (options.latencyMs) setTimeout(answer, options.latencyMs);
+        else answer();
+      });
     });
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     fake.server = server;
