@@ -1,12 +1,13 @@
 import { spawnSync } from "node:child_process";
+import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { UserError } from "../app/errors";
-import { emptyCounts, hasChanges, summarizePlan } from "./plan-summary";
+import { emptyCounts, hasChanges, PlanSummary, summarizePlan } from "./plan-summary";
 import { Progress } from "./progress";
 import { AccountReport, changeText, Command, errorExcerpt, readReport, RunReport, summaryTable, writeReport } from "./report";
 import { runBounded } from "./scheduler";
-import { readStacks, selectStacks, Stack, stackHash, versionRequirements } from "./stacks";
+import { readStacks, selectStacks, Stack, stackFile, stackHash, versionRequirements } from "./stacks";
 import { checkTerraformVersion, findTerraform, ProcessGroup, runTerraform, TerraformResult, terraformVersion } from "./terraform";
 import { backoffMs, isTransient } from "./transient";
 
@@ -225,8 +226,11 @@ async function runStack(stack: Stack, account: AccountReport, context: StackCont
   };
 
   try {
-    const init = await terraform(["init", "-input=false", "-no-color"], "init");
-    if (init.exitCode !== 0) return fail(init);
+    if (!isInitialized(stack, context)) {
+      const init = await terraform(["init", "-input=false", "-no-color"], "init");
+      if (init.exitCode !== 0) return fail(init);
+      markInitialized(stack, context);
+    }
 
     let planFile = account.planFile;
     if (!planFile) {
@@ -236,9 +240,13 @@ async function runStack(stack: Stack, account: AccountReport, context: StackCont
       if (options.command === "destroy") planArgs.push("-destroy");
       const plan = await terraform(planArgs, "planning", [0, 2]);
       if (plan.exitCode !== 0 && plan.exitCode !== 2) return fail(plan);
-      const show = await terraform(["show", "-json", "-no-color", planFile], "reading plan");
-      if (show.exitCode !== 0) return fail(show);
-      const summary = summarizePlan(show.stdout);
+      // -detailed-exitcode 0 means an empty diff: nothing for `show -json` (a provider start-up) to read.
+      let summary = NO_CHANGES;
+      if (plan.exitCode === 2) {
+        const show = await terraform(["show", "-json", "-no-color", planFile], "reading plan");
+        if (show.exitCode !== 0) return fail(show);
+        summary = summarizePlan(show.stdout);
+      }
       Object.assign(account, { counts: summary.counts, destructive: summary.destructive, cutsTrelicaOff: summary.cutsTrelicaOff, planFile });
       if (options.command === "plan" && !options.planAndApply) {
         account.status = "succeeded";
@@ -270,6 +278,40 @@ async function runStack(stack: Stack, account: AccountReport, context: StackCont
   }
 }
 
+const NO_CHANGES: PlanSummary = { counts: emptyCounts(), destructive: [], cutsTrelicaOff: false };
+
+/**
+ * What `terraform init` of a stack depends on: its `terraform` block (backend, providers), its lock
+ * file, where providers come from and which terraform. Unchanged since the last init that succeeded
+ * there (and the provider still installed), init would only cost time.
+ */
+function initInputs(stack: Stack, context: StackContext): string {
+  const json = JSON.parse(fs.readFileSync(stackFile(stack), "utf8")) as { terraform?: unknown };
+  const lock = path.join(stack.dir, ".terraform.lock.hcl");
+  return crypto
+    .createHash("sha256")
+    .update(JSON.stringify([json.terraform, fs.existsSync(lock) ? fs.readFileSync(lock, "utf8") : "", context.binary, context.env.TF_CLI_CONFIG_FILE ?? "", context.env.TF_PLUGIN_CACHE_DIR ?? ""]))
+    .digest("hex");
+}
+
+const INIT_MARKER = path.join(".terraform", "trelica-rollout-init.sha256");
+
+function isInitialized(stack: Stack, context: StackContext): boolean {
+  const marker = path.join(stack.dir, INIT_MARKER);
+  const providers = path.join(stack.dir, ".terraform", "providers");
+  try {
+    // fs.existsSync follows the provider symlinks: a cache or mirror that moved means init again.
+    const installed = fs.readdirSync(providers, { recursive: true }).every((entry) => fs.existsSync(path.join(providers, String(entry))));
+    return installed && fs.readFileSync(marker, "utf8") === initInputs(stack, context);
+  } catch {
+    return false;
+  }
+}
+
+function markInitialized(stack: Stack, context: StackContext): void {
+  fs.writeFileSync(path.join(stack.dir, INIT_MARKER), initInputs(stack, context));
+}
+
 /** A saved plan applies once; after that terraform rejects it as stale. A marker beside it says by which run. */
 const APPLIED_MARKER = ".applied";
 
@@ -298,7 +340,10 @@ async function warmPluginCache(stack: Stack, context: StackContext): Promise<Ter
   const log = fs.createWriteStream(path.join(context.runDir, `${stack.name}.log`), { flags: "a" });
   context.options.progress.note(`Warming the provider cache with terraform init in ${stack.name}...`);
   try {
-    return await runTerraform(context.binary, ["init", "-input=false", "-no-color"], { cwd: stack.dir, env: context.env, log, group: context.control.group });
+    if (isInitialized(stack, context)) return { exitCode: 0, output: "", stdout: "" };
+    const result = await runTerraform(context.binary, ["init", "-input=false", "-no-color"], { cwd: stack.dir, env: context.env, log, group: context.control.group });
+    if (result.exitCode === 0) markInitialized(stack, context);
+    return result;
   } finally {
     log.end();
   }
