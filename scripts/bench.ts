@@ -1,5 +1,6 @@
 /*
- * npm run bench [-- --runs N] [--sizes 1,100,1000,10000] [--only synth|rollout] [--rollout-stacks N]
+ * npm run bench [-- --runs N] [--sizes 1,100,1000,10000] [--only synth|rollout|terraform] [--rollout-stacks N]
+ *                  [--terraform-sizes 1,12,48]
  * Prints wall time and peak memory of the real `cdktf synth` (node_modules/.bin/cdktf, what
  * `npx cdktf synth` runs) for Organizations of several sizes, the
  * CLI's own floor (a no-op app), and the stock cdktf setup (ts-node app, root import of the provider)
@@ -10,6 +11,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { thousands } from "../app/list";
 import { measure, Measurement, median } from "./bench/measure";
+import { benchRealTerraform } from "./bench/real-terraform";
 
 const ROOT = path.resolve(__dirname, "..");
 const CDKTF = path.join(ROOT, "node_modules", ".bin", "cdktf");
@@ -19,7 +21,7 @@ function option(name: string, fallback: string): string {
   return index >= 0 ? process.argv[index + 1] : fallback;
 }
 const RUNS = Number(option("runs", "3"));
-/** synth, rollout, or both. */
+/** synth, rollout, terraform (the real one against the fake AWS), or all. */
 const ONLY = option("only", "all");
 const SIZES = option("sizes", "1,100,1000,10000").split(",").map(Number);
 
@@ -110,8 +112,12 @@ function printTable(title: string, rows: Row[]): void {
 
 async function main(): Promise<void> {
   console.log(`trelica-aws-role benchmark: ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`);
-  if (ONLY !== "rollout") await benchSynth();
-  if (ONLY !== "synth") await benchRollout();
+  if (ONLY === "all" || ONLY === "synth") await benchSynth();
+  if (ONLY === "all" || ONLY === "rollout") await benchRollout();
+  if (ONLY === "all" || ONLY === "terraform") {
+    const sizes = option("terraform-sizes", "1,12,48").split(",").map(Number);
+    await benchRealTerraform(work, synthesizeInto, sizes);
+  }
 }
 
 async function benchSynth(): Promise<void> {
@@ -188,6 +194,15 @@ async function benchRollout(): Promise<void> {
   console.log(`| runner's peak memory (its own process) | ${report.runner.peakRssMb} MB |`);
   console.log(`| peak memory, runner and its terraform processes | ${run.peakTreeMb.toFixed(0)} MB |`);
   console.log(`| for scale: one process start from Node on this machine (/bin/true) | ${spawnMs.toFixed(1)} ms; a stack needs 3 terraform calls |`);
+}
+
+/** Our app, as the cdktf CLI would run it, into `outdir`. */
+async function synthesizeInto(config: string, outdir: string): Promise<void> {
+  const result = await measure(process.execPath, ["-r", "sucrase/register", path.join(ROOT, "main.ts")], {
+    cwd: ROOT,
+    env: { ...baseEnv, TRELICA_CONFIG: config, CDKTF_OUTDIR: outdir },
+  });
+  if (result.exitCode !== 0) throw new Error(result.output);
 }
 
 /** What starting one process costs here, to put the runner's per-stack overhead in proportion. */
