@@ -80,4 +80,25 @@ ${ACCOUNTS.map((id) => `  - id: "${id}"`).join("\n")}
     await project.rollout({ command: "apply", accounts: [MATCHING] });
     expect(project.fake.account(MATCHING).roles.TrelicaIntegration.attachedPolicies).toEqual([OURS(MATCHING)]);
   });
+
+  test("GIVEN a new policy name WHEN the replacement is applied THEN the new policy is attached before the old one is detached: the role is never without one", async () => {
+    const renamed = `trelicaOrganizationId: "org-adopt"
+managementAccountId: "${MANAGEMENT}"
+accounts:
+  - id: "${MANAGEMENT}"
+  - id: "${MATCHING}"
+    policyName: TrelicaReadOnlyRenamed
+`;
+    project.synth(renamed);
+    const before = project.fake.requests.length;
+    const plan = await project.rollout({ command: "plan", accounts: [MATCHING] });
+    expect(plan.report.accounts[0].counts).toMatchObject({ replace: 2 });
+    const apply = await project.rollout({ command: "apply", accounts: [MATCHING], allowDestroy: true });
+    expect(apply.exitCode).toBe(0);
+    const renamedArn = `arn:aws:iam::${MATCHING}:policy/TrelicaReadOnlyRenamed`;
+    expect(project.fake.account(MATCHING).roles.TrelicaIntegration.attachedPolicies).toEqual([renamedArn]);
+    expect(project.fake.account(MATCHING).policies[OURS(MATCHING)]).toBeUndefined();
+    const writes = project.fake.requests.slice(before).filter((request) => request.accountId === MATCHING && /^(Attach|Detach)RolePolicy$/.test(request.action) && request.status === 200);
+    expect(writes.map((request) => request.action)[0]).toBe("AttachRolePolicy");
+  });
 });
