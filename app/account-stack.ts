@@ -3,6 +3,7 @@ import { TerraformOutput, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 import { TrelicaIntegration } from "../modules/trelica-integration";
 import { addBackend } from "./backend";
+import { roleArn } from "./config/defaults";
 import { AccountDeployment, stackNameFor } from "./deployments";
 import { declareRequirements } from "./terraform-requirements";
 
@@ -17,7 +18,9 @@ export class AccountStack extends TerraformStack {
       region: deployment.region,
       // Refuses to run if the credentials resolve to any other account.
       allowedAccountIds: [deployment.accountId],
-      assumeRole: deployment.providerRoleArn ? [{ roleArn: deployment.providerRoleArn, sessionName: "trelica-aws-role" }] : undefined,
+      assumeRole: deployment.providerRoleName
+        ? [{ roleArn: roleArn(deployment.partition, deployment.accountId, deployment.providerRoleName), sessionName: "trelica-aws-role" }]
+        : undefined,
     });
     addBackend(this, deployment.backend, deployment.accountId);
     declareRequirements(this, aws, deployment.backend);

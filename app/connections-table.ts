@@ -15,7 +15,13 @@ const COLUMNS = ["account_id", "account_name", "region", "role_arn", "organizati
 type Row = [accountId: string, name: string, region: string, roleArn: string, organizations: string];
 
 function rowsOf(resolution: Resolution): Row[] {
-  return resolution.deployments.map((d) => [d.accountId, d.name ?? "", d.region, d.roleArn, String(d.services.organizations)]);
+  return resolution.deployments.map((d) => [
+    d.accountId,
+    d.name ?? "",
+    d.region,
+    roleArn(d.partition, d.accountId, TrelicaIntegration.ROLE_NAME),
+    String(d.services.organizations),
+  ]);
 }
 
 function csvField(value: string): string {

@@ -3,12 +3,11 @@ import {
   Partition,
   SERVICE_NAMES,
   ServiceFlags,
-  TrelicaIntegration,
   TrelicaIntegrationProps,
 } from "../modules/trelica-integration";
 import { AccountState, OrganizationAccount } from "./config/accounts-file";
 import { configError, LoadedConfig } from "./config/load";
-import { defaultServices, integrationBase, resolvedBackend, roleArn } from "./config/defaults";
+import { defaultServices, integrationBase, resolvedBackend } from "./config/defaults";
 import { partitionOf, REGIONS_BY_PARTITION } from "./config/regions";
 import { AccountConfig, BackendConfig } from "./config/schema";
 import { globToRegExp, matchesAny } from "./glob";
@@ -23,10 +22,9 @@ export interface AccountDeployment {
   readonly isManagementAccount: boolean;
   readonly services: Required<ServiceFlags>;
   /** The role the AWS provider assumes in the account; undefined: the ambient credentials. */
-  readonly providerRoleArn?: string;
+  readonly providerRoleName?: string;
   /** Import the hand-made role, policy and attachment on the first apply. */
   readonly adoptExisting: boolean;
-  readonly roleArn: string;
   readonly backend: BackendConfig;
   readonly integration: TrelicaIntegrationProps;
 }
@@ -123,9 +121,8 @@ export function resolveDeployments(loaded: LoadedConfig): Resolution {
       partition,
       isManagementAccount,
       services,
-      providerRoleArn: assumeRoleName === false ? undefined : roleArn(partition, account.id, assumeRoleName),
+      providerRoleName: assumeRoleName === false ? undefined : assumeRoleName,
       adoptExisting: entry?.adoptExisting ?? config.adoptExisting,
-      roleArn: roleArn(partition, account.id, TrelicaIntegration.ROLE_NAME),
       backend,
       integration: { ...integrationBase(config, partition), services, policyName },
     };

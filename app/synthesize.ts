@@ -3,19 +3,19 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { App, Manifest, StackManifest } from "cdktf";
 import { AccountStack } from "./account-stack";
+import { ACCOUNT_ID_SENTINEL } from "./config/reserved";
 import { AccountDeployment } from "./deployments";
 
 /*
  * Synthesis at Organization scale. cdktf spends ~1 ms of token resolution per small stack, and an
  * Organization's stacks differ from one another only in the account ID wherever their settings agree.
- * So cdktf synthesizes one real stack per distinct shape (the deployment with its account ID replaced
- * by a placeholder), and every account of that shape gets that stack's JSON with the placeholder
- * replaced by its ID. The result is byte-identical to synthesizing each account on its own; a test
- * proves it on a mixed Organization.
+ * So cdktf synthesizes one real stack per distinct shape: the deployment whose account ID is
+ * ACCOUNT_ID_SENTINEL, a marker no config may contain (the config loader refuses it). Every account
+ * of that shape gets that JSON with the sentinel replaced by its ID. The sentinel only ever reaches the
+ * JSON where our code put the account ID, so nothing a user wrote can be rewritten; a property test
+ * proves the output byte-identical to synthesizing each account on its own.
  */
 
-/** Never a real account in an Organization; an account whose settings contain it is synthesized on its own. */
-const PLACEHOLDER_ACCOUNT_ID = "000000000000";
 const BATCH_SIZE = 1000;
 /** The version cdktf itself writes into manifest.json. */
 const CDKTF_VERSION: string = require("cdktf/package.json").version;
@@ -23,10 +23,8 @@ const CDKTF_VERSION: string = require("cdktf/package.json").version;
 export type StackManifests = Record<string, StackManifest>;
 
 interface Shape {
-  /** The deployment cdktf synthesizes for this shape. */
+  /** The deployment cdktf synthesizes for this shape: its account ID is the sentinel. */
   readonly template: AccountDeployment;
-  /** The account ID that stands in the template's output for each member's own. */
-  readonly placeholder: string;
   readonly members: AccountDeployment[];
 }
 
@@ -36,14 +34,14 @@ export function synthesizeStacks(deployments: readonly AccountDeployment[], outd
   try {
     const manifests: StackManifests = {};
     groupByShape(deployments).forEach((shape, index) => {
-      // One App per shape: every template stack has the placeholder's name.
+      // One App per shape: every template stack has the sentinel's name.
       const templateDir = path.join(scratch, String(index));
       fs.mkdirSync(templateDir);
       const [templateManifest] = Object.values(synthesizeInBatches([shape.template], templateDir));
       const manifestText = JSON.stringify(templateManifest);
       const stackText = fs.readFileSync(path.join(templateDir, templateManifest.synthesizedStackPath), "utf8");
       for (const member of shape.members) {
-        const stamp = (text: string) => text.split(shape.placeholder).join(member.accountId);
+        const stamp = (text: string) => text.split(ACCOUNT_ID_SENTINEL).join(member.accountId);
         const manifest: StackManifest = JSON.parse(stamp(manifestText));
         fs.mkdirSync(path.join(outdir, manifest.workingDirectory), { recursive: true });
         writeIfChanged(path.join(outdir, manifest.synthesizedStackPath), stamp(stackText));
@@ -73,19 +71,11 @@ function groupByShape(deployments: readonly AccountDeployment[]): Shape[] {
   const shapes = new Map<string, Shape>();
   for (const deployment of deployments) {
     // The display name never reaches the stack; leaving it out lets differently named accounts share a shape.
-    const settings = JSON.stringify({ ...deployment, name: undefined });
-    const onItsOwn = settings.includes(PLACEHOLDER_ACCOUNT_ID);
-    const key = onItsOwn ? `own:${deployment.accountId}` : settings.split(deployment.accountId).join(PLACEHOLDER_ACCOUNT_ID);
+    const template: AccountDeployment = { ...deployment, accountId: ACCOUNT_ID_SENTINEL, name: undefined };
+    const key = JSON.stringify(template);
     const shape = shapes.get(key);
-    if (shape) {
-      shape.members.push(deployment);
-    } else {
-      shapes.set(key, {
-        template: onItsOwn ? deployment : (JSON.parse(key) as AccountDeployment),
-        placeholder: onItsOwn ? deployment.accountId : PLACEHOLDER_ACCOUNT_ID,
-        members: [deployment],
-      });
-    }
+    if (shape) shape.members.push(deployment);
+    else shapes.set(key, { template, members: [deployment] });
   }
   return [...shapes.values()];
 }

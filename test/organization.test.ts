@@ -48,9 +48,9 @@ describe("accounts from an AWS Organizations export", () => {
     expect(managementAccountId).toBe("111111111111");
     const byId = Object.fromEntries(deployments.map((d) => [d.accountId, d]));
     expect(byId["111111111111"].services.organizations).toBe(true);
-    expect(byId["111111111111"].providerRoleArn).toBeUndefined();
+    expect(byId["111111111111"].providerRoleName).toBeUndefined();
     expect(byId["333333333333"].services.organizations).toBe(false);
-    expect(byId["333333333333"].providerRoleArn).toBe("arn:aws:iam::333333333333:role/OrganizationAccountAccessRole");
+    expect(byId["333333333333"].providerRoleName).toBe("OrganizationAccountAccessRole");
   });
 
   test("GIVEN explicit entries THEN they override the export's accounts and add accounts outside it", () => {

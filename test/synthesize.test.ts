@@ -2,7 +2,8 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { synthesizeInBatches, synthesizeStacks, writeManifest } from "../app/synthesize";
 import { filesUnder, tempDir } from "./helpers/files";
-import { resolve, writeAccountsFile } from "./helpers/organization";
+import { ACCOUNT_ID_SENTINEL } from "../app/config/reserved";
+import { resolve, resolveProblems, writeAccountsFile } from "./helpers/organization";
 
 const dir = tempDir();
 
@@ -22,8 +23,8 @@ const resolution = resolve(dir, {
     { id: "200000000002", adoptExisting: true, policyName: "HandMade" },
     { id: "200000000004", assumeRoleName: false },
     { id: "200000000005", services: { cognito: false } },
-    // Its settings contain the placeholder account ID itself.
-    { id: "200000000006", assumeRoleName: "Deploy000000000000" },
+    // Its settings contain another account's ID.
+    { id: "200000000006", assumeRoleName: "Deploy200000000005" },
   ],
 });
 
@@ -60,5 +61,95 @@ describe("synthesis by shape", () => {
     fs.writeFileSync(file, "stale");
     synthesizeStacks(resolution.deployments, out);
     expect(JSON.parse(fs.readFileSync(file, "utf8")).provider.aws[0].allowed_account_ids).toEqual(["200000000001"]);
+  });
+});
+
+describe("synthesis by shape cannot rewrite what a user wrote", () => {
+  /** Deterministic pseudo-random numbers (mulberry32), so a failure can be replayed. */
+  function random(seed: number): () => number {
+    let state = seed;
+    return () => {
+      state = (state + 0x6d2b79f5) | 0;
+      let t = Math.imul(state ^ (state >>> 15), 1 | state);
+      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+  }
+
+  /** An Organization whose values hold digit runs overlapping its account IDs, partial IDs and pieces of the sentinel. */
+  function generatedOrganization(seed: number) {
+    const next = random(seed);
+    const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)];
+    const base = 100000000000 + Math.floor(next() * 800000000000);
+    // IDs that share long digit runs with each other.
+    const ids = [...new Set(Array.from({ length: 6 }, (_, i) => String(base + i * pick([1, 10, 1000, 1000000]))))].sort();
+    const anId = () => pick(ids);
+    const tricky = () =>
+      pick([
+        `0${anId()}1`,
+        `v${anId()}`,
+        anId().slice(0, 7),
+        anId().slice(5),
+        `${anId()}${anId()}`,
+        "TRELICAACCOUNT",
+        "IDSENTINEL",
+        "SENTINEL" + anId(),
+        "000000000000",
+      ]);
+    const folder = path.join(dir, `generated-${seed}`);
+    writeAccountsFile(folder, "accounts.json", ids.map((Id) => ({ Id, Name: tricky(), State: "ACTIVE" })), ids[0]);
+    const config = {
+      trelicaOrganizationId: tricky(),
+      accountsFile: "accounts.json",
+      role: { tags: { ref: tricky(), [`k${anId().slice(0, 4)}`]: tricky() }, description: `Trelica ${tricky()}`, policyName: `Read${anId()}` },
+      backend: pick([
+        { type: "local" },
+        { type: "s3", bucket: `state-${anId()}`, key: `x${anId()}/{accountId}/${anId().slice(3)}.tfstate`, roleArn: `arn:aws:iam::${anId()}:role/State${anId()}` },
+        { type: "cloud", organization: `org${anId()}`, workspaceName: `w${anId()}-{accountId}` },
+      ]),
+      accounts: ids.slice(1).map((id) =>
+        pick([
+          { id },
+          { id, assumeRoleName: `Deploy${anId()}` },
+          { id, adoptExisting: true, policyName: `Hand${anId()}` },
+          { id, services: { cognito: false } },
+          { id, region: "eu-west-2" },
+        ]),
+      ),
+    };
+    return { folder, deployments: resolve(folder, config).deployments };
+  }
+
+  test.each(Array.from({ length: 12 }, (_, i) => i + 1))(
+    "GIVEN generated Organization #%i with account-ID-like digits in its values THEN synthesis by shape is byte-identical to per-account synthesis",
+    (seed) => {
+      const { folder, deployments } = generatedOrganization(seed);
+      const byShape = path.join(folder, "by-shape");
+      const oneByOne = path.join(folder, "one-by-one");
+      synthesizeStacks(deployments, byShape);
+      writeManifest(oneByOne, synthesizeInBatches(deployments, oneByOne));
+      expect(filesUnder(byShape)).toEqual(filesUnder(oneByOne));
+    },
+  );
+
+  test("GIVEN an organization ID holding an account's ID with digits around it THEN that account's trust policy keeps it as written", () => {
+    const folder = path.join(dir, "issue-example");
+    const deployments = resolve(folder, {
+      trelicaOrganizationId: "0200000000001",
+      managementAccountId: "200000000001",
+      role: { tags: { ref: "v0200000000001" } },
+      accounts: [{ id: "200000000001" }, { id: "300000000001" }],
+    }).deployments;
+    synthesizeStacks(deployments, folder);
+    const stack = JSON.parse(fs.readFileSync(path.join(folder, "stacks", "trelica-200000000001", "cdk.tf.json"), "utf8"));
+    const role = Object.values<any>(stack.resource.aws_iam_role)[0];
+    expect(JSON.parse(role.assume_role_policy).Statement[0].Condition.StringEquals["sts:ExternalId"]).toBe("0200000000001");
+    expect(role.tags).toEqual({ ref: "v0200000000001" });
+  });
+
+  test("GIVEN a config value holding the reserved sentinel THEN the config is refused, naming the field", () => {
+    expect(resolveProblems(dir, { trelicaOrganizationId: `org-${ACCOUNT_ID_SENTINEL}`, accounts: [{ id: "111111111111" }] })).toEqual([
+      `trelicaOrganizationId: got "org-${ACCOUNT_ID_SENTINEL}"; expected a value without "${ACCOUNT_ID_SENTINEL}", a marker this program reserves for itself`,
+    ]);
   });
 });

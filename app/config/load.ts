@@ -6,6 +6,7 @@ import { AccountConfig, Config, configSchema } from "./schema";
 import { ConfigSource, formatPath, readConfigSource } from "./source";
 import { nearest } from "./suggest";
 import { show } from "./show";
+import { reservedMarkerProblems } from "./reserved";
 import { semanticProblems } from "./semantics";
 
 export interface LoadedConfig {
@@ -23,7 +24,7 @@ export function loadConfig(file: string): LoadedConfig {
 export function validateConfig(source: ConfigSource): LoadedConfig {
   const result = configSchema.safeParse(source.data, { reportInput: true });
   const problems = result.success ? [] : result.error.issues.flatMap((issue) => describeIssue(issue, source));
-  problems.push(...semanticProblems(source.data));
+  problems.push(...semanticProblems(source.data), ...reservedMarkerProblems(source.data));
 
   // The accounts file is read even when the config has other problems, so all are reported together.
   const accountsFile = (source.data as { accountsFile?: unknown } | null)?.accountsFile;
