@@ -99,6 +99,33 @@ describe("config validation: each mistake named with its field, value and what i
     expect(problemsOf(text)).toEqual(expect.arrayContaining([expect.stringContaining(expected)]));
   });
 
+  describe("IAM's own rules on tags, checked before any plan", () => {
+    const withTags = (tags: string) => `trelicaOrganizationId: org-42\nrole:\n  tags: ${tags}\naccounts: [{id: "111111111111"}]`;
+    test.each([
+      ["a tag key with AWS's reserved prefix", withTags(`{"aws:team": it}`), 'role.tags.aws:team: got "aws:team"; expected a tag key that does not start with "aws:" in any case (AWS reserves that prefix for its own tags)'],
+      ["the reserved prefix in another case", withTags(`{"AWS:Team": it}`), 'role.tags.AWS:Team: got "AWS:Team"; expected a tag key that does not start with "aws:"'],
+      [
+        "two tag keys equal but for case",
+        withTags(`{Team: it, team: platform}`),
+        'role.tags.team: got "team"; expected a tag key that differs from "Team" by more than case (IAM treats "Team" and "team" as the same key)',
+      ],
+      ["a tag value over 256 characters", withTags(`{owner: ${"x".repeat(257)}}`), `role.tags.owner: got "${"x".repeat(76)}...; expected a tag value of 0 to 256 characters`],
+      ["a tag key over 128 characters", withTags(`{${"k".repeat(129)}: v}`), `role.tags.${"k".repeat(129)}: got "${"k".repeat(76)}...; expected a tag key of 1 to 128 characters`],
+      [
+        "51 tags",
+        withTags(JSON.stringify(Object.fromEntries(Array.from({ length: 51 }, (_, i) => [`t${i}`, "v"])))),
+        "expected at most 50 tags (IAM's limit per role and per policy), not 51",
+      ],
+    ])("GIVEN %s THEN the error names the tag, its value and IAM's rule", (_case, text, expected) => {
+      expect(problemsOf(text)).toEqual(expect.arrayContaining([expect.stringContaining(expected)]));
+    });
+
+    test("GIVEN several bad tags THEN each is reported on its own", () => {
+      const problems = problemsOf(withTags(`{"aws:a": x, Env: prod, ENV: dev, ok: "bad!"}`));
+      expect(problems.slice(1).map((problem) => problem.split(": got")[0])).toEqual(["role.tags.aws:a", "role.tags.ENV", "role.tags.ok"]);
+    });
+  });
+
   test("GIVEN several mistakes THEN all are reported at once", () => {
     const problems = problemsOf(`trelicaOrganizationId: x\nregion: mars-1\naccounts: [{id: 1}, {id: "111111111111", colour: red}]`);
     expect(problems[0]).toMatch(/has 4 problems; nothing was written:$/);

@@ -107,6 +107,19 @@ describe("TrelicaIntegration", () => {
     ]);
   });
 
+  test("GIVEN tags IAM refuses THEN each bad tag is named with the same rules as the config", () => {
+    let error: unknown;
+    try {
+      synth({ externalId: "org-1", tags: { "aws:owner": "me", Team: "a", team: "b" } });
+    } catch (caught) {
+      error = caught;
+    }
+    expect((error as TrelicaIntegrationValidationError).problems).toEqual([
+      '`tags.aws:owner` must be a tag key that does not start with "aws:" in any case (AWS reserves that prefix for its own tags), got "aws:owner"',
+      '`tags.team` must be a tag key that differs from "Team" by more than case (IAM treats "Team" and "team" as the same key), got "team"',
+    ]);
+  });
+
   test("GIVEN an external ID with a character AWS refuses THEN it is rejected", () => {
     expect(() => synth({ externalId: "org 1" })).toThrow(/`externalId` must be/);
     expect(() => synth({ externalId: "x".repeat(1225) })).toThrow(/`externalId` must be/);

@@ -145,6 +145,11 @@ describe("mode: stackset bad input", () => {
       { stackSet: { ...BASE.stackSet, maxConcurrentCount: 5 } },
       "stackSet.maxConcurrentPercentage: given with stackSet.maxConcurrentCount; expected one of the two",
     ],
+    [
+      "a maximum concurrency of 0 percent",
+      { stackSet: { ...BASE.stackSet, maxConcurrentPercentage: 0 } },
+      "stackSet.maxConcurrentPercentage: got 0; expected a whole percentage from 1 to 100",
+    ],
   ])("GIVEN %s THEN the error says so", (_case, change, expected) => {
     expect(problemsOf({ ...BASE, ...change })).toEqual(expect.arrayContaining([expect.stringContaining(expected)]));
   });

@@ -7,7 +7,7 @@ import {
   PERMISSIONS_BOUNDARY_RULE,
   POLICY_NAME_RULE,
   SERVICE_NAMES,
-  TAGS_RULE,
+  tagProblems,
   TRELICA_ACCOUNT_ID,
 } from "../../modules/trelica-integration";
 import { ALL_REGIONS } from "./regions";
@@ -37,12 +37,11 @@ const roleName = z
 
 const tags = z
   .record(z.string(), z.string({ error: "a string tag value" }), { error: "a map of tag names to string values" })
-  .refine(
-    (value) =>
-      Object.keys(value).length <= TAGS_RULE.maxCount &&
-      Object.entries(value).every(([k, v]) => TAGS_RULE.keyPattern.test(k) && TAGS_RULE.valuePattern.test(v)),
-    { error: TAGS_RULE.allowed },
-  );
+  .superRefine((value, ctx) => {
+    for (const problem of tagProblems(value)) {
+      ctx.addIssue({ code: "custom", message: problem.expected, input: problem.got, path: problem.key === undefined ? [] : [problem.key] });
+    }
+  });
 
 const roleOptions = z.strictObject({
   permissionsBoundaryArn: z
@@ -145,7 +144,7 @@ const OU_OR_ROOT = {
 };
 
 const count = (what: string) => z.number({ error: what }).int({ error: what }).min(1, { error: what });
-const percentage = (what: string) => z.number({ error: what }).int({ error: what }).min(0, { error: what }).max(100, { error: what });
+const percentage = (min: number, what: string) => z.number({ error: what }).int({ error: what }).min(min, { error: what }).max(100, { error: what });
 
 const stackSet = z.strictObject({
   /** @default "TrelicaIntegration" */
@@ -173,9 +172,10 @@ const stackSet = z.strictObject({
   /** Keep the role in an account that leaves the targeted OUs. */
   retainStacksOnAccountRemoval: flag.default(false),
   maxConcurrentCount: count("a whole number of accounts at once, 1 or more").optional(),
-  maxConcurrentPercentage: percentage("a whole percentage from 0 to 100").optional(),
+  // AWS: MaxConcurrentPercentage 1-100 (0 would run nowhere), FailureTolerancePercentage 0-100.
+  maxConcurrentPercentage: percentage(1, "a whole percentage from 1 to 100").optional(),
   failureToleranceCount: z.number({ error: "a whole number of failures, 0 or more" }).int({ error: "a whole number of failures, 0 or more" }).min(0, { error: "a whole number of failures, 0 or more" }).optional(),
-  failureTolerancePercentage: percentage("a whole percentage from 0 to 100").optional(),
+  failureTolerancePercentage: percentage(0, "a whole percentage from 0 to 100").optional(),
   regionConcurrencyType: z.enum(["SEQUENTIAL", "PARALLEL"], { error: "SEQUENTIAL or PARALLEL" }).optional(),
 });
 

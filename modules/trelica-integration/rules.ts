@@ -39,5 +39,42 @@ export const TAGS_RULE = {
   maxCount: 50,
   keyPattern: /^[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,128}$/u,
   valuePattern: /^[\p{L}\p{Z}\p{N}_.:/=+\-@]{0,256}$/u,
-  allowed: "at most 50 tags; keys 1-128 and values 0-256 characters of letters, digits, spaces and _.:/=+-@",
+  /** AWS keeps tag keys starting with `aws:`, in any case, for itself; IAM refuses them. */
+  reservedKeyPrefix: /^aws:/i,
+  allowed: 'at most 50 tags; keys 1-128 and values 0-256 characters of letters, digits, spaces and _.:/=+-@; no key starting with "aws:"',
+  count: "at most 50 tags (IAM's limit per role and per policy)",
+  key: "a tag key of 1 to 128 characters of letters, digits, spaces and _.:/=+-@",
+  reservedKey: 'a tag key that does not start with "aws:" in any case (AWS reserves that prefix for its own tags)',
+  value: "a tag value of 0 to 256 characters of letters, digits, spaces and _.:/=+-@",
 };
+
+/** One broken tag rule: `key` is the tag it is about, or undefined for the tags as a whole. */
+export interface TagProblem {
+  readonly key?: string;
+  readonly got: unknown;
+  readonly expected: string;
+}
+
+/** IAM's rules on a set of tags, one problem per tag and rule, for both the config and the construct. */
+export function tagProblems(tags: Readonly<Record<string, unknown>>): TagProblem[] {
+  const problems: TagProblem[] = [];
+  const entries = Object.entries(tags);
+  if (entries.length > TAGS_RULE.maxCount) problems.push({ got: tags, expected: `${TAGS_RULE.count}, not ${entries.length}` });
+  // IAM compares tag keys without case: "Team" and "team" are one tag, and a role cannot carry both.
+  const firstByCase = new Map<string, string>();
+  for (const [key, value] of entries) {
+    if (!TAGS_RULE.keyPattern.test(key)) problems.push({ key, got: key, expected: TAGS_RULE.key });
+    else if (TAGS_RULE.reservedKeyPrefix.test(key)) problems.push({ key, got: key, expected: TAGS_RULE.reservedKey });
+    const first = firstByCase.get(key.toLowerCase());
+    if (first === undefined) firstByCase.set(key.toLowerCase(), key);
+    else {
+      problems.push({
+        key,
+        got: key,
+        expected: `a tag key that differs from "${first}" by more than case (IAM treats "${first}" and "${key}" as the same key)`,
+      });
+    }
+    if (typeof value !== "string" || !TAGS_RULE.valuePattern.test(value)) problems.push({ key, got: value, expected: TAGS_RULE.value });
+  }
+  return problems;
+}

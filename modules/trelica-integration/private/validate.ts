@@ -6,7 +6,7 @@ import {
   MAX_SESSION_DURATION_RULE,
   PERMISSIONS_BOUNDARY_RULE,
   POLICY_NAME_RULE,
-  TAGS_RULE,
+  tagProblems,
 } from "../rules";
 import { enabledServices, SERVICE_NAMES } from "../services";
 import type { TrelicaIntegrationProps } from "../trelica-integration";
@@ -57,11 +57,9 @@ export function validateTrelicaIntegrationProps(props: TrelicaIntegrationProps):
     check(DESCRIPTION_RULE.pattern.test(props.description), "description", props.description, DESCRIPTION_RULE.allowed);
   }
   if (props.tags !== undefined) {
-    const entries = Object.entries(props.tags);
-    const ok =
-      entries.length <= TAGS_RULE.maxCount &&
-      entries.every(([key, value]) => TAGS_RULE.keyPattern.test(key) && TAGS_RULE.valuePattern.test(value));
-    check(ok, "tags", props.tags, TAGS_RULE.allowed);
+    for (const problem of tagProblems(props.tags)) {
+      check(false, problem.key === undefined ? "tags" : `tags.${problem.key}`, problem.got, problem.expected);
+    }
   }
   return problems;
 }
