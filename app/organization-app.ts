@@ -3,6 +3,7 @@ import * as path from "node:path";
 import { LoadedConfig, loadConfig } from "./config/load";
 import { writeConnectionsTable, writeStackSetConnections } from "./connections-table";
 import { Resolution, resolveDeployments, stackNameFor } from "./deployments";
+import { UserError } from "./errors";
 import { plural } from "./list";
 import { memberTemplate, ORGANIZATION_STACK_NAME, OrganizationStack, resolveStackSet } from "./stackset";
 import { createApp, synthesizeStacks } from "./synthesize";
@@ -18,6 +19,7 @@ export interface OrganizationSynthOptions {
  * drop stacks that left the config, and write what to enter in Trelica.
  */
 export function synthesizeOrganization(configFile: string, options: OrganizationSynthOptions): void {
+  refuseHclOutput(process.env);
   const loaded = loadConfig(configFile);
   const outdir = options.outdir ?? process.env.CDKTF_OUTDIR ?? "cdktf.out";
   if (loaded.config.mode === "stackset") return synthesizeStackSetMode(loaded, outdir, options.log);
@@ -60,11 +62,53 @@ function summaryLine(resolution: Resolution): string {
   return `trelica: ${parts.join("; ")}.`;
 }
 
-/** Stack folders of accounts that left the config must not linger (a rollout would still apply them). */
+/**
+ * `cdktf synth --hcl` reaches the app as SYNTH_HCL_OUTPUT=true. We write Terraform JSON only: stacks are
+ * stamped per account from one JSON template per shape, and rollout, its plan checks and the README's
+ * workflows read cdk.tf.json. Half-honouring it would leave cdk.tf beside an older cdk.tf.json, and
+ * terraform would load both.
+ */
+function refuseHclOutput(env: NodeJS.ProcessEnv): void {
+  const value = env.SYNTH_HCL_OUTPUT;
+  if (value === "true" || value === "1") {
+    throw new UserError(
+      `HCL output (cdktf synth --hcl, or SYNTH_HCL_OUTPUT=${value}) is not supported; nothing was written. ` +
+        "This program writes Terraform JSON only (stacks/<stack>/cdk.tf.json), which terraform reads as it reads HCL: " +
+        "run cdktf synth without --hcl, and unset SYNTH_HCL_OUTPUT or set it to false.",
+    );
+  }
+}
+
+/**
+ * The cdktf CLI is running this app. Only its synth step puts `cdktfRelativeModules` into the context
+ * it hands the app (CDKTF_CONTEXT_JSON); rollout, the tests and a plain `node main.ts` never do.
+ */
+export function runByCdktfCli(env: NodeJS.ProcessEnv): boolean {
+  try {
+    const context: unknown = JSON.parse(env.CDKTF_CONTEXT_JSON ?? "null");
+    return typeof context === "object" && context !== null && "cdktfRelativeModules" in context;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Stack folders of accounts that left the config must not linger (a rollout would still apply them).
+ * The cdktf CLI lists the stack folders before it runs the app and afterwards deletes those the
+ * manifest no longer names, failing (ENOENT) on one already gone. So under the CLI a stale folder is
+ * only emptied, which already leaves nothing to apply, and the CLI deletes the folder itself.
+ */
 function removeStaleStacks(outdir: string, current: ReadonlySet<string>): void {
   const stacksDir = path.join(outdir, "stacks");
   const existing = fs.existsSync(stacksDir) ? fs.readdirSync(stacksDir) : [];
+  const keepFolders = runByCdktfCli(process.env);
   for (const name of existing) {
-    if (name.startsWith("trelica-") && !current.has(name)) fs.rmSync(path.join(stacksDir, name), { recursive: true, force: true });
+    if (!name.startsWith("trelica-") || current.has(name)) continue;
+    const folder = path.join(stacksDir, name);
+    if (!keepFolders) {
+      fs.rmSync(folder, { recursive: true, force: true });
+    } else if (fs.lstatSync(folder).isDirectory()) {
+      for (const entry of fs.readdirSync(folder)) fs.rmSync(path.join(folder, entry), { recursive: true, force: true });
+    }
   }
 }

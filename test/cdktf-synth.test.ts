@@ -60,4 +60,43 @@ describe("cdktf synth (the real CLI)", () => {
     expect(run.stdout + run.stderr).toContain('accounts[0].id: got "0123"; expected exactly 12 digits');
     expect(fs.readFileSync(path.join(outdir, "stacks", "trelica-012345678901", "cdk.tf.json"), "utf8")).toBe(before);
   });
+
+  // The CLI lists the stack folders before running the app and deletes the orphans afterwards: a folder
+  // the app had already deleted made it fail with ENOENT (lstat), exit 1.
+  test.each([
+    [
+      "an account excluded",
+      `trelicaOrganizationId: "org-e2e"\nexclude: ["111111111111"]\naccounts:\n  - id: "012345678901"\n  - id: "111111111111"\n`,
+      ["trelica-012345678901"],
+    ],
+    [
+      "a switch to mode: stackset",
+      `trelicaOrganizationId: "org-e2e"\nmode: stackset\nmanagementAccountId: "111111111111"\nstackSet: { organizationalUnitIds: ["r-ab12"] }\n`,
+      ["trelica-organization"],
+    ],
+  ])("GIVEN %s since the last synth WHEN the CLI synthesizes again THEN it exits 0 and only the remaining stacks' folders are left", (name, yaml, remaining) => {
+    const again = path.join(dir, `again-${name.replace(/\W+/g, "-")}`);
+    fs.cpSync(outdir, again, { recursive: true });
+    // Left behind by an earlier `cdktf deploy` of the stack that is going away.
+    writeFile(again, "stacks/trelica-111111111111/.terraform/terraform.tfstate", "{}");
+    const run = cdktfSynth(writeFile(dir, `${name.replace(/\W+/g, "-")}.yaml`, yaml), again);
+    expect(run.stdout + run.stderr).not.toContain("ENOENT");
+    expect(run.status).toBe(0);
+    const manifest = JSON.parse(fs.readFileSync(path.join(again, "manifest.json"), "utf8"));
+    expect(Object.keys(manifest.stacks)).toEqual(remaining);
+    expect(fs.readdirSync(path.join(again, "stacks")).sort()).toEqual(remaining);
+  });
+
+  test("GIVEN --hcl WHEN the CLI synthesizes THEN the app refuses, saying why and what to run instead, and writes no stack", () => {
+    const hclOut = path.join(dir, "hcl.out");
+    const run = cdktfSynth(config, hclOut, { args: ["--hcl"] });
+    expect(run.status).not.toBe(0);
+    expect(run.stdout + run.stderr).toContain(
+      "HCL output (cdktf synth --hcl, or SYNTH_HCL_OUTPUT=true) is not supported; nothing was written. " +
+        "This program writes Terraform JSON only (stacks/<stack>/cdk.tf.json)",
+    );
+    expect(run.stdout + run.stderr).toContain("run cdktf synth without --hcl");
+    expect(fs.existsSync(path.join(hclOut, "stacks"))).toBe(false);
+    expect(fs.existsSync(path.join(hclOut, "manifest.json"))).toBe(false);
+  });
 });
