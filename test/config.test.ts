@@ -34,11 +34,11 @@ describe("config loading", () => {
     expect(config.accounts.length).toBeGreaterThan(0);
   });
 
-  test("GIVEN only the required fields THEN documented defaults apply", () => {
-    expect(load(VALID).config).toEqual({
+  test("GIVEN only the required fields THEN documented defaults apply, Trelica's account as the role's default rather than the config's", () => {
+    const loaded = load(VALID);
+    expect(loaded.config).toEqual({
       mode: "accounts",
       trelicaOrganizationId: "org-42",
-      trelicaAccountId: "377450845233",
       region: "us-east-1",
       role: {},
       deployment: { assumeRoleName: "OrganizationAccountAccessRole" },
@@ -46,6 +46,7 @@ describe("config loading", () => {
       backend: { type: "local" },
       accounts: [{ id: "111111111111" }],
     });
+    expect(resolveDeployments(loaded).deployments[0].integration.trelicaAccountId).toBe("377450845233");
   });
 
   test("GIVEN JSON instead of YAML THEN it loads the same", () => {
@@ -123,6 +124,36 @@ describe("config validation: each mistake named with its field, value and what i
     test("GIVEN several bad tags THEN each is reported on its own", () => {
       const problems = problemsOf(withTags(`{"aws:a": x, Env: prod, ENV: dev, ok: "bad!"}`));
       expect(problems.slice(1).map((problem) => problem.split(": got")[0])).toEqual(["role.tags.aws:a", "role.tags.ENV", "role.tags.ok"]);
+    });
+  });
+
+  describe("partitions: Trelica's account is in the commercial aws partition", () => {
+    test("GIVEN a GovCloud region and no trelicaAccountId THEN the config is refused, saying why and what to set", () => {
+      expect(problemsOf(`trelicaOrganizationId: org-42\nregion: us-gov-west-1\naccounts: [{id: "111111111111"}]`)).toEqual([
+        expect.stringMatching(/has 1 problem/),
+        'region: got "us-gov-west-1", a region of the aws-us-gov partition, and no trelicaAccountId; ' +
+          "Trelica's account 377450845233 is in the commercial aws partition and cannot assume a role in aws-us-gov " +
+          "(arn:aws-us-gov:iam::377450845233:root would be whoever holds that ID there). " +
+          "Set trelicaAccountId to the account Trelica gave you for aws-us-gov, or use a region of the aws partition",
+      ]);
+    });
+
+    test("GIVEN China regions at the top and on an account and no trelicaAccountId THEN each field is named", () => {
+      const problems = problemsOf(`trelicaOrganizationId: org-42\nregion: cn-north-1\naccounts: [{id: "111111111111", region: cn-northwest-1}]`);
+      expect(problems.slice(1).map((problem) => problem.split(": got")[0])).toEqual(["region", "accounts[0].region"]);
+      expect(problems[2]).toContain('accounts[0].region: got "cn-northwest-1", a region of the aws-cn partition, and no trelicaAccountId');
+    });
+
+    test("GIVEN an account in GovCloud under a commercial top-level region THEN the missing trelicaAccountId is named with the account's field", () => {
+      expect(problemsOf(`trelicaOrganizationId: org-42\naccounts: [{id: "111111111111", region: us-gov-east-1}]`)).toEqual(
+        expect.arrayContaining([expect.stringContaining('accounts[0].region: got "us-gov-east-1", a region of the aws-us-gov partition, and no trelicaAccountId')]),
+      );
+    });
+
+    test("GIVEN a GovCloud region and Trelica's GovCloud account THEN the role trusts that account in that partition", () => {
+      const loaded = load(`trelicaOrganizationId: org-42\ntrelicaAccountId: "222233334444"\nregion: us-gov-west-1\naccounts: [{id: "111111111111"}]`);
+      const [deployment] = resolveDeployments(loaded).deployments;
+      expect(deployment.integration).toMatchObject({ trelicaAccountId: "222233334444", partition: "aws-us-gov" });
     });
   });
 

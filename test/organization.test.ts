@@ -129,7 +129,7 @@ describe("organization-scale bad input", () => {
     ],
     [
       "an account region in another partition",
-      { accountsFile, accounts: [{ id: "333333333333", region: "cn-north-1" }] },
+      { accountsFile, trelicaAccountId: "222233334444", accounts: [{ id: "333333333333", region: "cn-north-1" }] },
       /^accounts\[0\]\.region: got "cn-north-1"; expected a region of the aws partition, like the top-level region us-east-1$/,
     ],
     [

@@ -146,6 +146,11 @@ describe("mode: stackset bad input", () => {
       "stackSet.maxConcurrentPercentage: given with stackSet.maxConcurrentCount; expected one of the two",
     ],
     [
+      "stack instances in GovCloud and no trelicaAccountId",
+      { stackSet: { ...BASE.stackSet, region: "us-gov-west-1" } },
+      'stackSet.region: got "us-gov-west-1", a region of the aws-us-gov partition, and no trelicaAccountId; Trelica\'s account 377450845233 is in the commercial aws partition',
+    ],
+    [
       "a maximum concurrency of 0 percent",
       { stackSet: { ...BASE.stackSet, maxConcurrentPercentage: 0 } },
       "stackSet.maxConcurrentPercentage: got 0; expected a whole percentage from 1 to 100",

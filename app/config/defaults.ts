@@ -1,4 +1,4 @@
-import { Partition, ServiceFlags, TrelicaIntegrationProps } from "../../modules/trelica-integration";
+import { Partition, ServiceFlags, TRELICA_ACCOUNT_ID, TrelicaIntegrationProps } from "../../modules/trelica-integration";
 import { BackendConfig, Config } from "./schema";
 
 /*
@@ -11,9 +11,12 @@ export function defaultServices(config: Config, isManagementAccount: boolean): R
   return { cognito: true, connect: true, iam: true, organizations: isManagementAccount, ...config.services };
 }
 
-/** The role's props that come from the top level of the config. */
+/**
+ * The role's props that come from the top level of the config. The one place Trelica's account becomes
+ * the default: semantics.ts must see whether the config named one (outside the aws partition it must).
+ */
 export function integrationBase(config: Config, partition: Partition): Omit<TrelicaIntegrationProps, "services"> {
-  return { externalId: config.trelicaOrganizationId, trelicaAccountId: config.trelicaAccountId, partition, ...config.role };
+  return { externalId: config.trelicaOrganizationId, trelicaAccountId: config.trelicaAccountId ?? TRELICA_ACCOUNT_ID, partition, ...config.role };
 }
 
 /** The backend with its defaults applied: an S3 state bucket is in the top-level region unless said. */

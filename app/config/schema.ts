@@ -8,7 +8,6 @@ import {
   POLICY_NAME_RULE,
   SERVICE_NAMES,
   tagProblems,
-  TRELICA_ACCOUNT_ID,
 } from "../../modules/trelica-integration";
 import { ALL_REGIONS } from "./regions";
 
@@ -186,7 +185,8 @@ export const configSchema = z.strictObject({
   trelicaOrganizationId: z
     .string({ error: `your Trelica organization ID (${EXTERNAL_ID_RULE.allowed})` })
     .regex(EXTERNAL_ID_RULE.pattern, { error: `your Trelica organization ID (${EXTERNAL_ID_RULE.allowed})` }),
-  trelicaAccountId: accountId.default(TRELICA_ACCOUNT_ID),
+  /** No default here: an explicit value must stay distinguishable (see semantics.ts); integrationBase applies it. */
+  trelicaAccountId: accountId.optional(),
   region: region.default("us-east-1"),
   services: services.optional(),
   role: roleOptions.default({}),

@@ -1,4 +1,5 @@
-import { SERVICE_NAMES, ServiceFlags } from "../../modules/trelica-integration";
+import { SERVICE_NAMES, ServiceFlags, TRELICA_ACCOUNT_ID } from "../../modules/trelica-integration";
+import { ALL_REGIONS, partitionOf } from "./regions";
 import { formatPath } from "./source";
 
 /*
@@ -27,6 +28,8 @@ export function semanticProblems(data: unknown): string[] {
   if (isObject(backend) && backend.workspaceName !== undefined && backend.workspaceTags !== undefined) {
     problems.push("backend.workspaceTags: given with backend.workspaceName; expected one of the two ways to choose workspaces");
   }
+
+  problems.push(...partitionProblems(data));
 
   const accounts = Array.isArray(data.accounts) ? data.accounts : [];
   const firstIndexOf = new Map<string, number>();
@@ -63,4 +66,31 @@ function modeProblems(data: Raw, stackSetMode: boolean): string[] {
     problems.push("stackSet: only read with mode: stackset; add `mode: stackset`, or remove stackSet");
   }
   return problems;
+}
+
+/**
+ * Trelica's account 377450845233 is in the commercial `aws` partition: it cannot assume a role in
+ * aws-us-gov or aws-cn, and the same 12 digits there may be anybody's account. Outside `aws` the
+ * trusted account must be the one Trelica gave for that partition, so no default may stand in for it.
+ */
+function partitionProblems(data: Raw): string[] {
+  if (data.trelicaAccountId !== undefined) return [];
+  const regions: [string, unknown][] = [["region", data.region]];
+  if (Array.isArray(data.accounts)) {
+    data.accounts.forEach((account: unknown, index: number) => {
+      if (isObject(account)) regions.push([formatPath(["accounts", index, "region"]), account.region]);
+    });
+  }
+  if (isObject(data.stackSet)) regions.push(["stackSet.region", data.stackSet.region]);
+  return regions.flatMap(([field, region]) => {
+    // Unknown regions are the schema's to report.
+    if (typeof region !== "string" || !ALL_REGIONS.includes(region) || partitionOf(region) === "aws") return [];
+    const partition = partitionOf(region);
+    return [
+      `${field}: got "${region}", a region of the ${partition} partition, and no trelicaAccountId; ` +
+        `Trelica's account ${TRELICA_ACCOUNT_ID} is in the commercial aws partition and cannot assume a role in ${partition} ` +
+        `(arn:${partition}:iam::${TRELICA_ACCOUNT_ID}:root would be whoever holds that ID there). ` +
+        `Set trelicaAccountId to the account Trelica gave you for ${partition}, or use a region of the aws partition`,
+    ];
+  });
 }
