@@ -1,7 +1,9 @@
 import * as path from "node:path";
 import { reportUserErrors } from "./app/errors";
 import { synthesizeOrganization } from "./app/organization-app";
+import { parseSynthCommand } from "./app/synth-command";
 
-const configFile = path.resolve(process.env.TRELICA_CONFIG ?? path.join(__dirname, "trelica.config.yaml"));
-
-void reportUserErrors(() => synthesizeOrganization(configFile, { log: (line) => process.stdout.write(`${line}\n`) }));
+void reportUserErrors(() => {
+  const { configFile, outdir } = parseSynthCommand(process.argv.slice(2), process.env, path.join(__dirname, "trelica.config.yaml"));
+  synthesizeOrganization(configFile, { outdir, log: (line) => process.stdout.write(`${line}\n`) });
+});
