@@ -227,6 +227,12 @@ describe("messages in our own words", () => {
       'trelicaOrganizationId: org\naccounts: [{ id: "111111111111" }]\nbackend: { type: s3, bucket: b, regoin: eu-west-1 }\n',
       "backend.regoin: unknown key. Did you mean `region`? Allowed here: type, bucket, region, key, encrypt, useLockfile, dynamodbTable, roleArn",
     ],
+    [
+      "a value close to an allowed one",
+      "mode.yaml",
+      'trelicaOrganizationId: org\nmode: stackst\naccounts: [{ id: "111111111111" }]\n',
+      'mode: got "stackst"; expected accounts or stackset. Did you mean `stackset`?',
+    ],
   ])("GIVEN %s THEN the one message names it in our words", (_case, name, text, expected) => {
     const problems = problemsOf(name, text);
     expect(problems).toEqual([expected]);

@@ -98,7 +98,10 @@ function describeIssue(issue: core.$ZodIssue, source: ConfigSource): string[] {
   }
   // A discriminated union reports the whole object; the user wants to see the discriminator's value.
   const input = issue.code === "invalid_union" && issue.discriminator ? (issue.input as Record<string, unknown>)[issue.discriminator] : issue.input;
-  return [`${where}: got ${show(input, numberText)}; expected ${issue.message}`];
+  // A value close to an allowed one (a mode, a choice): say which.
+  const choices = issue.code === "invalid_value" ? issue.values.filter((value): value is string => typeof value === "string") : [];
+  const guess = typeof input === "string" ? nearest(input, choices) : undefined;
+  return [`${where}: got ${show(input, numberText)}; expected ${issue.message}${guess ? `. Did you mean \`${guess}\`?` : ""}`];
 }
 
 /** Fields that hold a 12-digit AWS account ID: the ones where YAML's number reading loses leading zeros. */
