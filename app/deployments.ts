@@ -128,6 +128,11 @@ export function resolveDeployments(loaded: LoadedConfig): Resolution {
     };
   });
 
+  if (managementAccountId === undefined) {
+    const unknown = managementUnknown(loaded, deployments);
+    if (unknown.problem) problems.push(unknown.problem);
+    if (unknown.warning) warnings.push(unknown.warning);
+  }
   if (noService.length > 0) {
     problems.push(
       `${listSome(noService)}: no service enabled after merging the defaults; expected at least one of ${SERVICE_NAMES.join(", ")} on`,
@@ -187,6 +192,19 @@ function mergeAccounts(fromFile: readonly OrganizationAccount[], entries: readon
 }
 
 function findManagementAccount(loaded: LoadedConfig, known: readonly KnownAccount[], problems: string[]): string | undefined {
+  // Every account ARN in an Organization embeds the management account's ID; two IDs mean two Organizations' exports.
+  const byManagement = new Map<string, string[]>();
+  for (const account of loaded.organizationAccounts) {
+    if (account.managementAccountId !== undefined) byManagement.set(account.managementAccountId, [...(byManagement.get(account.managementAccountId) ?? []), account.id]);
+  }
+  if (byManagement.size > 1) {
+    const named = [...byManagement].map(([id, accounts]) => `${id} (${plural(accounts.length, "account")}: ${listSome(accounts, 3)})`);
+    problems.push(
+      `accountsFile: got "${loaded.config.accountsFile}", whose account ARNs name ${byManagement.size} different management accounts, ` +
+        `${named.join(" and ")}; expected the export of one Organization (\`aws organizations list-accounts\` run in its management account), ` +
+        "since OrganizationAccountAccessRole in each account trusts only its own Organization's management account. Use one config per Organization",
+    );
+  }
   const configured = loaded.config.managementAccountId;
   if (configured !== undefined) {
     if (!known.some((account) => account.id === configured)) {
@@ -194,8 +212,34 @@ function findManagementAccount(loaded: LoadedConfig, known: readonly KnownAccoun
     }
     return configured;
   }
-  // Every account ARN in an Organization embeds the management account's ID.
-  const fromArns = new Set(loaded.organizationAccounts.map((account) => account.managementAccountId).filter((id) => id !== undefined));
-  const [fromFile] = fromArns;
-  return fromArns.size === 1 && known.some((account) => account.id === fromFile) ? fromFile : undefined;
+  // Known even when the export leaves it out: then none of the listed accounts is the management account.
+  return byManagement.size === 1 ? [...byManagement.keys()][0] : undefined;
+}
+
+/**
+ * Without the management account, it would be treated as a member: Terraform would assume
+ * OrganizationAccountAccessRole there (which it never has, so apply fails) and organizations stays off.
+ * With several accounts one of them may well be it: refused. A single account may be a standalone account
+ * (no Organization at all), so only a warning, and only when Terraform would assume a role in it.
+ */
+function managementUnknown(loaded: LoadedConfig, deployments: readonly AccountDeployment[]): { problem?: string; warning?: string } {
+  const where = loaded.config.accountsFile === undefined ? "there is no accountsFile" : "the accountsFile's account ARNs do not name it";
+  if (deployments.length > 1) {
+    return {
+      problem:
+        `managementAccountId: got nothing, and ${where}; with ${plural(deployments.length, "account")} to deploy, one may be the Organization's ` +
+        "management account, where Terraform cannot assume OrganizationAccountAccessRole and organizations:ListAccounts belongs. " +
+        "Expected the management account's 12-digit ID (`aws organizations describe-organization --query Organization.MasterAccountId`), " +
+        "listed among the accounts (exclude it if it should get no stack), or an accountsFile from `aws organizations list-accounts`",
+    };
+  }
+  const [only] = deployments;
+  if (only === undefined || only.providerRoleName === undefined) return {};
+  return {
+    warning:
+      `managementAccountId is not set and ${where}, so account ${only.accountId} is treated as a member account: Terraform assumes ` +
+      `${only.providerRoleName} there and organizations is off. If it is the Organization's management account, set ` +
+      `managementAccountId: "${only.accountId}" (the management account has no OrganizationAccountAccessRole, so apply would fail there); ` +
+      "if it is a standalone account outside any Organization, set deployment.assumeRoleName: false to use your own credentials.",
+  };
 }

@@ -34,6 +34,7 @@ describe("adopting a TrelicaIntegration role made by hand", () => {
       resolve(dir, {
         trelicaOrganizationId: "org-42",
         adoptExisting: true,
+        managementAccountId: "111111111111",
         accounts: [{ id: "111111111111", adoptExisting: false }, { id: "222222222222" }],
       }),
     );

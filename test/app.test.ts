@@ -11,6 +11,7 @@ const dir = tempDir();
 
 const CONFIG = {
   trelicaOrganizationId: "org-42",
+  managementAccountId: "111111111111",
   services: { cognito: true, connect: false, iam: true, organizations: false },
   accounts: [
     { id: "222222222222", services: { connect: true } },

@@ -3,7 +3,7 @@ import { tempDir } from "./helpers/files";
 import { resolve, resolveProblems } from "./helpers/organization";
 
 const dir = tempDir();
-const base = { trelicaOrganizationId: "org-42", accounts: [{ id: "111111111111" }, { id: "222222222222" }] };
+const base = { trelicaOrganizationId: "org-42", managementAccountId: "111111111111", accounts: [{ id: "111111111111" }, { id: "222222222222" }] };
 const stacksWith = (backend: object, extra: object = {}) => synthStacks(resolve(dir, { ...base, backend, ...extra }));
 
 describe("state backends", () => {

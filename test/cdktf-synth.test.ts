@@ -11,6 +11,7 @@ const config = writeFile(
   dir,
   "trelica.config.yaml",
   `trelicaOrganizationId: "org-e2e"
+managementAccountId: "111111111111"
 services: { cognito: false, connect: false, iam: true, organizations: false }
 accounts:
   - id: "012345678901"

@@ -1,4 +1,4 @@
-import { resolve, resolveProblems, writeAccountsFile } from "./helpers/organization";
+import { listAccountsJson, resolve, resolveProblems, writeAccountsFile } from "./helpers/organization";
 import { tempDir, writeFile } from "./helpers/files";
 
 const dir = tempDir();
@@ -144,5 +144,65 @@ describe("organization-scale bad input", () => {
   test("GIVEN a bad accounts file and a bad config field THEN both are reported at once", () => {
     const problems = resolveProblems(dir, { ...base, region: "mars-1", accountsFile: "nope.json" });
     expect(problems.map((p) => p.split(":")[0])).toEqual(["region", expect.stringMatching(/^accountsFile/)]);
+  });
+});
+
+describe("finding the management account", () => {
+  const members = [{ Id: "222222222222", State: "ACTIVE" }, { Id: "333333333333", State: "ACTIVE" }];
+
+  test("GIVEN several accounts, no managementAccountId and no accountsFile THEN the config is refused, naming what to set", () => {
+    expect(resolveProblems(dir, { ...base, accounts: [{ id: "111111111111" }, { id: "222222222222" }] })).toEqual([
+      "managementAccountId: got nothing, and there is no accountsFile; with 2 accounts to deploy, one may be the Organization's management account, " +
+        "where Terraform cannot assume OrganizationAccountAccessRole and organizations:ListAccounts belongs. " +
+        "Expected the management account's 12-digit ID (`aws organizations describe-organization --query Organization.MasterAccountId`), " +
+        "listed among the accounts (exclude it if it should get no stack), or an accountsFile from `aws organizations list-accounts`",
+    ]);
+  });
+
+  test("GIVEN an accounts file without ARNs and several accounts THEN the config is refused, saying the file does not name it", () => {
+    const file = writeFile(dir, "no-arns.json", JSON.stringify({ Accounts: members }));
+    expect(resolveProblems(dir, { ...base, accountsFile: file })).toEqual([
+      expect.stringMatching(/^managementAccountId: got nothing, and the accountsFile's account ARNs do not name it; with 2 accounts to deploy/),
+    ]);
+  });
+
+  test("GIVEN account ARNs naming two management accounts THEN the config is refused, naming both and the field, even with managementAccountId", () => {
+    const first = JSON.parse(listAccountsJson([{ Id: "111111111111", State: "ACTIVE" }, ...members], "111111111111")).Accounts;
+    const second = JSON.parse(listAccountsJson([{ Id: "999999999999", State: "ACTIVE" }], "999999999999")).Accounts;
+    const file = writeFile(dir, "two-orgs.json", JSON.stringify({ Accounts: [...first, ...second] }));
+    const expected =
+      `accountsFile: got "${file}", whose account ARNs name 2 different management accounts, ` +
+      "111111111111 (3 accounts: 111111111111, 222222222222, 333333333333) and 999999999999 (1 account: 999999999999); " +
+      "expected the export of one Organization (`aws organizations list-accounts` run in its management account), " +
+      "since OrganizationAccountAccessRole in each account trusts only its own Organization's management account. Use one config per Organization";
+    expect(resolveProblems(dir, { ...base, accountsFile: file })).toEqual(expect.arrayContaining([expected]));
+    expect(resolveProblems(dir, { ...base, accountsFile: file, managementAccountId: "111111111111" })).toEqual([expected]);
+  });
+
+  test("GIVEN one account and no management account known THEN it is deployed as a member, with a warning naming both ways out", () => {
+    const resolution = resolve(dir, { ...base, accounts: [{ id: "222222222222" }] });
+    expect(resolution.deployments.map((d) => [d.accountId, d.isManagementAccount, d.providerRoleName])).toEqual([
+      ["222222222222", false, "OrganizationAccountAccessRole"],
+    ]);
+    expect(resolution.warnings).toEqual([
+      "managementAccountId is not set and there is no accountsFile, so account 222222222222 is treated as a member account: " +
+        "Terraform assumes OrganizationAccountAccessRole there and organizations is off. If it is the Organization's management account, " +
+        'set managementAccountId: "222222222222" (the management account has no OrganizationAccountAccessRole, so apply would fail there); ' +
+        "if it is a standalone account outside any Organization, set deployment.assumeRoleName: false to use your own credentials.",
+    ]);
+  });
+
+  test("GIVEN one standalone account reached with the ambient credentials THEN no warning", () => {
+    expect(resolve(dir, { ...base, deployment: { assumeRoleName: false }, accounts: [{ id: "222222222222" }] }).warnings).toEqual([]);
+  });
+
+  test("GIVEN an export whose ARNs name a management account it leaves out THEN none of its accounts is the management account, and no refusal", () => {
+    const file = writeAccountsFile(dir, "members-only.json", members, "111111111111");
+    const resolution = resolve(dir, { ...base, accountsFile: file });
+    expect(resolution.managementAccountId).toBe("111111111111");
+    expect(resolution.deployments.map((d) => [d.accountId, d.isManagementAccount])).toEqual([
+      ["222222222222", false],
+      ["333333333333", false],
+    ]);
   });
 });
