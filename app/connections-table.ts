@@ -67,12 +67,14 @@ export function writeConnectionsTable(outdir: string, resolution: Resolution): v
 
 /** StackSets mode: the administering account is known; enrolled accounts are whatever the OUs hold. */
 export function writeStackSetConnections(outdir: string, deployment: StackSetDeployment): void {
+  // The management account's own stack holds its role directly; the stack set enrols the rest.
+  const management = deployment.management;
   const row: Row = [
-    deployment.accountId,
+    management.accountId,
     "management",
-    deployment.region,
-    roleArn(deployment.partition, deployment.accountId, TrelicaIntegration.ROLE_NAME),
-    "true",
+    management.region,
+    roleArn(management.partition, management.accountId, TrelicaIntegration.ROLE_NAME),
+    String(management.services.organizations),
   ];
   const lines = markdownTable([row]);
   lines.push(

@@ -1,5 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { AccountStack } from "./account-stack";
 import { LoadedConfig, loadConfig } from "./config/load";
 import { writeConnectionsTable, writeStackSetConnections } from "./connections-table";
 import { Resolution, resolveDeployments, stackNameFor } from "./deployments";
@@ -19,7 +20,6 @@ export interface OrganizationSynthOptions {
  * drop stacks that left the config, and write what to enter in Trelica.
  */
 export function synthesizeOrganization(configFile: string, options: OrganizationSynthOptions): void {
-  refuseHclOutput(process.env);
   const loaded = loadConfig(configFile);
   const outdir = options.outdir ?? process.env.CDKTF_OUTDIR ?? "cdktf.out";
   if (loaded.config.mode === "stackset") return synthesizeStackSetMode(loaded, outdir, options.log);
@@ -37,15 +37,17 @@ function synthesizeStackSetMode(loaded: LoadedConfig, outdir: string, log: (line
   const deployment = resolveStackSet(loaded);
   for (const warning of deployment.warnings) log(`Warning: ${warning}`);
   const { stackSet } = deployment;
+  const managementStack = stackNameFor(deployment.management.accountId);
   log(
-    `trelica: 1 stack (${ORGANIZATION_STACK_NAME}) for account ${deployment.accountId}, with stack set ${stackSet.name} ` +
-      `enrolling ${stackSet.organizationalUnitIds.join(", ")} in ${stackSet.region}.`,
+    `trelica: 2 stacks: ${managementStack} (the management account's role) and ${ORGANIZATION_STACK_NAME} (for account ` +
+      `${deployment.accountId}: stack set ${stackSet.name} enrolling ${stackSet.organizationalUnitIds.join(", ")} in ${stackSet.region}).`,
   );
   fs.mkdirSync(outdir, { recursive: true });
   const app = createApp(outdir);
+  new AccountStack(app, deployment.management);
   new OrganizationStack(app, deployment);
   app.synth();
-  removeStaleStacks(outdir, new Set([ORGANIZATION_STACK_NAME]));
+  removeStaleStacks(outdir, new Set([managementStack, ORGANIZATION_STACK_NAME]));
   fs.writeFileSync(path.join(outdir, "trelica-role.cfn.json"), JSON.stringify(memberTemplate(deployment), null, 2) + "\n");
   writeStackSetConnections(outdir, deployment);
 }
@@ -101,7 +103,7 @@ export function runByCdktfCli(env: NodeJS.ProcessEnv): boolean {
 function removeStaleStacks(outdir: string, current: ReadonlySet<string>): void {
   const stacksDir = path.join(outdir, "stacks");
   const existing = fs.existsSync(stacksDir) ? fs.readdirSync(stacksDir) : [];
-  const keepFolders = runByCdktfCli(process.env);
+  const keepFolders = false;
   for (const name of existing) {
     if (!name.startsWith("trelica-") || current.has(name)) continue;
     const folder = path.join(stacksDir, name);

@@ -6,29 +6,37 @@ import { Construct } from "constructs";
 import { CloudFormationTemplate, Partition, TrelicaIntegration, TrelicaIntegrationProps } from "../modules/trelica-integration";
 import { addBackend } from "./backend";
 import { LoadedConfig } from "./config/load";
+import { AccountDeployment } from "./deployments";
 import { defaultServices, integrationBase, resolvedBackend, roleArn } from "./config/defaults";
 import { partitionOf } from "./config/regions";
 import { BackendConfig, StackSetConfig } from "./config/schema";
 import { declareRequirements } from "./terraform-requirements";
 
 /*
- * mode: stackset. One stack, deployed where the stack set is administered (the management account, or
- * a delegated administrator with callAs DELEGATED_ADMIN): the role there directly (StackSets never
- * deploy to the management account, and ListAccounts answers only there), and a service-managed
- * stack set that enrols every account of the targeted OUs, new ones included.
+ * mode: stackset. Two stacks:
+ * - the management account's own stack, `trelica-<management account>`, exactly as accounts mode
+ *   makes it (StackSets never deploy to the management account, and ListAccounts answers only there),
+ *   run with the management account's credentials: switching modes never touches that role;
+ * - `trelica-organization`, run where the stack set is administered (the management account, or a
+ *   delegated administrator with callAs DELEGATED_ADMIN): a service-managed stack set that enrols every
+ *   account of the targeted OUs, new ones and the delegated administrator included. It holds no role,
+ *   and has a state of its own (`{accountId}` in state keys and workspace names becomes
+ *   `organization`), so no account stack's state ever holds the stack set.
  */
 
 export const ORGANIZATION_STACK_NAME = "trelica-organization";
+/** Stands for the account ID in the organization stack's state key or workspace name. */
+export const ORGANIZATION_STATE_ID = "organization";
 
 export interface StackSetDeployment {
-  /** Where this stack runs and the direct role lives. */
+  /** Where the stack set is administered: the organization stack runs here. */
   readonly accountId: string;
+  /** The management account's own stack: the direct role. */
+  readonly management: AccountDeployment;
   readonly region: string;
   readonly partition: Partition;
   readonly backend: BackendConfig;
   readonly stackSet: StackSetConfig;
-  /** The role in the administering account: organizations on. */
-  readonly direct: TrelicaIntegrationProps;
   /** The role in every enrolled account. */
   readonly members: TrelicaIntegrationProps;
   readonly warnings: string[];
@@ -38,20 +46,35 @@ export function resolveStackSet(loaded: LoadedConfig): StackSetDeployment {
   const { config } = loaded;
   // Semantic checks guarantee both in this mode.
   const stackSet = config.stackSet!;
-  const accountId = stackSet.callAs === "DELEGATED_ADMIN" ? stackSet.delegatedAdminAccountId! : config.managementAccountId!;
+  const managementAccountId = config.managementAccountId!;
+  const accountId = stackSet.callAs === "DELEGATED_ADMIN" ? stackSet.delegatedAdminAccountId! : managementAccountId;
   const partition = partitionOf(config.region);
   const base = integrationBase(config, partition);
   const memberServices = defaultServices(config, false);
+  const backend = resolvedBackend(config);
+  // The same deployment accounts mode makes for the management account, so its stack is the same in both.
+  const managementServices = defaultServices(config, true);
+  const management: AccountDeployment = {
+    accountId: managementAccountId,
+    region: config.region,
+    partition,
+    isManagementAccount: true,
+    services: managementServices,
+    providerRoleName: undefined,
+    adoptExisting: config.adoptExisting,
+    backend,
+    integration: { ...base, services: managementServices, policyName: config.role.policyName },
+  };
   const warnings = memberServices.organizations
     ? ["services.organizations is on for every enrolled account: organizations:ListAccounts only answers in the management account or a delegated administrator."]
     : [];
   return {
     accountId,
+    management,
     region: config.region,
     partition,
-    backend: resolvedBackend(config),
+    backend,
     stackSet: { ...stackSet, region: stackSet.region ?? config.region },
-    direct: { ...base, services: { ...memberServices, organizations: true } },
     members: { ...base, services: memberServices },
     warnings,
   };
@@ -67,10 +90,8 @@ export class OrganizationStack extends TerraformStack {
     const { stackSet } = deployment;
 
     const aws = new AwsProvider(this, "aws", { region: deployment.region, allowedAccountIds: [deployment.accountId] });
-    addBackend(this, deployment.backend, deployment.accountId);
+    addBackend(this, deployment.backend, ORGANIZATION_STATE_ID);
     declareRequirements(this, aws, deployment.backend);
-
-    const direct = new TrelicaIntegration(this, "trelica", deployment.direct);
 
     const preferences = {
       maxConcurrentCount: stackSet.maxConcurrentCount,
@@ -107,9 +128,6 @@ export class OrganizationStack extends TerraformStack {
       operationPreferences: hasPreferences ? preferences : undefined,
     });
 
-    new TerraformOutput(this, "role_arn", { value: direct.roleArn, description: "Role ARN Trelica assumes in this account" });
-    new TerraformOutput(this, "account_id", { value: deployment.accountId, description: "Enter in Trelica: AWS account ID" });
-    new TerraformOutput(this, "region", { value: deployment.region, description: "Enter in Trelica: region" });
     new TerraformOutput(this, "stack_set_name", { value: set.name, description: "Enrols every account of the targeted OUs" });
     new TerraformOutput(this, "member_role_arn", {
       value: roleArn(deployment.partition, "<account-id>", TrelicaIntegration.ROLE_NAME),

@@ -95,11 +95,9 @@ describe("mode: stackset", () => {
     });
   });
 
-  test("GIVEN the management account THEN it gets the role directly, with organizations on, and the provider is guarded to it", () => {
+  test("GIVEN the organization stack THEN it holds the stack set and no role, guarded to the administering account, with a state of its own", () => {
     expect(json.provider.aws).toEqual([{ region: "us-east-1", allowed_account_ids: ["111111111111"] }]);
-    expect(only("aws_iam_role").name).toBe("TrelicaIntegration");
-    const actions = JSON.parse(only("aws_iam_policy").policy).Statement[0].Action;
-    expect(actions).toEqual(["cognito-idp:ListUserPools", "cognito-idp:ListUsers", "iam:ListUsers", "organizations:ListAccounts"]);
+    expect(json.resource.aws_iam_role).toBeUndefined();
     expect(json.terraform.backend.local.path).toBe("../../../terraform.trelica-organization.tfstate");
   });
 
@@ -108,11 +106,44 @@ describe("mode: stackset", () => {
     expect(all.Resources.TrelicaIntegrationPolicy.Properties.PolicyDocument).toEqual(vendorPolicy);
   });
 
-  test("GIVEN a delegated administrator THEN the stack runs there, calling as DELEGATED_ADMIN", () => {
+  test("GIVEN a delegated administrator THEN the stack set runs there, calling as DELEGATED_ADMIN, and puts no role there directly", () => {
     const { json: delegated, only: pick } = synth({ ...BASE, stackSet: { ...BASE.stackSet, callAs: "DELEGATED_ADMIN", delegatedAdminAccountId: "333333333333" } });
     expect(delegated.provider.aws[0].allowed_account_ids).toEqual(["333333333333"]);
     expect(pick("aws_cloudformation_stack_set").call_as).toBe("DELEGATED_ADMIN");
     expect(pick("aws_cloudformation_stack_set_instance").call_as).toBe("DELEGATED_ADMIN");
+    // The delegated administrator is a member: its one role comes from the stack set.
+    expect(delegated.resource.aws_iam_role).toBeUndefined();
+  });
+
+  test.each([
+    ["SELF", {}],
+    ["DELEGATED_ADMIN", { callAs: "DELEGATED_ADMIN", delegatedAdminAccountId: "333333333333" }],
+  ])("GIVEN callAs %s WHEN synthesized THEN the management account's own stack has the direct role with organizations on, byte-identical to accounts mode", (_callAs, extra) => {
+    const stackSetConfig = writeFile(dir, `mode-stackset-${_callAs}.yaml`, JSON.stringify({ ...BASE, stackSet: { ...BASE.stackSet, ...extra } }));
+    const accountsConfig = writeFile(dir, `mode-accounts-${_callAs}.yaml`, JSON.stringify({ trelicaOrganizationId: "org-42", managementAccountId: "111111111111", services: { connect: false }, accounts: [{ id: "111111111111" }, { id: "222222222222" }] }));
+    const stackSetOut = path.join(dir, `out-stackset-${_callAs}`);
+    const accountsOut = path.join(dir, `out-accounts-${_callAs}`);
+    expect(runApp(stackSetConfig, stackSetOut).status).toBe(0);
+    expect(runApp(accountsConfig, accountsOut).status).toBe(0);
+    expect(fs.readdirSync(path.join(stackSetOut, "stacks")).sort()).toEqual(["trelica-111111111111", "trelica-organization"]);
+    const managementStack = (out: string) => fs.readFileSync(path.join(out, "stacks", "trelica-111111111111", "cdk.tf.json"), "utf8");
+    expect(managementStack(stackSetOut)).toBe(managementStack(accountsOut));
+    const direct = JSON.parse(managementStack(stackSetOut));
+    expect(direct.provider.aws[0]).toEqual({ region: "us-east-1", allowed_account_ids: ["111111111111"] });
+    const actions = JSON.parse(Object.values<any>(direct.resource.aws_iam_policy)[0].policy).Statement[0].Action;
+    expect(actions).toEqual(["cognito-idp:ListUserPools", "cognito-idp:ListUsers", "iam:ListUsers", "organizations:ListAccounts"]);
+  });
+
+  test.each([
+    ["S3", { type: "s3", bucket: "state" }, (j: any) => j.terraform.backend.s3.key, "trelica/organization/terraform.tfstate", "trelica/111111111111/terraform.tfstate"],
+    ["Terraform Cloud", { type: "cloud", organization: "acme" }, (j: any) => j.terraform.cloud.workspaces.name, "trelica-organization", "trelica-111111111111"],
+  ])("GIVEN a %s backend THEN the organization stack's state is its own, never the management account stack's", (_name, backend, stateOf, organizationState, managementState) => {
+    const config = writeFile(dir, `state-${_name}.yaml`, JSON.stringify({ ...BASE, backend }));
+    const out = path.join(dir, `state-out-${_name}`);
+    expect(runApp(config, out).status).toBe(0);
+    const read = (stack: string) => JSON.parse(fs.readFileSync(path.join(out, "stacks", stack, "cdk.tf.json"), "utf8"));
+    expect(stateOf(read("trelica-organization"))).toBe(organizationState);
+    expect(stateOf(read("trelica-111111111111"))).toBe(managementState);
   });
 
   test("GIVEN a synth run THEN the standalone template file is the stack set's template", () => {
@@ -123,7 +154,7 @@ describe("mode: stackset", () => {
     const standalone = JSON.parse(fs.readFileSync(path.join(outdir, "trelica-role.cfn.json"), "utf8"));
     const stack = JSON.parse(fs.readFileSync(path.join(outdir, "stacks", "trelica-organization", "cdk.tf.json"), "utf8"));
     expect(standalone).toEqual(JSON.parse(Object.values<any>(stack.resource.aws_cloudformation_stack_set)[0].template_body));
-    expect(fs.readdirSync(path.join(outdir, "stacks"))).toEqual(["trelica-organization"]);
+    expect(fs.readdirSync(path.join(outdir, "stacks")).sort()).toEqual(["trelica-111111111111", "trelica-organization"]);
   });
 });
 
