@@ -20,6 +20,7 @@ export interface OrganizationSynthOptions {
  * drop stacks that left the config, and write what to enter in Trelica.
  */
 export function synthesizeOrganization(configFile: string, options: OrganizationSynthOptions): void {
+  refuseHclOutput(process.env);
   const loaded = loadConfig(configFile);
   const outdir = options.outdir ?? process.env.CDKTF_OUTDIR ?? "cdktf.out";
   if (loaded.config.mode === "stackset") return synthesizeStackSetMode(loaded, outdir, options.log);
@@ -103,7 +104,7 @@ export function runByCdktfCli(env: NodeJS.ProcessEnv): boolean {
 function removeStaleStacks(outdir: string, current: ReadonlySet<string>): void {
   const stacksDir = path.join(outdir, "stacks");
   const existing = fs.existsSync(stacksDir) ? fs.readdirSync(stacksDir) : [];
-  const keepFolders = false;
+  const keepFolders = runByCdktfCli(process.env);
   for (const name of existing) {
     if (!name.startsWith("trelica-") || current.has(name)) continue;
     const folder = path.join(stacksDir, name);
