@@ -1,15 +1,23 @@
-import { CloudBackend, LocalBackend, NamedCloudWorkspace, S3Backend, TaggedCloudWorkspaces, TerraformStack } from "cdktf";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { App, CloudBackend, LocalBackend, NamedCloudWorkspace, S3Backend, TaggedCloudWorkspaces, TerraformStack } from "cdktf";
 import { ACCOUNT_ID_PLACEHOLDER, BackendConfig } from "./config/schema";
+
+/**
+ * App context: the output folder the stacks will be written to, for an App that synthesizes them
+ * elsewhere first (synthesis by shape, in a scratch folder). Without it, the App's own outdir.
+ */
+export const STACKS_OUTDIR_CONTEXT = "trelica:stacksOutdir";
 
 /** Gives a stack its own state: one state per account, whatever the backend. */
 export function addBackend(stack: TerraformStack, backend: BackendConfig, accountId: string): void {
   const forAccount = (pattern: string) => pattern.split(ACCOUNT_ID_PLACEHOLDER).join(accountId);
   switch (backend.type) {
-    case "local":
-      // Relative to the stack's working directory (cdktf.out/stacks/<name>): state lands in the project
-      // root, survives re-synthesis, and the output holds no path of the synthesizing machine.
-      new LocalBackend(stack, { path: `../../../terraform.${stack.node.id}.tfstate` });
+    case "local": {
+      const outdir: string = stack.node.tryGetContext(STACKS_OUTDIR_CONTEXT) ?? App.of(stack).outdir;
+      new LocalBackend(stack, { path: localStatePath(outdir, stack.node.id) });
       return;
+    }
     case "s3": {
       const s3 = new S3Backend(stack, {
         bucket: backend.bucket,
@@ -30,5 +38,29 @@ export function addBackend(stack: TerraformStack, backend: BackendConfig, accoun
       new CloudBackend(stack, { organization: backend.organization, hostname: backend.hostname, workspaces });
       return;
     }
+  }
+}
+
+/**
+ * Where a stack's local state lives, relative to the folder terraform runs in (`<outdir>/stacks/<stack>`):
+ * `terraform.<stack>.tfstate` in the project root, whatever the output folder. Relative, so the output
+ * holds no path of the synthesizing machine and state survives re-synthesis and a moved checkout.
+ */
+export function localStatePath(outdir: string, stackName: string): string {
+  const stackDir = path.join(path.resolve(outdir), "stacks", stackName);
+  const up = path.relative(stackDir, projectRoot(outdir)).split(path.sep).join("/");
+  return `${up}/terraform.${stackName}.tfstate`;
+}
+
+/**
+ * The nearest folder at or above the output folder that holds cdktf.json: where the cdktf CLI runs
+ * the app, whatever the current directory of a direct run. An output folder in no project (a temporary
+ * folder, say) has no such folder; its parent stands in, as for the default `cdktf.out`.
+ */
+export function projectRoot(outdir: string): string {
+  const start = path.resolve(outdir);
+  for (let dir = start; ; dir = path.dirname(dir)) {
+    if (fs.existsSync(path.join(dir, "cdktf.json"))) return dir;
+    if (path.dirname(dir) === dir) return path.dirname(start);
   }
 }

@@ -3,6 +3,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { App, Manifest, StackManifest } from "cdktf";
 import { AccountStack } from "./account-stack";
+import { STACKS_OUTDIR_CONTEXT } from "./backend";
 import { ACCOUNT_ID_SENTINEL } from "./config/reserved";
 import { AccountDeployment } from "./deployments";
 
@@ -37,7 +38,7 @@ export function synthesizeStacks(deployments: readonly AccountDeployment[], outd
       // One App per shape: every template stack has the sentinel's name.
       const templateDir = path.join(scratch, String(index));
       fs.mkdirSync(templateDir);
-      const [templateManifest] = Object.values(synthesizeInBatches([shape.template], templateDir));
+      const [templateManifest] = Object.values(synthesizeInBatches([shape.template], templateDir, outdir));
       const manifestText = JSON.stringify(templateManifest);
       const stackText = fs.readFileSync(path.join(templateDir, templateManifest.synthesizedStackPath), "utf8");
       for (const member of shape.members) {
@@ -80,11 +81,14 @@ function groupByShape(deployments: readonly AccountDeployment[]): Shape[] {
   return [...shapes.values()];
 }
 
-/** Plain cdktf synthesis, one real App per BATCH_SIZE stacks; returns the stacks' manifest entries. */
-export function synthesizeInBatches(deployments: readonly AccountDeployment[], outdir: string): StackManifests {
+/**
+ * Plain cdktf synthesis, one real App per BATCH_SIZE stacks; returns the stacks' manifest entries.
+ * `stacksOutdir`: where the stacks will finally be written, if not `outdir` (local state paths are relative to it).
+ */
+export function synthesizeInBatches(deployments: readonly AccountDeployment[], outdir: string, stacksOutdir = outdir): StackManifests {
   const manifests: StackManifests = {};
   for (let start = 0; start < deployments.length; start += BATCH_SIZE) {
-    const app = createApp(outdir);
+    const app = createApp(outdir, stacksOutdir);
     for (const deployment of deployments.slice(start, start + BATCH_SIZE)) new AccountStack(app, deployment);
     app.synth();
     Object.assign(manifests, app.manifest.stacks);
@@ -98,8 +102,8 @@ export function synthesizeInBatches(deployments: readonly AccountDeployment[], o
  * (CloudBackend's) runs `terraform version` once per stack, and synthesis must neither need terraform
  * nor slow down with thousands of stacks.
  */
-export function createApp(outdir: string): App {
-  return new App({ outdir, stackTraces: false, skipValidation: true });
+export function createApp(outdir: string, stacksOutdir = outdir): App {
+  return new App({ outdir, stackTraces: false, skipValidation: true, context: { [STACKS_OUTDIR_CONTEXT]: path.resolve(stacksOutdir) } });
 }
 
 export function writeManifest(outdir: string, stacks: StackManifests): void {

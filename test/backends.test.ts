@@ -1,5 +1,8 @@
-import { synthStacks } from "./helpers/app";
-import { tempDir } from "./helpers/files";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { synthesizeOrganization } from "../app/organization-app";
+import { readStack, synthStacks } from "./helpers/app";
+import { tempDir, writeFile } from "./helpers/files";
 import { resolve, resolveProblems } from "./helpers/organization";
 
 const dir = tempDir();
@@ -11,6 +14,30 @@ describe("state backends", () => {
     for (const stack of synthStacks(resolve(dir, base))) {
       expect(stack.json.terraform.backend).toEqual({ local: { path: `../../../terraform.${stack.name}.tfstate` } });
     }
+  });
+
+  // The path used to be a fixed ../../../, right only for an output folder directly in the project root.
+  test.each([
+    ["accounts", `managementAccountId: "111111111111"\naccounts:\n  - id: "111111111111"\n  - id: "222222222222"\n`, ["trelica-111111111111", "trelica-222222222222"]],
+    ["stackset", `mode: stackset\nmanagementAccountId: "111111111111"\nstackSet: { organizationalUnitIds: ["r-ab12"] }\n`, ["trelica-organization"]],
+  ])("GIVEN mode %s and an output folder nested in the project THEN the local state path, resolved from the stack folder, is in the folder holding cdktf.json", (_mode, yaml, stacks) => {
+    const project = fs.mkdtempSync(path.join(dir, "project-"));
+    writeFile(project, "cdktf.json", "{}");
+    const config = writeFile(project, "trelica.config.yaml", `trelicaOrganizationId: "org-42"\n${yaml}`);
+    const outdir = path.join(project, "build", "nested", "out");
+    synthesizeOrganization(config, { outdir, log: () => undefined });
+    for (const name of stacks) {
+      const statePath: string = readStack(outdir, name).terraform.backend.local.path;
+      expect(path.resolve(outdir, "stacks", name, statePath)).toBe(path.join(project, `terraform.${name}.tfstate`));
+      expect(statePath).toBe(`../../../../../terraform.${name}.tfstate`);
+    }
+  });
+
+  test("GIVEN an output folder in no project THEN the local state sits beside the output folder", () => {
+    const outdir = path.join(fs.mkdtempSync(path.join(dir, "loose-")), "out");
+    const config = writeFile(dir, "loose.yaml", `trelicaOrganizationId: "org-42"\nmanagementAccountId: "111111111111"\naccounts:\n  - id: "111111111111"\n`);
+    synthesizeOrganization(config, { outdir, log: () => undefined });
+    expect(readStack(outdir, "trelica-111111111111").terraform.backend.local.path).toBe("../../../terraform.trelica-111111111111.tfstate");
   });
 
   test("GIVEN an S3 backend with defaults THEN each account has its own key, encryption and S3-native locking", () => {

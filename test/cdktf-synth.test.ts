@@ -2,8 +2,8 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { cdktfSynth } from "./helpers/cdktf-cli";
-import { onlyResource, readStack } from "./helpers/app";
-import { tempDir, writeFile } from "./helpers/files";
+import { onlyResource, readStack, runApp } from "./helpers/app";
+import { PROJECT_ROOT, tempDir, writeFile } from "./helpers/files";
 
 const dir = tempDir();
 const outdir = path.join(dir, "cdktf.out");
@@ -64,28 +64,38 @@ describe("cdktf synth (the real CLI)", () => {
 
   // The CLI lists the stack folders before running the app and deletes the orphans afterwards: a folder
   // the app had already deleted made it fail with ENOENT (lstat), exit 1.
-  test.each([
-    [
-      "an account excluded",
-      `trelicaOrganizationId: "org-e2e"\nexclude: ["111111111111"]\naccounts:\n  - id: "012345678901"\n  - id: "111111111111"\n`,
-      ["trelica-012345678901"],
-    ],
-    [
-      "a switch to mode: stackset",
-      `trelicaOrganizationId: "org-e2e"\nmode: stackset\nmanagementAccountId: "111111111111"\nstackSet: { organizationalUnitIds: ["r-ab12"] }\n`,
-      ["trelica-organization"],
-    ],
-  ])("GIVEN %s since the last synth WHEN the CLI synthesizes again THEN it exits 0 and only the remaining stacks' folders are left", (name, yaml, remaining) => {
-    const again = path.join(dir, `again-${name.replace(/\W+/g, "-")}`);
+  const synthAgain = (name: string, yaml: string) => {
+    const again = path.join(dir, `again-${name}`);
     fs.cpSync(outdir, again, { recursive: true });
-    // Left behind by an earlier `cdktf deploy` of the stack that is going away.
+    // Left behind by an earlier `cdktf deploy` of a stack that is going away.
+    writeFile(again, "stacks/trelica-012345678901/.terraform/terraform.tfstate", "{}");
     writeFile(again, "stacks/trelica-111111111111/.terraform/terraform.tfstate", "{}");
-    const run = cdktfSynth(writeFile(dir, `${name.replace(/\W+/g, "-")}.yaml`, yaml), again);
+    const run = cdktfSynth(writeFile(dir, `${name}.yaml`, yaml), again);
+    const manifest = JSON.parse(fs.readFileSync(path.join(again, "manifest.json"), "utf8"));
+    return { run, listed: Object.keys(manifest.stacks).sort(), folders: fs.readdirSync(path.join(again, "stacks")).sort() };
+  };
+
+  test("GIVEN an account excluded since the last synth WHEN the CLI synthesizes again THEN it exits 0, the manifest lists only the remaining stack and the excluded account's folder is gone", () => {
+    const { run, listed, folders } = synthAgain(
+      "excluded",
+      `trelicaOrganizationId: "org-e2e"\nmanagementAccountId: "111111111111"\nexclude: ["111111111111"]\naccounts:\n  - id: "012345678901"\n  - id: "111111111111"\n`,
+    );
     expect(run.stdout + run.stderr).not.toContain("ENOENT");
     expect(run.status).toBe(0);
-    const manifest = JSON.parse(fs.readFileSync(path.join(again, "manifest.json"), "utf8"));
-    expect(Object.keys(manifest.stacks)).toEqual(remaining);
-    expect(fs.readdirSync(path.join(again, "stacks")).sort()).toEqual(remaining);
+    expect(listed).toEqual(["trelica-012345678901"]);
+    expect(folders).toEqual(["trelica-012345678901"]);
+  });
+
+  test("GIVEN a switch to mode: stackset since the last synth WHEN the CLI synthesizes again THEN it exits 0 and the member account's folder is gone", () => {
+    const { run, listed, folders } = synthAgain(
+      "stackset",
+      `trelicaOrganizationId: "org-e2e"\nmode: stackset\nmanagementAccountId: "111111111111"\nstackSet: { organizationalUnitIds: ["r-ab12"] }\n`,
+    );
+    expect(run.stdout + run.stderr).not.toContain("ENOENT");
+    expect(run.status).toBe(0);
+    expect(listed).toContain("trelica-organization");
+    expect(listed).not.toContain("trelica-012345678901");
+    expect(folders).toEqual(listed);
   });
 
   test("GIVEN --hcl WHEN the CLI synthesizes THEN the app refuses, saying why and what to run instead, and writes no stack", () => {
@@ -99,5 +109,38 @@ describe("cdktf synth (the real CLI)", () => {
     expect(run.stdout + run.stderr).toContain("run cdktf synth without --hcl");
     expect(fs.existsSync(path.join(hclOut, "stacks"))).toBe(false);
     expect(fs.existsSync(path.join(hclOut, "manifest.json"))).toBe(false);
+  });
+});
+
+describe("local state in the project root, whatever the output folder", () => {
+  // A project of its own, whose cdktf.json runs this program: the CLI runs in the folder holding cdktf.json.
+  const project = path.join(dir, "project");
+  writeFile(
+    project,
+    "cdktf.json",
+    JSON.stringify({
+      language: "typescript",
+      app: `node -r ${require.resolve("sucrase/register")} ${path.join(PROJECT_ROOT, "main.ts")}`,
+      terraformProviders: [],
+      terraformModules: [],
+    }),
+  );
+  const stack = "trelica-012345678901";
+  const expectStateInProject = (outdir: string) => {
+    const statePath: string = readStack(outdir, stack).terraform.backend.local.path;
+    expect(path.resolve(outdir, "stacks", stack, statePath)).toBe(path.join(project, `terraform.${stack}.tfstate`));
+    expect(fs.readFileSync(path.join(outdir, "stacks", stack, "cdk.tf.json"), "utf8")).not.toContain(dir);
+  };
+
+  test("GIVEN cdktf synth --output build/nested/out THEN the state path, resolved from the stack folder, lands in the project root", () => {
+    const run = cdktfSynth(config, "build/nested/out", { cwd: project });
+    expect(run.status).toBe(0);
+    expectStateInProject(path.join(project, "build", "nested", "out"));
+  });
+
+  test("GIVEN a direct run with CDKTF_OUTDIR nested in the project, from another working directory THEN the state lands in the project root", () => {
+    const outdir = path.join(project, "build", "direct", "out");
+    expect(runApp(config, outdir).status).toBe(0);
+    expectStateInProject(outdir);
   });
 });
