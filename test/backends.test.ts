@@ -131,6 +131,12 @@ describe("backend bad input", () => {
       "backend.workspaceTags: given with backend.workspaceName; expected one of the two ways to choose workspaces",
     ],
     ["an S3 option on a local backend", { type: "local", bucket: "b" }, "backend.bucket: unknown key."],
+    [
+      "cloud workspace tags none of which holds the account ID",
+      { type: "cloud", organization: "acme", workspaceTags: ["trelica", "prod"] },
+      'backend.workspaceTags: got ["trelica","prod"]; expected at least one tag containing {accountId}, such as "trelica-{accountId}", ' +
+        "so each account's stack selects only its own workspace",
+    ],
   ])("GIVEN %s THEN the error says so", (_case, backend, expected) => {
     expect(resolveProblems(dir, { ...base, backend })).toEqual(expect.arrayContaining([expect.stringContaining(expected)]));
   });
