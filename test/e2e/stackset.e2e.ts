@@ -1,7 +1,8 @@
 /*
- * mode: stackset with the real terraform and AWS provider against the fake AWS: the management account
- * gets the direct role, the stack set enrols every account of the targeted OU (and no other), and
- * destroy leaves every account empty.
+ * mode: stackset with the real terraform and AWS provider against the fake AWS: the management
+ * account's own stack holds the direct role, the stack set enrols every account of the targeted OU
+ * (and no other), switching modes never touches the management account's role nor plans to destroy
+ * the stack set, and destroy leaves every account empty.
  */
 import { tempDir } from "../helpers/files";
 import { describeWithRealTerraform, forProvider5 } from "../helpers/real-terraform";
@@ -10,63 +11,98 @@ import { TerraformProject } from "../helpers/terraform-project";
 const MANAGEMENT = "111111111111";
 const WORKLOADS = ["400000000001", "400000000002", "400000000003"];
 const SANDBOX = "400000000009"; // in another OU: not targeted
-const STACK = "trelica-organization";
+const ORGANIZATION = "trelica-organization";
+const MANAGEMENT_STACK = `trelica-${MANAGEMENT}`;
 
-describeWithRealTerraform("StackSets mode with the real terraform", (real) => {
-  const dir = tempDir("trelica-e2e-stackset-");
-  let project: TerraformProject;
-  const terraform = async (args: string[], codes = [0]) => {
-    const result = await project.terraform(STACK, [...args, "-input=false", "-no-color"]);
-    if (!codes.includes(result.code ?? -1)) throw new Error(`terraform ${args[0]} exited ${result.code}:\n${result.stdout.slice(-3000)}\n${result.stderr.slice(-3000)}`);
-    return result;
-  };
-
-  beforeAll(async () => {
-    const config = `trelicaOrganizationId: "org-stackset"
+const ACCOUNTS_MODE = `trelicaOrganizationId: "org-stackset"
+managementAccountId: "${MANAGEMENT}"
+services: { connect: false }
+accounts:
+  - id: "${MANAGEMENT}"
+`;
+const STACKSET_MODE = `trelicaOrganizationId: "org-stackset"
 mode: stackset
 managementAccountId: "${MANAGEMENT}"
 services: { connect: false }
 stackSet:
   organizationalUnitIds: ["ou-ab12-workloads"]
 `;
-    project = await TerraformProject.create(real, dir, { "trelica.config.yaml": config }, {
+
+describeWithRealTerraform("StackSets mode with the real terraform", (real) => {
+  const dir = tempDir("trelica-e2e-stackset-");
+  let project: TerraformProject;
+  let managementRoleId: string;
+  const terraform = async (stack: string, args: string[], codes = [0]) => {
+    const result = await project.terraform(stack, [...args, "-input=false", "-no-color"]);
+    if (!codes.includes(result.code ?? -1)) throw new Error(`terraform ${args[0]} in ${stack} exited ${result.code}:\n${result.stdout.slice(-3000)}\n${result.stderr.slice(-3000)}`);
+    return result;
+  };
+  const synth = (config: string) => {
+    project.synth(config);
+    // This machine's provider binary may be 5.x; see forProvider5.
+    if (config === STACKSET_MODE && real.providerVersion.startsWith("5.")) project.editStack(ORGANIZATION, forProvider5);
+  };
+
+  beforeAll(async () => {
+    project = await TerraformProject.create(real, dir, { "trelica.config.yaml": ACCOUNTS_MODE }, {
       managementAccountId: MANAGEMENT,
       organizationalUnits: { "ou-ab12-workloads": WORKLOADS, "ou-ab12-sandbox": [SANDBOX], "r-ab12": [...WORKLOADS, SANDBOX] },
       operationMs: 500,
     });
-    // This machine's provider binary is 5.x; see forProvider5.
-    if (real.providerVersion.startsWith("5.")) project.editStack(STACK, forProvider5);
   });
   afterAll(() => project?.close());
   afterEach(() => expect(project.fake.unimplemented).toEqual([]));
 
-  test("GIVEN the organization stack WHEN applied THEN the management account has the direct role and every workload account exactly one enrolled role", async () => {
-    await terraform(["init"]);
-    await terraform(["apply", "-auto-approve"]);
-    const direct = project.fake.account(MANAGEMENT);
-    expect(direct.roles.TrelicaIntegration.attachedPolicies).toEqual([`arn:aws:iam::${MANAGEMENT}:policy/TrelicaIntegrationReadOnly`]);
-    expect(JSON.parse(direct.policies[`arn:aws:iam::${MANAGEMENT}:policy/TrelicaIntegrationReadOnly`].versions[0].document).Statement[0].Action).toContain(
-      "organizations:ListAccounts",
-    );
+  test("GIVEN accounts mode applied in the management account WHEN switched to stackset mode THEN its stack plans no change", async () => {
+    await terraform(MANAGEMENT_STACK, ["init"]);
+    await terraform(MANAGEMENT_STACK, ["apply", "-auto-approve"]);
+    managementRoleId = project.fake.account(MANAGEMENT).roles.TrelicaIntegration.id;
+    synth(STACKSET_MODE);
+    expect(project.stackNames()).toEqual([MANAGEMENT_STACK, ORGANIZATION]);
+    const plan = await terraform(MANAGEMENT_STACK, ["plan", "-detailed-exitcode"], [0, 2]);
+    expect({ code: plan.code, plan: plan.code === 0 ? "" : plan.stdout.slice(-2000) }).toEqual({ code: 0, plan: "" });
+  });
+
+  test("WHEN the organization stack is applied THEN every workload account has exactly one enrolled role, no other account one, and the management role is the same", async () => {
+    await terraform(ORGANIZATION, ["init"]);
+    await terraform(ORGANIZATION, ["apply", "-auto-approve"]);
     for (const account of WORKLOADS) {
       const state = project.fake.account(account);
       expect([account, Object.keys(state.roles)]).toEqual([account, ["TrelicaIntegration"]]);
       const role = state.roles.TrelicaIntegration;
       expect(JSON.parse(role.assumeRolePolicyDocument).Statement[0].Condition.StringEquals["sts:ExternalId"]).toBe("org-stackset");
-      const policy = state.policies[role.attachedPolicies[0]];
-      const actions = JSON.parse(policy.versions[0].document).Statement[0].Action;
+      const actions = JSON.parse(state.policies[role.attachedPolicies[0]].versions[0].document).Statement[0].Action;
       expect(actions).toEqual(["cognito-idp:ListUserPools", "cognito-idp:ListUsers", "iam:ListUsers"]);
     }
     expect(project.fake.account(SANDBOX).roles).toEqual({});
+    const management = project.fake.account(MANAGEMENT);
+    expect(management.roles.TrelicaIntegration.id).toBe(managementRoleId);
+    const directActions = JSON.parse(management.policies[`arn:aws:iam::${MANAGEMENT}:policy/TrelicaIntegrationReadOnly`].versions[0].document).Statement[0].Action;
+    expect(directActions).toContain("organizations:ListAccounts");
   });
 
-  test("GIVEN the applied stack WHEN planned again THEN there are no changes", async () => {
-    const plan = await terraform(["plan", "-detailed-exitcode"], [0, 2]);
-    expect({ code: plan.code, out: plan.code === 0 ? "" : plan.stdout.slice(-3000) }).toEqual({ code: 0, out: "" });
+  test("GIVEN both stacks applied WHEN planned again THEN neither has changes", async () => {
+    for (const stack of [MANAGEMENT_STACK, ORGANIZATION]) {
+      const plan = await terraform(stack, ["plan", "-detailed-exitcode"], [0, 2]);
+      expect({ stack, code: plan.code, plan: plan.code === 0 ? "" : plan.stdout.slice(-2000) }).toEqual({ stack, code: 0, plan: "" });
+    }
   });
 
-  test("WHEN destroyed THEN no account holds a role, a policy or a stack set", async () => {
-    await terraform(["destroy", "-auto-approve"]);
+  test("WHEN switched back to accounts mode THEN the management stack still plans no change and nothing plans to destroy the stack set", async () => {
+    synth(ACCOUNTS_MODE);
+    expect(project.stackNames()).toEqual([MANAGEMENT_STACK]);
+    const plan = await terraform(MANAGEMENT_STACK, ["plan", "-detailed-exitcode"], [0, 2]);
+    expect(plan.code).toBe(0);
+    expect(Object.keys(project.fake.account(MANAGEMENT).stackSets)).toEqual(["TrelicaIntegration"]);
+    for (const account of WORKLOADS) expect(Object.keys(project.fake.account(account).roles)).toEqual(["TrelicaIntegration"]);
+  });
+
+  test("WHEN both are destroyed THEN no account holds a role, a policy or a stack set", async () => {
+    synth(STACKSET_MODE);
+    // Its folder left with the switch to accounts mode (its state did not): initialize it again.
+    await terraform(ORGANIZATION, ["init"]);
+    await terraform(ORGANIZATION, ["destroy", "-auto-approve"]);
+    await terraform(MANAGEMENT_STACK, ["destroy", "-auto-approve"]);
     expect(project.fake.accountsWithResources()).toEqual([]);
   });
 });
