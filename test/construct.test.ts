@@ -77,6 +77,16 @@ describe("TrelicaIntegration", () => {
     expect(attachment.lifecycle).toEqual({ create_before_destroy: true });
   });
 
+  test("GIVEN the construct THEN the role holds exactly our policy: any other managed or inline policy is removed by apply", () => {
+    const out = synth({ externalId: "org-1" });
+    const [policyId] = Object.keys(resourcesOf(out, "aws_iam_policy"));
+    const [roleId] = Object.keys(resourcesOf(out, "aws_iam_role"));
+    const [managed] = Object.values(resourcesOf(out, "aws_iam_role_policy_attachments_exclusive"));
+    expect(managed).toMatchObject({ role_name: `\${aws_iam_role.${roleId}.name}`, policy_arns: [`\${aws_iam_policy.${policyId}.arn}`] });
+    const [inline] = Object.values(resourcesOf(out, "aws_iam_role_policies_exclusive"));
+    expect(inline).toMatchObject({ role_name: `\${aws_iam_role.${roleId}.name}`, policy_names: [] });
+  });
+
   test("GIVEN the same props twice THEN the synthesized JSON is identical", () => {
     expect(synth({ externalId: "org-1", tags: { a: "1" } })).toBe(synth({ externalId: "org-1", tags: { a: "1" } }));
   });
