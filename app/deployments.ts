@@ -8,6 +8,7 @@ import {
 import { AccountState, OrganizationAccount } from "./config/accounts-file";
 import { configError, LoadedConfig } from "./config/load";
 import { defaultServices, integrationBase, resolvedBackend } from "./config/defaults";
+import { namesOneAccount, parseBoundaryArn } from "./config/boundary";
 import { partitionOf, REGIONS_BY_PARTITION } from "./config/regions";
 import { AccountConfig, BackendConfig } from "./config/schema";
 import { globToRegExp, matchesAny } from "./glob";
@@ -124,10 +125,12 @@ export function resolveDeployments(loaded: LoadedConfig): Resolution {
       providerRoleName: assumeRoleName === false ? undefined : assumeRoleName,
       adoptExisting: entry?.adoptExisting ?? config.adoptExisting,
       backend,
-      integration: { ...integrationBase(config, partition), services, policyName },
+      integration: { ...integrationBase(config, partition, account.id), services, policyName },
     };
   });
 
+  const boundaryProblem = oneAccountBoundaryProblem(config.role.permissionsBoundaryArn, deployments);
+  if (boundaryProblem) problems.push(boundaryProblem);
   if (managementAccountId === undefined) {
     const unknown = managementUnknown(loaded, deployments);
     if (unknown.problem) problems.push(unknown.problem);
@@ -242,4 +245,18 @@ function managementUnknown(loaded: LoadedConfig, deployments: readonly AccountDe
       `managementAccountId: "${only.accountId}" (the management account has no OrganizationAccountAccessRole, so apply would fail there); ` +
       "if it is a standalone account outside any Organization, set deployment.assumeRoleName: false to use your own credentials.",
   };
+}
+
+/** IAM refuses a boundary policy the role's account does not own: one account's policy fits that account alone. */
+function oneAccountBoundaryProblem(arn: string | undefined, deployments: readonly AccountDeployment[]): string | undefined {
+  const boundary = parseBoundaryArn(arn);
+  if (boundary === undefined || !namesOneAccount(boundary)) return undefined;
+  const others = deployments.filter((deployment) => deployment.accountId !== boundary.account).map((deployment) => deployment.accountId);
+  if (others.length === 0) return undefined;
+  return (
+    `role.permissionsBoundaryArn: got "${arn}", a policy of account ${boundary.account}, for ${plural(deployments.length, "account")}; ` +
+    `IAM refuses a boundary the role's account does not own (here ${listSome(others)}). Expected ` +
+    `"arn:${boundary.partition}:iam::{accountId}:policy/${boundary.policy}" ({accountId} becomes each account's ID, so each account needs that policy), ` +
+    `or an AWS-managed policy (arn:${boundary.partition}:iam::aws:policy/...)`
+  );
 }

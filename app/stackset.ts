@@ -8,6 +8,7 @@ import { addBackend } from "./backend";
 import { LoadedConfig } from "./config/load";
 import { AccountDeployment } from "./deployments";
 import { defaultServices, integrationBase, resolvedBackend, roleArn } from "./config/defaults";
+import { EACH_ACCOUNT } from "./config/boundary";
 import { partitionOf } from "./config/regions";
 import { BackendConfig, StackSetConfig } from "./config/schema";
 import { declareRequirements } from "./terraform-requirements";
@@ -49,7 +50,8 @@ export function resolveStackSet(loaded: LoadedConfig): StackSetDeployment {
   const managementAccountId = config.managementAccountId!;
   const accountId = stackSet.callAs === "DELEGATED_ADMIN" ? stackSet.delegatedAdminAccountId! : managementAccountId;
   const partition = partitionOf(config.region);
-  const base = integrationBase(config, partition);
+  // The permissions boundary depends on the account: the management account's own, or each enrolled account's.
+  const memberBase = integrationBase(config, partition, EACH_ACCOUNT);
   const memberServices = defaultServices(config, false);
   const backend = resolvedBackend(config);
   // The same deployment accounts mode makes for the management account, so its stack is the same in both.
@@ -63,7 +65,7 @@ export function resolveStackSet(loaded: LoadedConfig): StackSetDeployment {
     providerRoleName: undefined,
     adoptExisting: config.adoptExisting,
     backend,
-    integration: { ...base, services: managementServices, policyName: config.role.policyName },
+    integration: { ...integrationBase(config, partition, managementAccountId), services: managementServices, policyName: config.role.policyName },
   };
   const warnings = memberServices.organizations
     ? ["services.organizations is on for every enrolled account: organizations:ListAccounts only answers in the management account or a delegated administrator."]
@@ -75,7 +77,7 @@ export function resolveStackSet(loaded: LoadedConfig): StackSetDeployment {
     partition,
     backend,
     stackSet: { ...stackSet, region: stackSet.region ?? config.region },
-    members: { ...base, services: memberServices },
+    members: { ...memberBase, services: memberServices },
     warnings,
   };
 }

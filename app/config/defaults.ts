@@ -1,4 +1,5 @@
 import { Partition, ServiceFlags, TRELICA_ACCOUNT_ID, TrelicaIntegrationProps } from "../../modules/trelica-integration";
+import { boundaryProps, RoleAccount } from "./boundary";
 import { BackendConfig, Config } from "./schema";
 
 /*
@@ -12,11 +13,20 @@ export function defaultServices(config: Config, isManagementAccount: boolean): R
 }
 
 /**
- * The role's props that come from the top level of the config. The one place Trelica's account becomes
- * the default: semantics.ts must see whether the config named one (outside the aws partition it must).
+ * The role's props that come from the top level of the config, for a role in `account` (or in each
+ * account of a stack set, EACH_ACCOUNT): its permissions boundary depends on it. The one place Trelica's
+ * account becomes the default: semantics.ts must see whether the config named one (outside the aws
+ * partition it must).
  */
-export function integrationBase(config: Config, partition: Partition): Omit<TrelicaIntegrationProps, "services"> {
-  return { externalId: config.trelicaOrganizationId, trelicaAccountId: config.trelicaAccountId ?? TRELICA_ACCOUNT_ID, partition, ...config.role };
+export function integrationBase(config: Config, partition: Partition, account: RoleAccount): Omit<TrelicaIntegrationProps, "services"> {
+  const { permissionsBoundaryArn, ...role } = config.role;
+  return {
+    externalId: config.trelicaOrganizationId,
+    trelicaAccountId: config.trelicaAccountId ?? TRELICA_ACCOUNT_ID,
+    partition,
+    ...role,
+    ...boundaryProps(permissionsBoundaryArn, account),
+  };
 }
 
 /** The backend with its defaults applied: an S3 state bucket is in the top-level region unless said. */

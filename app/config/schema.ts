@@ -4,7 +4,6 @@ import {
   DESCRIPTION_RULE,
   EXTERNAL_ID_RULE,
   MAX_SESSION_DURATION_RULE,
-  PERMISSIONS_BOUNDARY_RULE,
   POLICY_NAME_RULE,
   SERVICE_NAMES,
   tagProblems,
@@ -42,10 +41,21 @@ const tags = z
     }
   });
 
+/** Placeholder for the account ID in backend name patterns and in role.permissionsBoundaryArn. */
+export const ACCOUNT_ID_PLACEHOLDER = "{accountId}";
+
+const BOUNDARY = {
+  // The construct's rule, plus {accountId} for the policy of that name in each account (app/config/boundary.ts).
+  pattern: /^arn:aws(-us-gov|-cn)?:iam::(\d{12}|aws|\{accountId\}):policy\/[\w+=,.@/-]{1,512}$/,
+  allowed:
+    "an IAM policy ARN: arn:aws:iam::{accountId}:policy/Boundary for the policy of that name in each account, " +
+    "an AWS-managed policy such as arn:aws:iam::aws:policy/ReadOnlyAccess, or one account's policy when only that account is deployed",
+};
+
 const roleOptions = z.strictObject({
   permissionsBoundaryArn: z
-    .string({ error: PERMISSIONS_BOUNDARY_RULE.allowed })
-    .regex(PERMISSIONS_BOUNDARY_RULE.pattern, { error: PERMISSIONS_BOUNDARY_RULE.allowed })
+    .string({ error: BOUNDARY.allowed })
+    .regex(BOUNDARY.pattern, { error: BOUNDARY.allowed })
     .optional(),
   maxSessionDuration: z
     .number({ error: MAX_SESSION_DURATION_RULE.allowed })
@@ -85,9 +95,6 @@ const account = z.strictObject({
     .regex(POLICY_NAME_RULE.pattern, { error: POLICY_NAME_RULE.allowed })
     .optional(),
 });
-
-/** Placeholder for the account ID in backend name patterns. */
-export const ACCOUNT_ID_PLACEHOLDER = "{accountId}";
 
 const nonEmpty = (what: string) => z.string({ error: what }).min(1, { error: what });
 

@@ -1,4 +1,5 @@
 import { SERVICE_NAMES, ServiceFlags, TRELICA_ACCOUNT_ID } from "../../modules/trelica-integration";
+import { namesOneAccount, parseBoundaryArn } from "./boundary";
 import { ALL_REGIONS, partitionOf } from "./regions";
 import { ACCOUNT_ID_PLACEHOLDER } from "./schema";
 import { show } from "./show";
@@ -40,7 +41,7 @@ export function semanticProblems(data: unknown): string[] {
     );
   }
 
-  problems.push(...partitionProblems(data));
+  problems.push(...partitionProblems(data), ...boundaryProblems(data, stackSetMode));
 
   const accounts = Array.isArray(data.accounts) ? data.accounts : [];
   const firstIndexOf = new Map<string, number>();
@@ -104,4 +105,28 @@ function partitionProblems(data: Raw): string[] {
         `Set trelicaAccountId to the account Trelica gave you for ${partition}, or use a region of the aws partition`,
     ];
   });
+}
+
+/** role.permissionsBoundaryArn against the region's partition, and in stackset mode (many accounts, by nature). */
+function boundaryProblems(data: Raw, stackSetMode: boolean): string[] {
+  const arn = isObject(data.role) ? data.role.permissionsBoundaryArn : undefined;
+  const boundary = parseBoundaryArn(arn);
+  if (boundary === undefined) return [];
+  const problems: string[] = [];
+  const region = data.region === undefined ? "us-east-1" : data.region;
+  if (typeof region === "string" && ALL_REGIONS.includes(region) && partitionOf(region) !== boundary.partition) {
+    problems.push(
+      `role.permissionsBoundaryArn: got "${arn}", an ARN of the ${boundary.partition} partition; expected one of the ${partitionOf(region)} partition, ` +
+        `where the role is (region ${region})`,
+    );
+  }
+  // The per-account-mode check, which knows how many accounts are deployed, is in deployments.ts.
+  if (stackSetMode && namesOneAccount(boundary)) {
+    problems.push(
+      `role.permissionsBoundaryArn: got "${arn}", a policy of account ${boundary.account}; with mode: stackset the role is in every enrolled account, ` +
+        `and IAM refuses a boundary the role's account does not own. Expected "arn:${boundary.partition}:iam::{accountId}:policy/${boundary.policy}" ` +
+        `({accountId} becomes each account's ID, so each account needs that policy), or an AWS-managed policy (arn:${boundary.partition}:iam::aws:policy/...)`,
+    );
+  }
+  return problems;
 }

@@ -37,6 +37,10 @@ export function cloudFormationTemplate(
   };
   if (props.maxSessionDuration !== undefined) role.MaxSessionDuration = props.maxSessionDuration;
   if (props.permissionsBoundaryArn !== undefined) role.PermissionsBoundary = props.permissionsBoundaryArn;
+  if (props.permissionsBoundaryPolicyName !== undefined) {
+    // The policy of that name in whichever account the stack runs in: IAM refuses another account's boundary.
+    role.PermissionsBoundary = { "Fn::Sub": `arn:${props.partition ?? "aws"}:iam::\${AWS::AccountId}:policy/${props.permissionsBoundaryPolicyName}` };
+  }
   if (tags.length > 0) role.Tags = tags;
   return {
     AWSTemplateFormatVersion: "2010-09-09",

@@ -28,6 +28,12 @@ export const PERMISSIONS_BOUNDARY_RULE = {
   allowed: "an IAM policy ARN such as arn:aws:iam::123456789012:policy/Boundary",
 };
 
+/** A customer-managed policy's path and name after `policy/` in its ARN, such as "Boundary" or "team/Boundary". */
+export const POLICY_PATH_AND_NAME_RULE = {
+  pattern: /^(?:[\w+=,.@-]+\/){0,32}[\w+=,.@-]{1,128}$/,
+  allowed: "a policy name (1 to 128 characters of letters, digits and _+=,.@-), optionally after a path such as team/",
+};
+
 export const DESCRIPTION_RULE = {
   // IAM rejects descriptions over 1000 characters or with control characters; "${" and "%{" would
   // be read as Terraform template syntax in the synthesized JSON.

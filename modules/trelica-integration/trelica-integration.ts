@@ -25,6 +25,14 @@ export interface TrelicaIntegrationProps {
   readonly partition?: Partition;
   /** @default no permissions boundary */
   readonly permissionsBoundaryArn?: string;
+  /**
+   * The permissions boundary as a customer-managed policy of the role's own account, by name (and path,
+   * such as "team/Boundary"), for one template deployed to many accounts (StackSets): only
+   * `cloudFormationTemplate` takes it, and renders the ARN of whichever account the stack runs in. IAM
+   * refuses a boundary the role's account does not own. A Terraform stack knows its account: give
+   * `permissionsBoundaryArn` there.
+   */
+  readonly permissionsBoundaryPolicyName?: string;
   /** Tags for the role and the policy. @default no tags */
   readonly tags?: Readonly<Record<string, string>>;
   /** @default 3600 (one hour, IAM's default) */
@@ -74,7 +82,7 @@ export class TrelicaIntegration extends Construct {
 
   constructor(scope: Construct, id: string, props: TrelicaIntegrationProps) {
     super(scope, id);
-    const problems = validateTrelicaIntegrationProps(props);
+    const problems = validateTrelicaIntegrationProps(props, "terraform");
     if (problems.length > 0) throw new TrelicaIntegrationValidationError(problems);
 
     this.partition = props.partition ?? "aws";
@@ -135,7 +143,7 @@ export class TrelicaIntegration extends Construct {
 
   /** The same role as a CloudFormation template (StackSets, or one account's console "Create stack"). */
   static cloudFormationTemplate(props: TrelicaIntegrationProps): CloudFormationTemplate {
-    const problems = validateTrelicaIntegrationProps(props);
+    const problems = validateTrelicaIntegrationProps(props, "cloudformation");
     if (problems.length > 0) throw new TrelicaIntegrationValidationError(problems);
     return cloudFormationTemplate(props, {
       roleName: TrelicaIntegration.ROLE_NAME,

@@ -6,13 +6,17 @@ import {
   MAX_SESSION_DURATION_RULE,
   PERMISSIONS_BOUNDARY_RULE,
   POLICY_NAME_RULE,
+  POLICY_PATH_AND_NAME_RULE,
   tagProblems,
 } from "../rules";
 import { enabledServices, SERVICE_NAMES } from "../services";
 import type { TrelicaIntegrationProps } from "../trelica-integration";
 
-/** Every problem with the props at once, each naming the prop, the value and what is allowed. */
-export function validateTrelicaIntegrationProps(props: TrelicaIntegrationProps): string[] {
+/**
+ * Every problem with the props at once, each naming the prop, the value and what is allowed. `target`:
+ * only a CloudFormation template can name a boundary by policy name, resolved in each account it runs in.
+ */
+export function validateTrelicaIntegrationProps(props: TrelicaIntegrationProps, target: "terraform" | "cloudformation"): string[] {
   const problems: string[] = [];
   const check = (ok: boolean, prop: string, value: unknown, allowed: string) => {
     if (!ok) problems.push(`\`${prop}\` must be ${allowed}, got ${JSON.stringify(value)}`);
@@ -49,6 +53,20 @@ export function validateTrelicaIntegrationProps(props: TrelicaIntegrationProps):
       props.permissionsBoundaryArn,
       PERMISSIONS_BOUNDARY_RULE.allowed,
     );
+  }
+  if (props.permissionsBoundaryPolicyName !== undefined) {
+    if (target === "terraform") {
+      check(false, "permissionsBoundaryPolicyName", props.permissionsBoundaryPolicyName, "left out of a Terraform stack, which knows its account: give permissionsBoundaryArn with that account's ID (only cloudFormationTemplate resolves a policy name per account)");
+    } else if (props.permissionsBoundaryArn !== undefined) {
+      check(false, "permissionsBoundaryPolicyName", props.permissionsBoundaryPolicyName, "left out when permissionsBoundaryArn is given (one boundary per role)");
+    } else {
+      check(
+        POLICY_PATH_AND_NAME_RULE.pattern.test(props.permissionsBoundaryPolicyName),
+        "permissionsBoundaryPolicyName",
+        props.permissionsBoundaryPolicyName,
+        POLICY_PATH_AND_NAME_RULE.allowed,
+      );
+    }
   }
   if (props.policyName !== undefined) {
     check(POLICY_NAME_RULE.pattern.test(props.policyName), "policyName", props.policyName, POLICY_NAME_RULE.allowed);
