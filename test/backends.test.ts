@@ -18,14 +18,16 @@ describe("state backends", () => {
 
   // The path used to be a fixed ../../../, right only for an output folder directly in the project root.
   test.each([
-    ["accounts", `managementAccountId: "111111111111"\naccounts:\n  - id: "111111111111"\n  - id: "222222222222"\n`, ["trelica-111111111111", "trelica-222222222222"]],
-    ["stackset", `mode: stackset\nmanagementAccountId: "111111111111"\nstackSet: { organizationalUnitIds: ["r-ab12"] }\n`, ["trelica-organization"]],
-  ])("GIVEN mode %s and an output folder nested in the project THEN the local state path, resolved from the stack folder, is in the folder holding cdktf.json", (_mode, yaml, stacks) => {
+    ["accounts", `managementAccountId: "111111111111"\naccounts:\n  - id: "111111111111"\n  - id: "222222222222"\n`, "trelica-222222222222"],
+    ["stackset", `mode: stackset\nmanagementAccountId: "111111111111"\nstackSet: { organizationalUnitIds: ["r-ab12"] }\n`, "trelica-organization"],
+  ])("GIVEN mode %s and an output folder nested in the project THEN every stack's local state path, resolved from its stack folder, is in the folder holding cdktf.json", (_mode, yaml, expectedStack) => {
     const project = fs.mkdtempSync(path.join(dir, "project-"));
     writeFile(project, "cdktf.json", "{}");
     const config = writeFile(project, "trelica.config.yaml", `trelicaOrganizationId: "org-42"\n${yaml}`);
     const outdir = path.join(project, "build", "nested", "out");
     synthesizeOrganization(config, { outdir, log: () => undefined });
+    const stacks = Object.keys(JSON.parse(fs.readFileSync(path.join(outdir, "manifest.json"), "utf8")).stacks);
+    expect(stacks).toContain(expectedStack);
     for (const name of stacks) {
       const statePath: string = readStack(outdir, name).terraform.backend.local.path;
       expect(path.resolve(outdir, "stacks", name, statePath)).toBe(path.join(project, `terraform.${name}.tfstate`));
