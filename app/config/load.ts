@@ -8,6 +8,7 @@ import { nearest } from "./suggest";
 import { show } from "./show";
 import { reservedMarkerProblems } from "./reserved";
 import { semanticProblems } from "./semantics";
+import { terraformCloudProblems } from "./terraform-cloud";
 
 export interface LoadedConfig {
   readonly file: string;
@@ -31,6 +32,7 @@ export function validateConfig(source: ConfigSource): LoadedConfig {
   const result = configSchema.safeParse(source.data, { reportInput: true });
   const problems = result.success ? [] : result.error.issues.flatMap((issue) => describeIssue(issue, source));
   problems.push(...semanticProblems(source.data), ...reservedMarkerProblems(source.data));
+  problems.push(...terraformCloudProblems(source.data));
 
   // The accounts file is read even when the config has other problems, so all are reported together.
   const accountsFile = (source.data as { accountsFile?: unknown } | null)?.accountsFile;

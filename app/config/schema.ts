@@ -9,6 +9,7 @@ import {
   tagProblems,
 } from "../../modules/trelica-integration";
 import { ALL_REGIONS } from "./regions";
+import { terraformCloudSchema } from "./terraform-cloud";
 
 /*
  * The config file's contract. Field names are public: rename nothing without a migration note.
@@ -209,6 +210,8 @@ export const configSchema = z.strictObject({
   /** Default for every account: import an existing hand-made TrelicaIntegration role on first apply. */
   adoptExisting: flag.default(false),
   backend: backend.default({ type: "local" }),
+  /** Workspaces and keyless AWS credentials for every account, made by the trelica-terraform-cloud stack (backend.type: cloud). */
+  terraformCloud: terraformCloudSchema.optional(),
   accounts: z.array(account, { error: "a list of accounts, each with a quoted 12-digit id" }).default([]),
 });
 
