@@ -8,6 +8,7 @@ import { UserError } from "./errors";
 import { plural } from "./list";
 import { memberTemplate, ORGANIZATION_STACK_NAME, OrganizationStack, resolveStackSet } from "./stackset";
 import { createApp, synthesizeStacks } from "./synthesize";
+import { resolveTerraformCloud, synthesizeTerraformCloudStack } from "./terraform-cloud-stack";
 
 export interface OrganizationSynthOptions {
   /** @default $CDKTF_OUTDIR (set by the cdktf CLI), else "cdktf.out" as cdktf's App does */
@@ -26,11 +27,13 @@ export function synthesizeOrganization(configFile: string, options: Organization
   if (loaded.config.mode === "stackset") return synthesizeStackSetMode(loaded, outdir, options.log);
 
   const resolution = resolveDeployments(loaded);
+  const terraformCloud = resolveTerraformCloud(loaded, resolution);
   for (const warning of resolution.warnings) options.log(`Warning: ${warning}`);
   options.log(summaryLine(resolution));
   fs.mkdirSync(outdir, { recursive: true });
   synthesizeStacks(resolution.deployments, outdir);
   removeStaleStacks(outdir, new Set(resolution.deployments.map((deployment) => stackNameFor(deployment.accountId))));
+  if (terraformCloud) synthesizeTerraformCloudStack(terraformCloud, outdir, options.log);
   writeConnectionsTable(outdir, resolution);
 }
 

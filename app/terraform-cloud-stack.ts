@@ -1,0 +1,286 @@
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { IamOpenidConnectProvider } from "@cdktf/provider-aws/lib/iam-openid-connect-provider";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { DataTfeProject } from "@cdktf/provider-tfe/lib/data-tfe-project";
+import { Project } from "@cdktf/provider-tfe/lib/project";
+import { ProjectVariableSet } from "@cdktf/provider-tfe/lib/project-variable-set";
+import { TfeProvider } from "@cdktf/provider-tfe/lib/provider";
+import { Variable } from "@cdktf/provider-tfe/lib/variable";
+import { VariableSet } from "@cdktf/provider-tfe/lib/variable-set";
+import { Workspace } from "@cdktf/provider-tfe/lib/workspace";
+import { WorkspaceSettings } from "@cdktf/provider-tfe/lib/workspace-settings";
+import { LocalBackend, StackManifest, TerraformOutput, TerraformStack } from "cdktf";
+import { Construct } from "constructs";
+import { Partition, TrelicaIntegration } from "../modules/trelica-integration";
+import { localStatePath, STACKS_OUTDIR_CONTEXT } from "./backend";
+import { roleArn } from "./config/defaults";
+import { configError, LoadedConfig } from "./config/load";
+import { partitionOf } from "./config/regions";
+import { ACCOUNT_ID_PLACEHOLDER, BackendConfig } from "./config/schema";
+import { DEFAULT_TERRAFORM_CLOUD_HOSTNAME, TerraformCloudConfig } from "./config/terraform-cloud";
+import { AccountDeployment, Resolution } from "./deployments";
+import { listSome, plural } from "./list";
+import { createApp, writeManifest } from "./synthesize";
+import {
+  INLINE_POLICY_LIMIT,
+  oidcProviderArn,
+  policySize,
+  runRolePermissionPolicy,
+  runRoleTrustPolicy,
+  TERRAFORM_CLOUD_AUDIENCE,
+} from "./terraform-cloud-policies";
+import { declareRequirements } from "./terraform-requirements";
+
+/*
+ * terraformCloud: the bootstrap stack, applied once from a machine with a Terraform Cloud user or team
+ * token (TFE_TOKEN) and management-account credentials. It creates one workspace per account stack and
+ * the keyless credentials their runs use: an OIDC provider for Terraform Cloud and a run role in the
+ * management account, announced to every workspace by a variable set on the project. From then on
+ * every account's plan and apply runs in Terraform Cloud without a stored AWS key.
+ */
+
+export const TERRAFORM_CLOUD_STACK_NAME = "trelica-terraform-cloud";
+export const DYNAMIC_CREDENTIALS_VARIABLE_SET = "trelica-aws-dynamic-credentials";
+
+export interface TerraformCloudWorkspace {
+  readonly accountId: string;
+  readonly accountName?: string;
+  readonly name: string;
+}
+
+/** Everything the bootstrap stack needs, resolved: no defaults left to apply. */
+export interface TerraformCloudDeployment {
+  readonly managementAccountId: string;
+  readonly region: string;
+  readonly partition: Partition;
+  readonly hostname: string;
+  readonly organization: string;
+  readonly project: string;
+  readonly createProject: boolean;
+  readonly workspaceSettings: TerraformCloudConfig["workspace"];
+  readonly vcs?: Required<Omit<NonNullable<TerraformCloudConfig["vcs"]>, "branch" | "oauthTokenId" | "githubAppInstallationId">> &
+    Pick<NonNullable<TerraformCloudConfig["vcs"]>, "branch" | "oauthTokenId" | "githubAppInstallationId">;
+  /** One per account stack, sorted by account ID. */
+  readonly workspaces: readonly TerraformCloudWorkspace[];
+  /** Workspace names with `*` for the account ID: what the run role's trust policy admits. */
+  readonly workspacePattern: string;
+  readonly runRoleName: string;
+  readonly awsOrganizationId?: string;
+  /** The Trelica policy's name in the management account. */
+  readonly managementPolicyName: string;
+  readonly deploymentRoleNames: readonly string[];
+  readonly memberRoleArns: readonly string[];
+}
+
+/** The workspace an account stack's cloud block names (app/backend.ts); a test checks the two agree. */
+export function workspaceNamePattern(backend: BackendConfig): string {
+  return (backend.type === "cloud" && backend.workspaceName) || `trelica-${ACCOUNT_ID_PLACEHOLDER}`;
+}
+
+const forAccount = (pattern: string, accountId: string) => pattern.split(ACCOUNT_ID_PLACEHOLDER).join(accountId);
+
+/**
+ * The bootstrap stack's deployment, or undefined without `terraformCloud`. Throws one UserError listing
+ * every problem; called before anything is written.
+ */
+export function resolveTerraformCloud(loaded: LoadedConfig, resolution: Resolution): TerraformCloudDeployment | undefined {
+  const { config } = loaded;
+  const cloud = config.terraformCloud;
+  // The schema and terraformCloudProblems guarantee a cloud backend here.
+  if (cloud === undefined || config.backend.type !== "cloud") return undefined;
+  const backend = config.backend;
+  const problems: string[] = [];
+  const partition = partitionOf(config.region);
+
+  const managementAccountId = resolution.managementAccountId;
+  if (managementAccountId === undefined) {
+    problems.push(
+      "managementAccountId: got nothing, and no accountsFile names it; expected the management account's 12-digit ID with terraformCloud, " +
+        "since the run role and Terraform Cloud's OIDC provider are created there",
+    );
+  }
+
+  // Terraform Cloud's run credentials are the management account's run role: an account stack without a
+  // role to assume would run with them and be refused by its allowed_account_ids.
+  const ambient = resolution.deployments.filter((deployment) => deployment.providerRoleName === undefined && deployment.accountId !== managementAccountId);
+  if (ambient.length > 0) {
+    problems.push(
+      `${listSome(ambient.map(where))}: assumeRoleName false with terraformCloud; expected a role name, since runs in Terraform Cloud ` +
+        `start with the management account's run role (${cloud.runRoleName}) and must assume a role to reach another account`,
+    );
+  }
+
+  const members = resolution.deployments.filter((deployment) => deployment.providerRoleName !== undefined);
+  const deploymentRoleNames = [...new Set(members.map((deployment) => deployment.providerRoleName!))].sort();
+  const memberRoleArns = members.map((deployment) => roleArn(deployment.partition, deployment.accountId, deployment.providerRoleName!));
+  const managementDeployment = resolution.deployments.find((deployment) => deployment.accountId === managementAccountId);
+  const managementPolicyName = managementDeployment?.integration.policyName ?? config.role.policyName ?? TrelicaIntegration.DEFAULT_POLICY_NAME;
+
+  if (cloud.awsOrganizationId === undefined && managementAccountId !== undefined) {
+    const size = policySize(
+      runRolePermissionPolicy({ partition, managementAccountId, roleName: TrelicaIntegration.ROLE_NAME, policyName: managementPolicyName, deploymentRoleNames, memberRoleArns }),
+    );
+    if (size > INLINE_POLICY_LIMIT) {
+      problems.push(
+        `terraformCloud.awsOrganizationId: got nothing, so the run role's policy lists the deployment role of each of ${plural(members.length, "member account")} ` +
+          `(${size} characters, over IAM's ${INLINE_POLICY_LIMIT} for a role's inline policies); expected the AWS Organization ID (o-..., ` +
+          "aws organizations describe-organization --query Organization.Id), which lets the policy name the role once for the whole Organization",
+      );
+    }
+  }
+  if (problems.length > 0) throw configError(loaded.file, problems);
+
+  const workspacePattern = workspaceNamePattern(backend);
+  return {
+    managementAccountId: managementAccountId!,
+    region: config.region,
+    partition,
+    hostname: cloud.hostname ?? backend.hostname ?? DEFAULT_TERRAFORM_CLOUD_HOSTNAME,
+    organization: cloud.organization ?? backend.organization,
+    project: cloud.project,
+    createProject: cloud.createProject,
+    workspaceSettings: cloud.workspace,
+    vcs: cloud.vcs && {
+      ...cloud.vcs,
+      triggerPatterns: cloud.vcs.triggerPatterns ?? [`/${cloud.vcs.workingDirectory}/**/*`],
+    },
+    workspaces: resolution.deployments.map((deployment) => ({
+      accountId: deployment.accountId,
+      accountName: deployment.name,
+      name: forAccount(workspacePattern, deployment.accountId),
+    })),
+    workspacePattern: forAccount(workspacePattern, "*"),
+    runRoleName: cloud.runRoleName,
+    awsOrganizationId: cloud.awsOrganizationId,
+    managementPolicyName,
+    deploymentRoleNames,
+    memberRoleArns,
+  };
+}
+
+function where(deployment: AccountDeployment): string {
+  return `account ${deployment.accountId}`;
+}
+
+export class TerraformCloudStack extends TerraformStack {
+  constructor(scope: Construct, readonly deployment: TerraformCloudDeployment) {
+    super(scope, TERRAFORM_CLOUD_STACK_NAME);
+    const { partition, managementAccountId, hostname, organization } = deployment;
+
+    // No token here: the tfe provider reads TFE_TOKEN (or terraform login's credentials) from the environment.
+    const tfe = new TfeProvider(this, "tfe", { hostname, organization });
+    const aws = new AwsProvider(this, "aws", { region: deployment.region, allowedAccountIds: [managementAccountId] });
+    // Applied once by a person, before any workspace exists to hold its state: local state in the project root.
+    const outdir: string = this.node.tryGetContext(STACKS_OUTDIR_CONTEXT);
+    new LocalBackend(this, { path: localStatePath(outdir, TERRAFORM_CLOUD_STACK_NAME) });
+    declareRequirements(this, aws, { type: "local" });
+    const tfeMajorMinor = /^(\d+\.\d+)\./.exec(tfe.terraformGeneratorMetadata?.providerVersion ?? "")?.[1];
+    if (tfeMajorMinor) this.addOverride("terraform.required_providers.tfe.version", `~> ${tfeMajorMinor}`);
+
+    const projectId = deployment.createProject
+      ? new Project(this, "project", { name: deployment.project, organization }).id
+      : new DataTfeProject(this, "project", { name: deployment.project, organization }).id;
+
+    const oidc = new IamOpenidConnectProvider(this, "terraform_cloud_oidc", {
+      url: `https://${hostname}`,
+      clientIdList: [TERRAFORM_CLOUD_AUDIENCE],
+    });
+    const runRole = new IamRole(this, "run_role", {
+      name: deployment.runRoleName,
+      description: `Terraform Cloud runs of the ${deployment.project} project's Trelica workspaces (${organization} on ${hostname})`,
+      assumeRolePolicy: JSON.stringify(runRoleTrustPolicy({ ...deployment, workspacePattern: deployment.workspacePattern })),
+      // The trust policy names the provider by ARN; it must exist before IAM accepts the policy.
+      dependsOn: [oidc],
+    });
+    new IamRolePolicy(this, "run_role_policy", {
+      name: "ManageTrelicaIntegration",
+      role: runRole.name,
+      policy: JSON.stringify(
+        runRolePermissionPolicy({
+          partition,
+          managementAccountId,
+          roleName: TrelicaIntegration.ROLE_NAME,
+          policyName: deployment.managementPolicyName,
+          deploymentRoleNames: deployment.deploymentRoleNames,
+          awsOrganizationId: deployment.awsOrganizationId,
+          memberRoleArns: deployment.memberRoleArns,
+        }),
+      ),
+    });
+
+    // Every workspace of the project gets keyless AWS credentials from these two variables.
+    const credentials = new VariableSet(this, "dynamic_credentials", {
+      name: DYNAMIC_CREDENTIALS_VARIABLE_SET,
+      description: "Terraform Cloud's dynamic AWS credentials (OIDC) for the Trelica workspaces: no static keys",
+      organization,
+    });
+    new Variable(this, "provider_auth_variable", { variableSetId: credentials.id, category: "env", key: "TFC_AWS_PROVIDER_AUTH", value: "true" });
+    new Variable(this, "run_role_arn_variable", { variableSetId: credentials.id, category: "env", key: "TFC_AWS_RUN_ROLE_ARN", value: runRole.arn });
+    new ProjectVariableSet(this, "dynamic_credentials_on_project", { projectId, variableSetId: credentials.id });
+
+    const settings = deployment.workspaceSettings;
+    const vcs = deployment.vcs;
+    for (const workspace of deployment.workspaces) {
+      const created = new Workspace(this, `workspace_${workspace.accountId}`, {
+        name: workspace.name,
+        organization,
+        projectId,
+        description: `Trelica's TrelicaIntegration role in AWS account ${workspace.accountId}${workspace.accountName ? ` (${workspace.accountName})` : ""}`,
+        autoApply: settings.autoApply,
+        terraformVersion: settings.terraformVersion,
+        tags: settings.tags,
+        // A new VCS-linked workspace would queue a run at once, before the variable set reaches it.
+        queueAllRuns: false,
+        workingDirectory: vcs && forAccount(vcs.workingDirectory, workspace.accountId),
+        triggerPatterns: vcs?.triggerPatterns.map((pattern) => forAccount(pattern, workspace.accountId)),
+        fileTriggersEnabled: vcs ? true : undefined,
+        vcsRepo: vcs && {
+          identifier: vcs.identifier,
+          branch: vcs.branch,
+          oauthTokenId: vcs.oauthTokenId,
+          githubAppInstallationId: vcs.githubAppInstallationId,
+        },
+      });
+      // execution_mode and agent_pool_id on tfe_workspace are deprecated in favour of tfe_workspace_settings.
+      new WorkspaceSettings(this, `workspace_settings_${workspace.accountId}`, {
+        workspaceId: created.id,
+        executionMode: settings.executionMode,
+        agentPoolId: settings.agentPoolId,
+      });
+    }
+
+    new TerraformOutput(this, "run_role_arn", { value: runRole.arn, description: "Terraform Cloud runs assume this role (TFC_AWS_RUN_ROLE_ARN)" });
+    new TerraformOutput(this, "oidc_provider_arn", { value: oidcProviderArn(partition, managementAccountId, hostname) });
+    new TerraformOutput(this, "workspace_count", { value: deployment.workspaces.length });
+  }
+}
+
+/**
+ * Writes `stacks/trelica-terraform-cloud/cdk.tf.json` beside the account stacks and adds it to the
+ * manifest they were written with, so the cdktf CLI keeps its folder and `cdktf deploy` finds it. Called
+ * after stale stacks are removed: its name starts with `trelica-` like theirs.
+ */
+export function synthesizeTerraformCloudStack(deployment: TerraformCloudDeployment, outdir: string, log: (line: string) => void = () => {}): void {
+  log(
+    `trelica: 1 bootstrap stack (${TERRAFORM_CLOUD_STACK_NAME}) for ${plural(deployment.workspaces.length, "workspace")} in ` +
+      `${deployment.organization}/${deployment.project} on ${deployment.hostname}, run role ${deployment.runRoleName} in account ${deployment.managementAccountId}.`,
+  );
+  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "trelica-tfc-synth-"));
+  try {
+    const app = createApp(scratch, outdir);
+    new TerraformCloudStack(app, deployment);
+    app.synth();
+    const manifest: StackManifest = app.manifest.stacks[TERRAFORM_CLOUD_STACK_NAME];
+    fs.mkdirSync(path.join(outdir, manifest.workingDirectory), { recursive: true });
+    fs.copyFileSync(path.join(scratch, manifest.synthesizedStackPath), path.join(outdir, manifest.synthesizedStackPath));
+    const manifestFile = path.join(outdir, "manifest.json");
+    const existing: Record<string, StackManifest> = fs.existsSync(manifestFile) ? JSON.parse(fs.readFileSync(manifestFile, "utf8")).stacks : {};
+    writeManifest(outdir, { ...existing, [TERRAFORM_CLOUD_STACK_NAME]: manifest });
+  } finally {
+    fs.rmSync(scratch, { recursive: true, force: true });
+  }
+}
