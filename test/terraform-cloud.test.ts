@@ -8,7 +8,8 @@ import { DEFAULT_TERRAFORM_CLOUD_HOSTNAME, DEFAULT_VCS_WORKING_DIRECTORY } from 
 import { ACCOUNT_ID_PLACEHOLDER } from "../app/config/schema";
 import { TERRAFORM_CLOUD_STACK_NAME } from "../app/terraform-cloud-stack";
 import { readStack } from "./helpers/app";
-import { tempDir } from "./helpers/files";
+import { cdktfSynth } from "./helpers/cdktf-cli";
+import { tempDir, writeFile } from "./helpers/files";
 import { cloudConfig, MANAGEMENT, MEMBERS, problemsOf, readBootstrap, resource, stackNames, synthesize } from "./helpers/terraform-cloud";
 
 const dir = tempDir("trelica-tfc-");
@@ -197,6 +198,23 @@ describe("GIVEN the bootstrap stack was synthesized", () => {
     const first = fs.readFileSync(file, "utf8");
     synthesize(dir, cloudConfig(), outdir);
     expect(fs.readFileSync(file, "utf8")).toBe(first);
+  });
+});
+
+describe("GIVEN the cdktf CLI", () => {
+  test("WHEN cdktf synth runs twice with terraformCloud and then without THEN the bootstrap stack is written, kept, and finally gone", () => {
+    const outdir = path.join(dir, "cli-out");
+    const withCloud = writeFile(dir, "cli-with.json", JSON.stringify(cloudConfig()));
+    const without = writeFile(dir, "cli-without.json", JSON.stringify(cloudConfig({ terraformCloud: undefined })));
+    for (const round of [1, 2]) {
+      const run = cdktfSynth(withCloud, outdir);
+      expect({ round, status: run.status, stderr: run.stderr }).toEqual({ round, status: 0, stderr: expect.any(String) });
+      expect(stackNames(outdir)).toContain(TERRAFORM_CLOUD_STACK_NAME);
+      expect(workspacesOf(readBootstrap(outdir))).toHaveLength(ALL_ACCOUNTS.length);
+    }
+    expect(cdktfSynth(without, outdir).status).toBe(0);
+    expect(stackNames(outdir)).not.toContain(TERRAFORM_CLOUD_STACK_NAME);
+    expect(fs.existsSync(path.join(outdir, "stacks", TERRAFORM_CLOUD_STACK_NAME))).toBe(false);
   });
 });
 
