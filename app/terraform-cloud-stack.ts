@@ -114,19 +114,28 @@ export function resolveTerraformCloud(loaded: LoadedConfig, resolution: Resoluti
     );
   }
 
+  // The accounts file's ARNs name the Organization: the run role's AssumeRole can then be bounded by it.
+  const listedOrganizationIds = [...new Set(loaded.organizationAccounts.flatMap((account) => (account.organizationId ? [account.organizationId] : [])))];
+  if (cloud.awsOrganizationId !== undefined && listedOrganizationIds.length === 1 && listedOrganizationIds[0] !== cloud.awsOrganizationId) {
+    problems.push(
+      `terraformCloud.awsOrganizationId: got "${cloud.awsOrganizationId}"; expected "${listedOrganizationIds[0]}", the Organization the accountsFile's account ARNs name, or leave it out to use that one`,
+    );
+  }
+  const awsOrganizationId = cloud.awsOrganizationId ?? (listedOrganizationIds.length === 1 ? listedOrganizationIds[0] : undefined);
+
   const members = resolution.deployments.filter((deployment) => deployment.providerRoleName !== undefined);
   const deploymentRoleNames = [...new Set(members.map((deployment) => deployment.providerRoleName!))].sort();
   const memberRoleArns = members.map((deployment) => roleArn(deployment.partition, deployment.accountId, deployment.providerRoleName!));
   const managementDeployment = resolution.deployments.find((deployment) => deployment.accountId === managementAccountId);
   const managementPolicyName = managementDeployment?.integration.policyName ?? config.role.policyName ?? TrelicaIntegration.DEFAULT_POLICY_NAME;
 
-  if (cloud.awsOrganizationId === undefined && managementAccountId !== undefined) {
+  if (awsOrganizationId === undefined && managementAccountId !== undefined) {
     const size = policySize(
       runRolePermissionPolicy({ partition, managementAccountId, roleName: TrelicaIntegration.ROLE_NAME, policyName: managementPolicyName, deploymentRoleNames, memberRoleArns }),
     );
     if (size > INLINE_POLICY_LIMIT) {
       problems.push(
-        `terraformCloud.awsOrganizationId: got nothing, so the run role's policy lists the deployment role of each of ${plural(members.length, "member account")} ` +
+        `terraformCloud.awsOrganizationId: got nothing (and no accountsFile names the Organization), so the run role's policy lists the deployment role of each of ${plural(members.length, "member account")} ` +
           `(${size} characters, over IAM's ${INLINE_POLICY_LIMIT} for a role's inline policies); expected the AWS Organization ID (o-..., ` +
           "aws organizations describe-organization --query Organization.Id), which lets the policy name the role once for the whole Organization",
       );
@@ -155,7 +164,7 @@ export function resolveTerraformCloud(loaded: LoadedConfig, resolution: Resoluti
     })),
     workspacePattern: forAccount(workspacePattern, "*"),
     runRoleName: cloud.runRoleName,
-    awsOrganizationId: cloud.awsOrganizationId,
+    awsOrganizationId,
     managementPolicyName,
     deploymentRoleNames,
     memberRoleArns,

@@ -10,6 +10,7 @@ import { TERRAFORM_CLOUD_STACK_NAME } from "../app/terraform-cloud-stack";
 import { readStack } from "./helpers/app";
 import { cdktfSynth } from "./helpers/cdktf-cli";
 import { tempDir, writeFile } from "./helpers/files";
+import { writeAccountsFile } from "./helpers/organization";
 import { cloudConfig, MANAGEMENT, MEMBERS, problemsOf, readBootstrap, resource, stackNames, synthesize } from "./helpers/terraform-cloud";
 
 const dir = tempDir("trelica-tfc-");
@@ -183,6 +184,25 @@ describe("GIVEN an Organization of 300 accounts with the Organization ID", () =>
   });
 });
 
+describe("GIVEN an accountsFile of 300 accounts and no awsOrganizationId", () => {
+  const listed = [MANAGEMENT, ...Array.from({ length: 299 }, (_, index) => String(200000000000 + index))].map((Id) => ({ Id, Name: `account-${Id}`, State: "ACTIVE" }));
+  writeAccountsFile(dir, "accounts-300.json", listed, MANAGEMENT);
+  const fromFile = { accounts: [], accountsFile: "accounts-300.json", managementAccountId: undefined };
+
+  test("THEN the run role's AssumeRole is bounded by the Organization the file's ARNs name", () => {
+    const bootstrap = readBootstrap(synthesize(dir, cloudConfig(fromFile)));
+    const policy = JSON.parse(resource(bootstrap, "aws_iam_role_policy", "run_role_policy").policy);
+    expect(policy.Statement.find((statement: any) => statement.Action === "sts:AssumeRole").Condition).toEqual({ StringEquals: { "aws:ResourceOrgID": "o-abc123def4" } });
+    expect(workspacesOf(bootstrap)).toHaveLength(300);
+  });
+
+  test("WHEN awsOrganizationId names another Organization THEN it is refused, naming the file's", () => {
+    expect(problemsOf(dir, cloudConfig({ ...fromFile, terraformCloud: { project: "identity", awsOrganizationId: "o-zzzzzzzzzz" } }))).toEqual([
+      'terraformCloud.awsOrganizationId: got "o-zzzzzzzzzz"; expected "o-abc123def4", the Organization the accountsFile\'s account ARNs name, or leave it out to use that one',
+    ]);
+  });
+});
+
 describe("GIVEN the bootstrap stack was synthesized", () => {
   test("WHEN terraformCloud is removed from the config THEN the bootstrap stack's folder and manifest entry go", () => {
     const outdir = synthesize(dir, cloudConfig());
@@ -326,7 +346,7 @@ describe("terraformCloud config mistakes", () => {
   test("GIVEN 300 accounts and no Organization ID THEN the Organization ID is asked for, since the listed role ARNs exceed IAM's policy size", () => {
     const members = Array.from({ length: 299 }, (_, index) => ({ id: String(200000000000 + index) }));
     const problems = problemsOf(dir, cloudConfig({ accounts: [{ id: MANAGEMENT }, ...members] }));
-    expect(problems).toEqual([expect.stringMatching(/^terraformCloud\.awsOrganizationId: got nothing, so the run role's policy lists the deployment role of each of 299 member accounts \(\d+ characters, over IAM's 10240/)]);
+    expect(problems).toEqual([expect.stringMatching(/^terraformCloud\.awsOrganizationId: got nothing \(and no accountsFile names the Organization\), so the run role's policy lists the deployment role of each of 299 member accounts \(\d+ characters, over IAM's 10240/)]);
   });
 
   test("GIVEN the default VCS working directory THEN it holds schema.ts's account ID placeholder (terraform-cloud.ts spells it out)", () => {

@@ -36,6 +36,8 @@ export interface OrganizationAccount {
   readonly joinedMethod?: string;
   /** The Organization's management account, read from the account ARN. */
   readonly managementAccountId?: string;
+  /** The Organization's ID (o-...), read from the account ARN. */
+  readonly organizationId?: string;
 }
 
 export interface AccountsFileResult {
@@ -43,7 +45,7 @@ export interface AccountsFileResult {
   readonly problems: string[];
 }
 
-const ACCOUNT_ARN = /^arn:[\w-]+:organizations::(\d{12}):account\/o-[a-z0-9]+\/(\d{12})$/;
+const ACCOUNT_ARN = /^arn:[\w-]+:organizations::(\d{12}):account\/(o-[a-z0-9]+)\/(\d{12})$/;
 
 /** Reads an accounts file; problems name the file and the field, nothing is thrown. */
 export function readAccountsFile(file: string, configKey = "accountsFile"): AccountsFileResult {
@@ -75,6 +77,7 @@ export function readAccountsFile(file: string, configKey = "accountsFile"): Acco
       state: (account.State ?? account.Status) as AccountState,
       joinedMethod: account.JoinedMethod,
       managementAccountId: ACCOUNT_ARN.exec(account.Arn ?? "")?.[1],
+      organizationId: ACCOUNT_ARN.exec(account.Arn ?? "")?.[2],
     })),
     problems: [],
   };

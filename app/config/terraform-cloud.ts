@@ -83,7 +83,10 @@ export const terraformCloudSchema = z.strictObject({
   vcs: vcs.optional(),
   /** The role Terraform Cloud's runs assume (OIDC) in the management account. */
   runRoleName: matching(ROLE_NAME).default(DEFAULT_RUN_ROLE_NAME),
-  /** Restricts the run role's sts:AssumeRole to this Organization; without it the member accounts' role ARNs are listed one by one. */
+  /**
+   * Restricts the run role's sts:AssumeRole to this Organization. @default the one the accountsFile's ARNs name;
+   * without either, the member accounts' role ARNs are listed one by one.
+   */
   awsOrganizationId: matching(AWS_ORGANIZATION_ID).optional(),
 });
 
