@@ -22,8 +22,8 @@ import { configError, LoadedConfig } from "./config/load";
 import { partitionOf } from "./config/regions";
 import { ACCOUNT_ID_PLACEHOLDER, BackendConfig } from "./config/schema";
 import { DEFAULT_TERRAFORM_CLOUD_HOSTNAME, TerraformCloudConfig } from "./config/terraform-cloud";
-import { AccountDeployment, Resolution } from "./deployments";
-import { listSome, plural } from "./list";
+import { Resolution } from "./deployments";
+import { plural } from "./list";
 import { createApp, writeManifest } from "./synthesize";
 import {
   INLINE_POLICY_LIMIT,
@@ -106,11 +106,16 @@ export function resolveTerraformCloud(loaded: LoadedConfig, resolution: Resoluti
 
   // Terraform Cloud's run credentials are the management account's run role: an account stack without a
   // role to assume would run with them and be refused by its allowed_account_ids.
-  const ambient = resolution.deployments.filter((deployment) => deployment.providerRoleName === undefined && deployment.accountId !== managementAccountId);
-  if (ambient.length > 0) {
+  const ambientFields = new Set<string>();
+  for (const deployment of resolution.deployments) {
+    if (deployment.providerRoleName !== undefined || deployment.accountId === managementAccountId) continue;
+    const index = config.accounts.findIndex((entry) => entry.id === deployment.accountId && entry.assumeRoleName === false);
+    ambientFields.add(index >= 0 ? `accounts[${index}].assumeRoleName` : "deployment.assumeRoleName");
+  }
+  for (const field of ambientFields) {
     problems.push(
-      `${listSome(ambient.map(where))}: assumeRoleName false with terraformCloud; expected a role name, since runs in Terraform Cloud ` +
-        `start with the management account's run role (${cloud.runRoleName}) and must assume a role to reach another account`,
+      `${field}: got false with terraformCloud; expected a role name, since runs in Terraform Cloud start with the management ` +
+        `account's run role (${cloud.runRoleName}) and must assume a role to reach any other account`,
     );
   }
 
@@ -169,10 +174,6 @@ export function resolveTerraformCloud(loaded: LoadedConfig, resolution: Resoluti
     deploymentRoleNames,
     memberRoleArns,
   };
-}
-
-function where(deployment: AccountDeployment): string {
-  return `account ${deployment.accountId}`;
 }
 
 export class TerraformCloudStack extends TerraformStack {

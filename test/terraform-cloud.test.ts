@@ -340,7 +340,9 @@ describe("terraformCloud config mistakes", () => {
 
   test("GIVEN a member account using the ambient credentials THEN it is refused, since runs start as the management account's run role", () => {
     const problems = problemsOf(dir, cloudConfig({ accounts: [{ id: MANAGEMENT }, { id: "222222222222", assumeRoleName: false }] }));
-    expect(problems).toEqual([expect.stringMatching(/^account 222222222222: assumeRoleName false with terraformCloud; expected a role name/)]);
+    expect(problems).toEqual([expect.stringMatching(/^accounts\[1\]\.assumeRoleName: got false with terraformCloud; expected a role name/)]);
+    const everywhere = problemsOf(dir, cloudConfig({ deployment: { assumeRoleName: false } }));
+    expect(everywhere).toEqual([expect.stringMatching(/^deployment\.assumeRoleName: got false with terraformCloud; expected a role name/)]);
   });
 
   test("GIVEN 300 accounts and no Organization ID THEN the Organization ID is asked for, since the listed role ARNs exceed IAM's policy size", () => {
