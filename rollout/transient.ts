@@ -1,12 +1,58 @@
-/** Failures worth another try: AWS throttling, network trouble, a state lock another run holds. */
-const TRANSIENT = [
-  /Throttling|Rate exceeded|RequestLimitExceeded|TooManyRequests|SlowDown/i,
-  /i\/o timeout|connection reset|TLS handshake timeout|EOF while|context deadline exceeded|no such host/i,
-  /Error acquiring the state lock/i,
+/**
+ * Which terraform/AWS failures are worth another try, and what to tell the user about the others.
+ * Permanent patterns are checked first: an expired token retried three times is still expired.
+ */
+export interface FailureKind {
+  readonly pattern: RegExp;
+  readonly transient: boolean;
+  /** What the user can do about it. */
+  readonly hint?: string;
+}
+
+export const FAILURE_KINDS: readonly FailureKind[] = [
+  {
+    pattern: /ExpiredToken|security token included in the request is expired|token has expired/i,
+    transient: false,
+    hint: "the AWS credentials expired: re-authenticate, then rerun with --resume <this run's report.json>",
+  },
+  {
+    pattern: /InvalidClientTokenId|security token included in the request is invalid|No valid credential sources found/i,
+    transient: false,
+    hint: "no valid AWS credentials for this account: check the profile or assume-role settings, then rerun with --resume",
+  },
+  {
+    pattern: /AccessDenied|not authorized to perform/i,
+    transient: false,
+    hint: "the credentials may not do this in this account: check the role terraform uses there",
+  },
+  {
+    // DNS does not heal in seconds: a wrong region or endpoint, or no network at all.
+    pattern: /no such host/i,
+    transient: false,
+    hint: "a host name did not resolve: check the region, any custom endpoint and the network",
+  },
+  {
+    pattern: /ValidationError|Invalid value for|Unsupported argument|MalformedPolicyDocument/i,
+    transient: false,
+    hint: "AWS or terraform rejected the configuration: fix it and synthesize again",
+  },
+  { pattern: /Throttling|Rate exceeded|RequestLimitExceeded|TooManyRequests|SlowDown/i, transient: true },
+  { pattern: /i\/o timeout|connection reset|connection refused|TLS handshake timeout|EOF while|context deadline exceeded/i, transient: true },
+  { pattern: /Error acquiring the state lock/i, transient: true },
 ];
 
+export interface FailureClass {
+  readonly transient: boolean;
+  readonly hint?: string;
+}
+
+export function classifyFailure(output: string): FailureClass {
+  const kind = FAILURE_KINDS.find((candidate) => candidate.pattern.test(output));
+  return kind ? { transient: kind.transient, hint: kind.hint } : { transient: false };
+}
+
 export function isTransient(output: string): boolean {
-  return TRANSIENT.some((pattern) => pattern.test(output));
+  return classifyFailure(output).transient;
 }
 
 /** Exponential backoff with jitter, so parallel retries do not hit AWS in step. */
