@@ -2,63 +2,62 @@
  * npm run rollout -- <plan|apply|destroy> [options]
  * Plans and applies the synthesized stacks across accounts with bounded concurrency and one report.
  */
-import { Command as Cli, InvalidArgumentError, Option } from "commander";
-import { reportUserErrors, UserError } from "../app/errors";
+import { Command as Cli, Option } from "commander";
+import { reportUserErrors } from "../app/errors";
+import { checkOptions, HELP_AFTER, MAX_CONCURRENCY } from "./options";
 import { LiveProgress, PlainProgress } from "./progress";
-import { Command } from "./report";
-import { rollout, RolloutControl } from "./run";
-
-const MAX_CONCURRENCY = 64;
-
-function integer(min: number, max: number) {
-  return (value: string) => {
-    const parsed = Number(value);
-    if (!Number.isInteger(parsed) || parsed < min || parsed > max) throw new InvalidArgumentError(`expected a whole number from ${min} to ${max}, got ${value}`);
-    return parsed;
-  };
-}
+import { EXIT_INTERRUPTED, rollout, RolloutControl } from "./run";
 
 const list = (value: string, previous: string[] = []) => [...previous, ...value.split(",").map((item) => item.trim()).filter(Boolean)];
 
+// Values stay strings here: checkOptions reports every bad one at once, naming option, value and what is allowed.
 const cli = new Cli("rollout")
   .description("Plan and apply the TrelicaIntegration stacks across accounts, with one consolidated view.")
   .argument("<command>", "plan, apply or destroy")
   .option("--no-synth", "use cdktf.out as it is instead of synthesizing first")
-  .addOption(new Option("--concurrency <n>", `accounts at once (1-${MAX_CONCURRENCY})`).default(8).argParser(integer(1, MAX_CONCURRENCY)))
-  .addOption(new Option("--max-failures <n>", "failures tolerated before no new account starts").default(0).argParser(integer(0, 1_000_000)))
+  .option("--concurrency <n>", `accounts at once (1-${MAX_CONCURRENCY})`, "8")
+  .option("--max-failures <n>", "failures tolerated before no new account starts", "0")
   .option("--accounts <globs>", "only these account IDs or stack names (globs, comma-separated, repeatable)", list, [])
   .option("--exclude <globs>", "leave out these account IDs or stack names (globs)", list, [])
-  .option("--resume <report.json>", "skip accounts that succeeded in that run's report")
-  .option("--lock-timeout <duration>", "how long terraform waits for a state lock", "60s")
-  .addOption(new Option("--retries <n>", "retries of a transient failure (throttling, network, lock)").default(3).argParser(integer(0, 10)))
-  .addOption(new Option("--retry-delay <ms>", "first retry's delay; doubles each time").default(5000).argParser(integer(0, 600_000)))
+  .option("--resume <report.json>", "skip accounts that succeeded in that run's report (a run of the same command)")
+  .option("--lock-timeout <duration>", "how long terraform waits for a state lock (terraform duration: 60s, 5m)", "60s")
+  .option("--retries <n>", "retries of a transient failure (throttling, network, lock), 0-10", "3")
+  .option("--retry-delay <ms>", "first retry's delay in ms; doubles each time", "5000")
   .option("--plan-and-apply", "apply: plan and apply in one go (for automation)", false)
-  .option("--allow-destroy", "apply plans that delete or replace resources", false)
+  .option("--allow-access-change", "apply plans that change Trelica's access (trust policy, role, policy, attachments, stack set, removed actions)", false)
+  .option("--allow-destroy", "apply plans that delete or replace other resources", false)
   .option("--confirm-destroy", "destroy: yes, remove the role from every selected account", false)
   .option("--report <file.json>", "also write the run's report here")
   .option("--outdir <dir>", "cdktf output folder", "cdktf.out")
-  .addOption(new Option("--progress <mode>", "live view or one line per event").choices(["auto", "live", "plain"]).default("auto"))
+  .addOption(new Option("--progress <mode>", "live view or one line per event (auto, live, plain)").default("auto"))
+  .addHelpText("after", HELP_AFTER)
   .showHelpAfterError()
   .exitOverride((error) => process.exit(error.exitCode === 0 ? 0 : 1));
 
 cli.parse();
-const [command] = cli.args as [string];
+const [commandWord] = cli.args as [string];
 const opts = cli.opts();
 
 void reportUserErrors(async () => {
-  if (!["plan", "apply", "destroy"].includes(command)) throw new UserError(`Unknown command "${command}"; expected plan, apply or destroy.`);
-  if (opts.planAndApply && command !== "apply") throw new UserError("--plan-and-apply goes with apply.");
-  const live = opts.progress === "live" || (opts.progress === "auto" && process.stdout.isTTY && !process.env.CI);
+  const checked = checkOptions(commandWord, opts as never);
+  const command = checked.command;
+  const live = checked.progress === "live" || (checked.progress === "auto" && process.stdout.isTTY && !process.env.CI);
   const progress = live ? new LiveProgress(command) : new PlainProgress();
   const control = new RolloutControl();
   let signals = 0;
   const onSignal = (signal: NodeJS.Signals) => {
     signals++;
     if (signals === 1) {
-      progress.note(`${signal}: no new accounts start; running terraform processes were interrupted and are releasing their state locks. Waiting for them...`);
+      progress.note(`${signal}: no new step starts in any account; running terraform processes got one interrupt and are finishing and releasing their state locks. Waiting for them... (again to stop them hard)`);
       control.interrupt();
+    } else if (signals === 2) {
+      progress.note(
+        `${signal} again: forwarding a second interrupt to ${control.group.size} running terraform processes; they stop hard. ` +
+          "A state lock may stay held (terraform force-unlock <ID> in that stack) and an apply may be partial: plan those accounts again.",
+      );
+      control.escalate();
     } else {
-      progress.note(`${signal} again: still waiting for ${control.group.size} terraform processes to exit cleanly; nothing is killed.`);
+      progress.note(`${signal}: still waiting for ${control.group.size} terraform processes to exit.`);
     }
   };
   process.on("SIGINT", onSignal);
@@ -66,21 +65,22 @@ void reportUserErrors(async () => {
 
   const result = await rollout(
     {
-      command: command as Command,
+      command,
       // npm runs scripts from the project root, where cdktf.json is.
       projectDir: process.cwd(),
       outdir: opts.outdir,
       synth: opts.synth,
-      concurrency: opts.concurrency,
-      maxFailures: opts.maxFailures,
+      concurrency: checked.concurrency,
+      maxFailures: checked.maxFailures,
       accounts: opts.accounts,
       exclude: opts.exclude,
       resume: opts.resume,
-      lockTimeout: opts.lockTimeout,
-      retries: opts.retries,
-      retryDelayMs: opts.retryDelay,
+      lockTimeout: checked.lockTimeout,
+      retries: checked.retries,
+      retryDelayMs: checked.retryDelayMs,
       planAndApply: opts.planAndApply,
       allowDestroy: opts.allowDestroy,
+      allowAccessChange: opts.allowAccessChange,
       confirmDestroy: opts.confirmDestroy,
       report: opts.report,
       env: process.env,
@@ -88,5 +88,5 @@ void reportUserErrors(async () => {
     },
     control,
   );
-  process.exitCode = result.exitCode;
+  process.exitCode = control.interrupted ? EXIT_INTERRUPTED : result.exitCode;
 });

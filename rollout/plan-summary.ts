@@ -13,12 +13,19 @@ export interface PlanSummary {
   readonly destructive: string[];
   /** Deletes or replaces of the IAM role itself: Trelica is cut off until a new one exists. */
   readonly cutsTrelicaOff: boolean;
+  /** Changes to what Trelica may do or whether it can get in: apply refuses them without --allow-access-change. */
+  readonly accessChanges: AccessChange[];
+}
+
+export interface AccessChange {
+  readonly address: string;
+  readonly reason: string;
 }
 
 interface ResourceChange {
   address: string;
   type: string;
-  change: { actions: string[]; importing?: unknown };
+  change: { actions: string[]; importing?: unknown; before?: Record<string, unknown> | null; after?: Record<string, unknown> | null };
 }
 
 export function emptyCounts(): ChangeCounts {
@@ -43,7 +50,74 @@ export function summarizePlan(showJson: string): PlanSummary {
       if (resource.type === "aws_iam_role") cutsTrelicaOff = true;
     }
   }
-  return { counts, destructive, cutsTrelicaOff };
+  const accessChanges = (plan.resource_changes ?? []).flatMap((resource) => accessChangeOf(resource) ?? []);
+  return { counts, destructive, cutsTrelicaOff, accessChanges };
+}
+
+/** The resources through which Trelica gets in and what it may do there. */
+const ACCESS_RESOURCES: Record<string, string> = {
+  aws_iam_role: "the TrelicaIntegration role",
+  aws_iam_policy: "Trelica's policy",
+  aws_iam_role_policy_attachment: "the policy attachment",
+  aws_iam_role_policy_attachments_exclusive: "the role's exclusive policy attachments",
+  aws_cloudformation_stack_set: "the stack set",
+  aws_cloudformation_stack_set_instance: "a stack set instance",
+};
+
+function accessChangeOf(resource: ResourceChange): AccessChange | undefined {
+  const what = ACCESS_RESOURCES[resource.type];
+  if (!what) return undefined;
+  const { actions, before, after } = resource.change;
+  const at = (reason: string) => ({ address: resource.address, reason });
+  if (actions.includes("delete")) return at(`${actions.includes("create") ? "replaces" : "deletes"} ${what}`);
+  if (!actions.includes("update") || !before || !after) return undefined;
+  if (resource.type === "aws_iam_role" && before.assume_role_policy !== after.assume_role_policy) {
+    const [old, now] = [trustOf(before.assume_role_policy), trustOf(after.assume_role_policy)];
+    return at(`changes the role's trust policy: principal ${old.principal} -> ${now.principal}, external ID ${old.externalId} -> ${now.externalId}`);
+  }
+  if (resource.type === "aws_iam_policy" && before.policy !== after.policy) {
+    const kept = allowedActions(after.policy);
+    const removed = [...allowedActions(before.policy)].filter((action) => !kept.has(action));
+    if (after.policy === undefined || after.policy === null) return at("changes Trelica's policy to one known only after apply");
+    if (removed.length > 0) {
+      const shown = removed.slice(0, 5).join(", ") + (removed.length > 5 ? ` and ${removed.length - 5} more` : "");
+      return at(`removes ${removed.length} action${removed.length === 1 ? "" : "s"} from Trelica's policy: ${shown}`);
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Only who is trusted and with which external ID: enough to review a trust change, never the rest of
+ * the policy document.
+ */
+function trustOf(document: unknown): { principal: string; externalId: string } {
+  if (typeof document !== "string") return { principal: "(known after apply)", externalId: "(known after apply)" };
+  try {
+    const statements = asArray((JSON.parse(document) as { Statement?: unknown }).Statement) as {
+      Principal?: { AWS?: unknown };
+      Condition?: { StringEquals?: Record<string, unknown> };
+    }[];
+    const principals = statements.flatMap((statement) => asArray(statement.Principal?.AWS).map(String));
+    const externalIds = statements.flatMap((statement) => asArray(statement.Condition?.StringEquals?.["sts:ExternalId"]).map(String));
+    return { principal: principals.join(",") || "(none)", externalId: externalIds.join(",") || "(none)" };
+  } catch {
+    return { principal: "(unreadable)", externalId: "(unreadable)" };
+  }
+}
+
+function allowedActions(document: unknown): Set<string> {
+  if (typeof document !== "string") return new Set();
+  try {
+    const statements = asArray((JSON.parse(document) as { Statement?: unknown }).Statement) as { Effect?: string; Action?: unknown }[];
+    return new Set(statements.filter((statement) => statement.Effect === "Allow").flatMap((statement) => asArray(statement.Action).map(String)));
+  } catch {
+    return new Set();
+  }
+}
+
+function asArray(value: unknown): unknown[] {
+  return value === undefined || value === null ? [] : Array.isArray(value) ? value : [value];
 }
 
 export function hasChanges(counts: ChangeCounts): boolean {

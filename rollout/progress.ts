@@ -6,6 +6,8 @@ export interface Progress {
   started(stack: string, phase: string): void;
   phase(stack: string, phase: string): void;
   finished(stack: string, line: string): void;
+  /** A transient failure: the step runs again after `waitMs` unless interrupted. */
+  retrying?(stack: string, phase: string, waitMs: number): void;
   note(text: string): void;
   close(): void;
 }
@@ -81,6 +83,10 @@ export class PlainProgress implements Progress {
 
   finished(stack: string, line: string): void {
     this.write(`${new Date().toISOString()} ${stack} ${line}`);
+  }
+
+  retrying(stack: string, phase: string, waitMs: number): void {
+    this.write(`${new Date().toISOString()} ${stack} ${phase} failed transiently; retrying in ${waitMs} ms`);
   }
 
   note(text: string): void {

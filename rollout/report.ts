@@ -1,6 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { ChangeCounts, hasChanges } from "./plan-summary";
+import { AccessChange, ChangeCounts, hasChanges } from "./plan-summary";
 import { redact } from "./redact";
 
 export type Command = "plan" | "apply" | "destroy";
@@ -15,15 +15,22 @@ export interface AccountReport {
   counts?: ChangeCounts;
   destructive?: string[];
   cutsTrelicaOff?: boolean;
+  /** What the plan changes in Trelica's access, per resource; apply refuses it without --allow-access-change. */
+  accessChanges?: AccessChange[];
   startedAt?: string;
   durationSeconds?: number;
+  /** terraform runs for this account, all steps together. */
   attempts: number;
+  /** Per step: terraform runs of that step, and retries (runs − 1). */
+  steps?: Partial<Record<"init" | "plan" | "show" | "apply", { attempts: number; retries: number }>>;
   /** sha256 of cdk.tf.json when planned: apply refuses a stack that changed since. */
   stackHash?: string;
   planFile?: string;
   log?: string;
   /** Why it failed, was refused or skipped: a short excerpt, secrets masked. */
   reason?: string;
+  /** What to do about a permanent failure (expired credentials, access denied...). */
+  hint?: string;
 }
 
 export interface RunReport {
@@ -74,9 +81,10 @@ export function changeText(counts: ChangeCounts | undefined): string {
 
 /** Rows worth reading (changes, problems), then the totals. */
 export function summaryTable(report: RunReport): string {
-  const rows = report.accounts.filter(
-    (account) => account.status !== "succeeded" || (account.counts !== undefined && hasChanges(account.counts)) || account.destructive?.length,
-  );
+  // Accounts whose access to Trelica the plan changes come first: the rows a reviewer must not miss.
+  const rows = report.accounts
+    .filter((account) => account.status !== "succeeded" || (account.counts !== undefined && hasChanges(account.counts)) || account.destructive?.length)
+    .sort((a, b) => Number(Boolean(b.accessChanges?.length)) - Number(Boolean(a.accessChanges?.length)));
   const header = ["account", "status", "create", "update", "replace", "delete", "import", "time", "note"];
   const lines = rows.map((account) => [
     account.stack,
@@ -92,20 +100,30 @@ export function summaryTable(report: RunReport): string {
     out.push(format(header), format(widths.map((w) => "-".repeat(w))), ...lines.map(format));
   }
   const count = (status: AccountStatus) => report.accounts.filter((a) => a.status === status).length;
-  const withChanges = report.accounts.filter((a) => a.counts && hasChanges(a.counts)).length;
+  // "with changes" qualifies "succeeded": a refused or failed account is counted there, not here.
+  const withChanges = report.accounts.filter((a) => a.status === "succeeded" && a.counts && hasChanges(a.counts)).length;
+  const accessChanged = report.accounts.filter((a) => a.accessChanges?.length).length;
   out.push(
     "",
     `${report.command}${report.planAndApply ? " (plan-and-apply)" : ""}: ${report.accounts.length} accounts: ` +
       `${count("succeeded")} succeeded (${withChanges} with changes), ${count("failed")} failed, ${count("refused")} refused, ` +
       `${count("interrupted")} interrupted, ${count("not-started")} not started, ${count("skipped")} skipped.`,
   );
+  if (accessChanged > 0) out.push(`${accessChanged} account${accessChanged === 1 ? "" : "s"} with plans that change Trelica's access (listed first).`);
   return out.join("\n");
 }
 
 function note(account: AccountReport): string {
+  const reason = account.reason ? `; ${firstLine(account.reason)}` : "";
+  if (account.accessChanges?.length && !account.cutsTrelicaOff) {
+    // The reason repeats the access changes when apply refused them: say them once.
+    const why = account.status === "refused" ? "; refused without --allow-access-change" : reason;
+    return `CHANGES TRELICA'S ACCESS: ${account.accessChanges.map((change) => `${change.address} ${change.reason}`).join("; ")}${why}`;
+  }
   if (account.cutsTrelicaOff) return `DESTROYS the TrelicaIntegration role: Trelica is cut off${account.reason ? `; ${firstLine(account.reason)}` : ""}`;
   if (account.destructive?.length) return `deletes ${account.destructive.join(", ")}${account.reason ? `; ${firstLine(account.reason)}` : ""}`;
-  return account.reason ? firstLine(account.reason) : "";
+  const text = account.reason ? firstLine(account.reason) : "";
+  return account.hint ? `${text} (${account.hint})` : text;
 }
 
 function firstLine(text: string): string {

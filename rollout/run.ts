@@ -3,13 +3,13 @@ import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { UserError } from "../app/errors";
-import { emptyCounts, hasChanges, PlanSummary, summarizePlan } from "./plan-summary";
+import { AccessChange, emptyCounts, hasChanges, PlanSummary, summarizePlan } from "./plan-summary";
 import { Progress } from "./progress";
 import { AccountReport, changeText, Command, errorExcerpt, readReport, RunReport, summaryTable, writeReport } from "./report";
 import { runBounded } from "./scheduler";
 import { readStacks, selectStacks, Stack, stackFile, stackHash, versionRequirements } from "./stacks";
-import { checkTerraformVersion, findTerraform, ProcessGroup, runTerraform, TerraformResult, terraformVersion } from "./terraform";
-import { backoffMs, isTransient } from "./transient";
+import { checkTerraformVersion, ProcessGroup, processRunner, TerraformResult, TerraformRunner } from "./terraform";
+import { backoffMs, classifyFailure } from "./transient";
 
 export interface RolloutOptions {
   readonly command: Command;
@@ -30,6 +30,8 @@ export interface RolloutOptions {
   readonly retryDelayMs: number;
   readonly planAndApply: boolean;
   readonly allowDestroy: boolean;
+  /** Apply plans that change Trelica's access (trust policy, role, policy, attachments, stack set, removed actions). @default false */
+  readonly allowAccessChange?: boolean;
   readonly confirmDestroy: boolean;
   /** Extra copy of the report. */
   readonly report?: string;
@@ -37,17 +39,53 @@ export interface RolloutOptions {
   readonly progress: Progress;
   /** Where the final table goes. @default stdout */
   readonly output?: (text: string) => void;
+  /** How terraform runs. @default processes of $TERRAFORM_BINARY_NAME or terraform on PATH */
+  readonly terraform?: TerraformRunner;
 }
 
-/** Lets a signal handler stop scheduling and interrupt running terraform processes. */
+/**
+ * The one gate every step of every account passes: each terraform call, each retry, each backoff
+ * sleep, the warm-up init. After interrupt() nothing new starts and sleeps end at once; running
+ * terraform processes get one SIGINT and finish; escalate() forwards a second one (terraform then
+ * stops hard).
+ */
 export class RolloutControl {
   interrupted = false;
+  escalated = false;
   readonly group = new ProcessGroup();
+  private readonly wakeSleepers = new Set<() => void>();
+
+  get mayProceed(): boolean {
+    return !this.interrupted;
+  }
 
   interrupt(): void {
     if (this.interrupted) return;
     this.interrupted = true;
     this.group.interruptAll();
+    for (const wake of this.wakeSleepers) wake();
+  }
+
+  /** The second signal: forwards a second SIGINT to every running terraform, once. */
+  escalate(): void {
+    this.interrupt();
+    if (this.escalated) return;
+    this.escalated = true;
+    this.group.interruptAll();
+  }
+
+  /** Waits `ms` unless interrupted first; says whether the wait ran its course (so the caller may proceed). */
+  sleep(ms: number): Promise<boolean> {
+    if (this.interrupted) return Promise.resolve(false);
+    return new Promise((resolve) => {
+      const wake = () => {
+        clearTimeout(timer);
+        this.wakeSleepers.delete(wake);
+        resolve(!this.interrupted);
+      };
+      const timer = setTimeout(wake, ms);
+      this.wakeSleepers.add(wake);
+    });
   }
 }
 
@@ -70,8 +108,9 @@ export async function rollout(options: RolloutOptions, control = new RolloutCont
   }
   if (options.synth) synthesize(options.projectDir, outdir, options.env);
 
-  const binary = findTerraform(options.env);
-  const version = await terraformVersion(binary, options.env);
+  const terraform = options.terraform ?? processRunner(options.env);
+  const binary = terraform.binary;
+  const version = await terraform.version();
   const selected = selectStacks(readStacks(outdir), options.accounts, options.exclude);
   checkTerraformVersion(binary, version, versionRequirements(selected));
 
@@ -98,12 +137,12 @@ export async function rollout(options: RolloutOptions, control = new RolloutCont
   // Decide up front what must not run at all, so nothing is half-done for a reason known in advance.
   const plannedOf = new Map((planRun?.accounts ?? []).map((a) => [a.stack, a]));
   const succeededBefore = new Set(
-    options.resume ? readReport(options.resume).accounts.filter((a) => a.status === "succeeded").map((a) => a.stack) : [],
+    options.resume ? resumedReport(options.resume, options).accounts.filter((a) => a.status === "succeeded").map((a) => a.stack) : [],
   );
   const toRun = selected.filter((stack) => {
     const account = accountOf.get(stack.name)!;
     if (succeededBefore.has(stack.name)) return skip(account, `succeeded in ${path.basename(options.resume!)}`);
-    return planRun ? checkSavedPlan(stack, account, planRun, plannedOf.get(stack.name), options.allowDestroy) : true;
+    return planRun ? checkSavedPlan(stack, account, planRun, plannedOf.get(stack.name), options) : true;
   });
 
   const env = {
@@ -115,7 +154,7 @@ export async function rollout(options: RolloutOptions, control = new RolloutCont
   };
   fs.mkdirSync(env.TF_PLUGIN_CACHE_DIR, { recursive: true });
 
-  const context: StackContext = { options, control, binary, env, runId, runDir, planRun };
+  const context: StackContext = { options, control, terraform, env, runId, runDir, planRun };
   let failures = 0;
   const mayStart = () => !control.interrupted && failures <= options.maxFailures;
   const runOne = async (stack: Stack) => {
@@ -127,7 +166,9 @@ export async function rollout(options: RolloutOptions, control = new RolloutCont
   if (toRun.length > 0) {
     options.progress.begin(toRun.length);
     const warmUp = await warmPluginCache(toRun[0], context);
-    if (warmUp.exitCode === 0) {
+    if (control.interrupted) {
+      for (const stack of toRun) if (accountOf.get(stack.name)!.status === "not-started") accountOf.get(stack.name)!.reason = "interrupted before it started";
+    } else if (warmUp.exitCode === 0) {
       copyLockFile(toRun[0], toRun.slice(1));
       const notStarted = await runBounded(toRun, options.concurrency, mayStart, runOne);
       const why = control.interrupted ? "interrupted before it started" : `not started: more than ${options.maxFailures} failures`;
@@ -158,7 +199,7 @@ export async function rollout(options: RolloutOptions, control = new RolloutCont
 interface StackContext {
   readonly options: RolloutOptions;
   readonly control: RolloutControl;
-  readonly binary: string;
+  readonly terraform: TerraformRunner;
   readonly env: NodeJS.ProcessEnv;
   readonly runId: string;
   readonly runDir: string;
@@ -179,26 +220,70 @@ function refuse(account: AccountReport, reason: string): false {
 
 /**
  * Apply only what was reviewed, and only once: the plan must have succeeded, the stack must not have
- * changed since, and the plan must not have been applied already (terraform would call it stale).
+ * changed since (whatever the plan found: a no-change plan of an edited stack says nothing about it),
+ * and the plan must not have been applied already (terraform would call it stale).
  */
-function checkSavedPlan(stack: Stack, account: AccountReport, planRun: RunReport, planned: AccountReport | undefined, allowDestroy: boolean): boolean {
+function checkSavedPlan(stack: Stack, account: AccountReport, planRun: RunReport, planned: AccountReport | undefined, options: RolloutOptions): boolean {
   if (!planned) return refuse(account, `not in plan run ${planRun.runId}; run plan first`);
   if (planned.status !== "succeeded") return refuse(account, `its plan in ${planRun.runId} did not succeed (${planned.status})`);
   const stackChanged = planned.stackHash !== stackHash(stack);
   // Already applied: its changes are made, so its counts are not copied as if still to do. A stack
-  // edited since is refused below instead: that is new work, not something already done.
+  // edited since is refused instead: that is new work, not something already done.
   const appliedBy = planned.planFile && appliedIn(planned.planFile);
   if (appliedBy && !stackChanged) return skip(account, `its saved plan was applied in run ${appliedBy}; run plan again to pick up new changes`);
-  Object.assign(account, { counts: planned.counts, destructive: planned.destructive, cutsTrelicaOff: planned.cutsTrelicaOff });
-  if (planned.outcome === "no-changes") return skip(account, "no changes in the plan");
   if (stackChanged) return refuse(account, `the synthesized stack changed since plan run ${planRun.runId}; run plan again`);
+  Object.assign(account, { counts: planned.counts, destructive: planned.destructive, cutsTrelicaOff: planned.cutsTrelicaOff, accessChanges: planned.accessChanges });
+  if (planned.outcome === "no-changes") return skip(account, "no changes in the plan");
   if (!planned.planFile || !fs.existsSync(planned.planFile)) return refuse(account, `its saved plan is gone (${planned.planFile}); run plan again`);
-  if (planned.destructive?.length && !allowDestroy) {
-    return refuse(account, `the plan deletes or replaces ${planned.destructive.join(", ")}; review it, then rerun with --allow-destroy`);
-  }
+  const refusal = guardRefusal(planned.destructive ?? [], planned.accessChanges ?? [], options);
+  if (refusal) return refuse(account, refusal);
   account.planFile = planned.planFile;
   return true;
 }
+
+/**
+ * Why apply must not run this plan unattended: it changes Trelica's access (needs
+ * --allow-access-change), or deletes or replaces something else (needs --allow-destroy).
+ */
+function guardRefusal(destructive: readonly string[], accessChanges: readonly AccessChange[], options: RolloutOptions): string | undefined {
+  if (options.command === "destroy") return undefined;
+  if (accessChanges.length > 0 && !options.allowAccessChange) {
+    return `the plan changes Trelica's access: ${accessChanges.map((change) => `${change.address} ${change.reason}`).join("; ")}; review it, then rerun with --allow-access-change`;
+  }
+  const accessAddresses = new Set(accessChanges.map((change) => change.address));
+  const otherDestructive = destructive.filter((address) => !accessAddresses.has(address));
+  if (otherDestructive.length > 0 && !options.allowDestroy) {
+    return `the plan deletes or replaces ${otherDestructive.join(", ")}; review it, then rerun with --allow-destroy`;
+  }
+  return undefined;
+}
+
+/** A report to resume from: it must exist and be of the same command, or its "succeeded" means something else. */
+function resumedReport(file: string, options: RolloutOptions): RunReport {
+  if (!fs.existsSync(file)) throw new UserError(`--resume ${file}: no such file; expected the report.json of an earlier run (.rollout/<run-id>/report.json).`);
+  let report: RunReport;
+  try {
+    report = readReport(file);
+  } catch {
+    throw new UserError(`--resume ${file}: not JSON; expected the report.json of an earlier run (.rollout/<run-id>/report.json).`);
+  }
+  if (!report || !Array.isArray(report.accounts) || typeof report.command !== "string") {
+    throw new UserError(`--resume ${file}: not a rollout report (no command or accounts); expected the report.json of an earlier run.`);
+  }
+  const describe = (command: string, planAndApply: boolean) => (planAndApply ? `${command} --plan-and-apply` : command);
+  const theirs = describe(report.command, Boolean(report.planAndApply));
+  const ours = describe(options.command, options.planAndApply);
+  if (theirs !== ours) throw new UserError(`--resume ${file}: that report is of \`${theirs}\`, this run is \`${ours}\`; resume only a run of the same command.`);
+  return report;
+}
+
+/** A step the gate did not let start: no terraform ran. */
+interface Stopped extends TerraformResult {
+  readonly stoppedBefore: string;
+}
+
+const stoppedBefore = (phase: string): Stopped => ({ exitCode: null, output: "", stdout: "", stoppedBefore: phase });
+const isStopped = (result: TerraformResult): result is Stopped => "stoppedBefore" in result;
 
 async function runStack(stack: Stack, account: AccountReport, context: StackContext): Promise<void> {
   const { options, control } = context;
@@ -208,26 +293,35 @@ async function runStack(stack: Stack, account: AccountReport, context: StackCont
   const log = fs.createWriteStream(account.log, { flags: "a" });
   options.progress.started(stack.name, "init");
 
-  const terraform = async (args: string[], phase: string, okCodes = [0]): Promise<TerraformResult> => {
+  // Every terraform run and every backoff passes the gate: after an interrupt, nothing new starts.
+  const terraform = async (step: Step, args: string[], phase: string, okCodes = [0]): Promise<TerraformResult> => {
     for (let attempt = 1; ; attempt++) {
+      if (!control.mayProceed) return stoppedBefore(phase);
       options.progress.phase(stack.name, attempt === 1 ? phase : `${phase} (try ${attempt})`);
-      account.attempts++;
-      const result = await runTerraform(context.binary, args, { cwd: stack.dir, env: context.env, log, group: control.group });
+      countAttempt(account, step);
+      const result = await context.terraform.run(args, { cwd: stack.dir, env: context.env, log, group: control.group });
       if (okCodes.includes(result.exitCode ?? -1) || control.interrupted) return result;
-      if (attempt > options.retries || !isTransient(result.output)) return result;
+      if (attempt > options.retries || !classifyFailure(result.output).transient) return result;
       const wait = backoffMs(attempt, options.retryDelayMs);
       log.write(`[transient failure; retrying in ${wait} ms]\n`);
-      await new Promise((resolve) => setTimeout(resolve, wait));
+      options.progress.retrying?.(stack.name, phase, wait);
+      if (!(await control.sleep(wait))) return result;
     }
   };
   const fail = (result: TerraformResult) => {
     account.status = control.interrupted ? "interrupted" : "failed";
+    if (isStopped(result)) {
+      account.reason = `interrupted before ${result.stoppedBefore}${result.stoppedBefore === "applying" ? ": the plan was not applied" : ""}`;
+      return;
+    }
     account.reason = errorExcerpt(result.output) || (result.signal ? `terraform ended by ${result.signal}` : `terraform exited ${result.exitCode}`);
+    const { hint } = classifyFailure(result.output);
+    if (hint && !control.interrupted) account.hint = hint;
   };
 
   try {
     if (!isInitialized(stack, context)) {
-      const init = await terraform(["init", "-input=false", "-no-color"], "init");
+      const init = await terraform("init", ["init", "-input=false", "-no-color"], "init");
       if (init.exitCode !== 0) return fail(init);
       markInitialized(stack, context);
     }
@@ -238,16 +332,17 @@ async function runStack(stack: Stack, account: AccountReport, context: StackCont
       account.stackHash = stackHash(stack);
       const planArgs = ["plan", "-input=false", "-no-color", "-detailed-exitcode", `-lock-timeout=${options.lockTimeout}`, `-out=${planFile}`];
       if (options.command === "destroy") planArgs.push("-destroy");
-      const plan = await terraform(planArgs, "planning", [0, 2]);
+      const plan = await terraform("plan", planArgs, "planning", [0, 2]);
       if (plan.exitCode !== 0 && plan.exitCode !== 2) return fail(plan);
       // -detailed-exitcode 0 means an empty diff: nothing for `show -json` (a provider start-up) to read.
       let summary = NO_CHANGES;
       if (plan.exitCode === 2) {
-        const show = await terraform(["show", "-json", "-no-color", planFile], "reading plan");
+        const show = await terraform("show", ["show", "-json", "-no-color", planFile], "reading plan");
         if (show.exitCode !== 0) return fail(show);
         summary = summarizePlan(show.stdout);
       }
       Object.assign(account, { counts: summary.counts, destructive: summary.destructive, cutsTrelicaOff: summary.cutsTrelicaOff, planFile });
+      if (summary.accessChanges.length > 0) account.accessChanges = summary.accessChanges;
       if (options.command === "plan" && !options.planAndApply) {
         account.status = "succeeded";
         account.outcome = hasChanges(summary.counts) ? "changes" : "no-changes";
@@ -258,12 +353,13 @@ async function runStack(stack: Stack, account: AccountReport, context: StackCont
         account.outcome = "no-changes";
         return;
       }
-      if (summary.destructive.length > 0 && options.command !== "destroy" && !options.allowDestroy) {
-        refuse(account, `the plan deletes or replaces ${summary.destructive.join(", ")}; review it, then rerun with --allow-destroy`);
+      const refusal = guardRefusal(summary.destructive, summary.accessChanges, options);
+      if (refusal) {
+        refuse(account, refusal);
         return;
       }
     }
-    const apply = await terraform(["apply", "-input=false", "-no-color", `-lock-timeout=${options.lockTimeout}`, planFile], "applying");
+    const apply = await terraform("apply", ["apply", "-input=false", "-no-color", `-lock-timeout=${options.lockTimeout}`, planFile], "applying");
     if (apply.exitCode !== 0) return fail(apply);
     if (context.planRun) markApplied(planFile, context.runId);
     account.status = "succeeded";
@@ -273,12 +369,23 @@ async function runStack(stack: Stack, account: AccountReport, context: StackCont
     account.reason = (error as Error).message;
   } finally {
     account.durationSeconds = Number(((Date.now() - started) / 1000).toFixed(1));
-    log.end();
+    await closeLog(log);
     options.progress.finished(stack.name, progressLine(account));
   }
 }
 
-const NO_CHANGES: PlanSummary = { counts: emptyCounts(), destructive: [], cutsTrelicaOff: false };
+type Step = "init" | "plan" | "show" | "apply";
+
+/** attempts: terraform runs in all; steps: runs per step, and retries = runs − 1. */
+function countAttempt(account: AccountReport, step: Step): void {
+  account.attempts++;
+  account.steps ??= {};
+  const entry = (account.steps[step] ??= { attempts: 0, retries: 0 });
+  entry.attempts++;
+  entry.retries = entry.attempts - 1;
+}
+
+const NO_CHANGES: PlanSummary = { counts: emptyCounts(), destructive: [], cutsTrelicaOff: false, accessChanges: [] };
 
 /**
  * What `terraform init` of a stack depends on: its `terraform` block (backend, providers), its lock
@@ -290,7 +397,7 @@ function initInputs(stack: Stack, context: StackContext): string {
   const lock = path.join(stack.dir, ".terraform.lock.hcl");
   return crypto
     .createHash("sha256")
-    .update(JSON.stringify([json.terraform, fs.existsSync(lock) ? fs.readFileSync(lock, "utf8") : "", context.binary, context.env.TF_CLI_CONFIG_FILE ?? "", context.env.TF_PLUGIN_CACHE_DIR ?? ""]))
+    .update(JSON.stringify([json.terraform, fs.existsSync(lock) ? fs.readFileSync(lock, "utf8") : "", context.terraform.binary, context.env.TF_CLI_CONFIG_FILE ?? "", context.env.TF_PLUGIN_CACHE_DIR ?? ""]))
     .digest("hex");
 }
 
@@ -328,7 +435,7 @@ function appliedIn(planFile: string): string | undefined {
 function progressLine(account: AccountReport): string {
   const time = `(${account.durationSeconds}s)`;
   if (account.status !== "succeeded") return `${account.status}: ${(account.reason ?? "").split("\n")[0]} ${time}`;
-  const warning = account.cutsTrelicaOff ? " [DESTROYS the TrelicaIntegration role]" : "";
+  const warning = account.cutsTrelicaOff ? " [DESTROYS the TrelicaIntegration role]" : account.accessChanges?.length ? " [CHANGES Trelica's access]" : "";
   return `${account.outcome}: ${changeText(account.counts ?? emptyCounts())}${warning} ${time}`;
 }
 
@@ -341,12 +448,21 @@ async function warmPluginCache(stack: Stack, context: StackContext): Promise<Ter
   context.options.progress.note(`Warming the provider cache with terraform init in ${stack.name}...`);
   try {
     if (isInitialized(stack, context)) return { exitCode: 0, output: "", stdout: "" };
-    const result = await runTerraform(context.binary, ["init", "-input=false", "-no-color"], { cwd: stack.dir, env: context.env, log, group: context.control.group });
+    if (!context.control.mayProceed) return { exitCode: null, output: "", stdout: "" };
+    const result = await context.terraform.run(["init", "-input=false", "-no-color"], { cwd: stack.dir, env: context.env, log, group: context.control.group });
     if (result.exitCode === 0) markInitialized(stack, context);
     return result;
   } finally {
-    log.end();
+    await closeLog(log);
   }
+}
+
+/** The log is complete on disk before the account (or the run) is reported done. */
+function closeLog(log: fs.WriteStream): Promise<void> {
+  return new Promise((resolve) => {
+    log.once("error", () => resolve());
+    log.end(() => resolve());
+  });
 }
 
 function copyLockFile(from: Stack, to: readonly Stack[]): void {
@@ -358,7 +474,11 @@ function copyLockFile(from: Stack, to: readonly Stack[]): void {
   }
 }
 
+/** 130 = 128 + SIGINT, as shells and terraform report an interrupted command. */
+export const EXIT_INTERRUPTED = 130;
+
 function exitCodeOf(report: RunReport): number {
+  if (report.interrupted) return EXIT_INTERRUPTED;
   const bad = report.accounts.some((a) => ["failed", "refused", "interrupted", "not-started"].includes(a.status));
   if (bad || report.interrupted) return 1;
   const planOnly = report.command === "plan" && !report.planAndApply;

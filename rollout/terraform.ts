@@ -1,4 +1,4 @@
-import { ChildProcess, spawn } from "node:child_process";
+import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { UserError } from "../app/errors";
@@ -39,22 +39,30 @@ export interface TerraformResult {
   readonly stdout: string;
 }
 
-/** Running terraform processes, so an interrupt can reach every one of them exactly once. */
+/** One running terraform: what an interrupt reaches. */
+export interface RunningTerraform {
+  /** Sends terraform one SIGINT: the first makes it stop gracefully, a second makes it stop hard. */
+  interrupt(): void;
+}
+
+/** Running terraform processes, so an interrupt can reach every one of them exactly once per signal. */
 export class ProcessGroup {
-  private readonly running = new Set<ChildProcess>();
+  private readonly running = new Set<RunningTerraform>();
 
   get size(): number {
     return this.running.size;
   }
 
-  add(child: ChildProcess): void {
-    this.running.add(child);
-    child.once("exit", () => this.running.delete(child));
+  add(process: RunningTerraform): void {
+    this.running.add(process);
   }
 
-  /** Terraform stops gracefully on one SIGINT and releases its state lock; a second would force it. */
+  delete(process: RunningTerraform): void {
+    this.running.delete(process);
+  }
+
   interruptAll(): void {
-    for (const child of this.running) child.kill("SIGINT");
+    for (const process of this.running) process.interrupt();
   }
 }
 
@@ -65,12 +73,29 @@ export interface RunOptions {
   readonly group: ProcessGroup;
 }
 
+/**
+ * How rollout runs terraform: real processes by default; tests inject an in-memory double so the
+ * many behaviour tests need no process per terraform call.
+ */
+export interface TerraformRunner {
+  readonly binary: string;
+  version(): Promise<string>;
+  run(args: readonly string[], options: RunOptions): Promise<TerraformResult>;
+}
+
+export function processRunner(env: NodeJS.ProcessEnv): TerraformRunner {
+  const binary = findTerraform(env);
+  return { binary, version: () => terraformVersion(binary, env), run: (args, options) => runTerraform(binary, args, options) };
+}
+
 export function runTerraform(binary: string, args: readonly string[], options: RunOptions): Promise<TerraformResult> {
   return new Promise((resolve, reject) => {
     options.log.write(`\n$ terraform ${args.join(" ")}\n`);
     // Its own process group: a Ctrl-C in the terminal reaches only the runner, which forwards one SIGINT.
     const child = spawn(binary, args, { cwd: options.cwd, env: options.env, stdio: ["ignore", "pipe", "pipe"], detached: true });
-    options.group.add(child);
+    const running = { interrupt: () => void child.kill("SIGINT") };
+    options.group.add(running);
+    child.once("exit", () => options.group.delete(running));
     let output = "";
     let stdout = "";
     const collect = (chunk: string) => {

@@ -55,9 +55,9 @@ describe("rollout plan", () => {
     expect(project.lines.join("\n")).toContain("DESTROYS the TrelicaIntegration role: Trelica is cut off");
   });
 
-  test("GIVEN terraform warning on stderr in every command THEN plan still reads each plan's JSON from stdout and counts its changes", async () => {
-    project.scenario({});
-    const result = await project.run({ command: "plan", env: project.env({ FAKE_TERRAFORM_STDERR_WARNING: "1" }) });
+  test("GIVEN the stand-in terraform (processes) writing a warning on stderr in every command THEN plan still reads each plan's JSON from stdout and counts its changes", async () => {
+    const processes = new RolloutProject(dir, "stderr-warning", 3, "", "process");
+    const result = await processes.run({ command: "plan", env: processes.env({ FAKE_TERRAFORM_STDERR_WARNING: "1" }) });
     expect(result.exitCode).toBe(2);
     for (const account of result.report.accounts) {
       expect(account).toMatchObject({ status: "succeeded", outcome: "changes", counts: { create: 5, update: 0, replace: 0, delete: 0, import: 0 } });
@@ -85,15 +85,13 @@ describe("rollout plan", () => {
 
   test("GIVEN throttling and a held state lock THEN they are retried and succeed", async () => {
     const [first, second] = project.stackNames();
-    for (const name of [first, second]) {
-      for (const counter of [".fake-terraform-lock", ".fake-terraform-throttle"]) fs.rmSync(path.join(project.dir, "cdktf.out", "stacks", name, counter), { force: true });
-    }
+    project.double.resetAttempts();
     project.scenario({ [first]: { throttled: 2 }, [second]: { lockHeld: 1 } });
     const result = await project.run({ command: "plan" });
     const byStack = Object.fromEntries(result.report.accounts.map((a) => [a.stack, a]));
     // Initialized already: plan three times (two throttled) then show; plan twice (lock held) then show.
-    expect(byStack[first]).toMatchObject({ status: "succeeded", attempts: 4 });
-    expect(byStack[second]).toMatchObject({ status: "succeeded", attempts: 3 });
+    expect(byStack[first]).toMatchObject({ status: "succeeded", attempts: 4, steps: { plan: { attempts: 3, retries: 2 }, show: { attempts: 1, retries: 0 } } });
+    expect(byStack[second]).toMatchObject({ status: "succeeded", attempts: 3, steps: { plan: { attempts: 2, retries: 1 }, show: { attempts: 1, retries: 0 } } });
   });
 
   test("GIVEN a permanent failure THEN it is not retried", async () => {
@@ -217,14 +215,14 @@ describe("rollout apply", () => {
     expect(apply.report.accounts.filter((a) => a.outcome === "applied")).toHaveLength(3);
   });
 
-  test("GIVEN a plan that destroys the role THEN apply refuses it without --allow-destroy, and applies it with", async () => {
+  test("GIVEN a plan that destroys the role THEN apply refuses it without --allow-access-change (--allow-destroy is not enough), and applies it with", async () => {
     const [, victim] = project.stackNames();
     project.scenario({ [victim]: { plan: "destroy-role" } });
     await project.run({ command: "plan" });
-    const refused = await project.run({ command: "apply" });
-    expect(refused.report.accounts.find((a) => a.stack === victim)).toMatchObject({ status: "refused", cutsTrelicaOff: true });
+    const refused = await project.run({ command: "apply", allowDestroy: true });
+    expect(refused.report.accounts.find((a) => a.stack === victim)).toMatchObject({ status: "refused", cutsTrelicaOff: true, reason: expect.stringMatching(/--allow-access-change$/) });
     expect(refused.exitCode).toBe(1);
-    const allowed = await project.run({ command: "apply", allowDestroy: true });
+    const allowed = await project.run({ command: "apply", allowAccessChange: true });
     expect(allowed.report.accounts.find((a) => a.stack === victim)).toMatchObject({ status: "succeeded", outcome: "applied" });
   });
 
@@ -274,7 +272,7 @@ describe("rollout destroy and preconditions", () => {
 
 
   test("GIVEN no terraform THEN the error says how to provide one", async () => {
-    await expect(project.run({ command: "plan", env: { ...process.env, TERRAFORM_BINARY_NAME: "/nonexistent/terraform" } })).rejects.toThrow(
+    await expect(project.run({ command: "plan", terraform: undefined, env: { ...process.env, TERRAFORM_BINARY_NAME: "/nonexistent/terraform" } })).rejects.toThrow(
       /No terraform executable found \(TERRAFORM_BINARY_NAME=\/nonexistent\/terraform\)/,
     );
   });
@@ -285,8 +283,8 @@ describe("rollout destroy and preconditions", () => {
   });
 });
 
-describe("terraform version check against the stacks' terraform.required_version", () => {
-  const project = new RolloutProject(dir, "versions", 3);
+describe("terraform version check against the stacks' terraform.required_version (the stand-in's `version -json`)", () => {
+  const project = new RolloutProject(dir, "versions", 3, "", "process");
   const [first, second, third] = project.stackNames();
 
   test("GIVEN stacks requiring >= 1.5.0 AND terraform 1.4.6 THEN it fails early naming both versions, the count and a stack, running nothing", async () => {

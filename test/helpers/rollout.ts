@@ -5,11 +5,19 @@ import { rollout, RolloutControl, RolloutOptions, RolloutResult } from "../../ro
 import { runApp } from "./app";
 import { PROJECT_ROOT, writeFile } from "./files";
 import { writeAccountsFile } from "./organization";
+import { TerraformDouble } from "./terraform-double";
 
 export const FAKE_TERRAFORM = path.join(PROJECT_ROOT, "test", "fake-terraform", "terraform");
 
+/** Per stack, for the stand-in (test/fake-terraform/terraform) and the in-memory double alike; plan kinds in test/fake-terraform/plans.js. */
 export interface Behaviour {
-  plan?: "changes" | "none" | "destroy-role" | "replace-role" | "fail";
+  plan?: "changes" | "none" | "destroy-role" | "replace-role" | "trust-change" | "actions-removed" | "actions-added" | "replace-policy" | "delete-inline-guard" | "fail";
+  /** trust-change: the trust policy before the change. */
+  trustBefore?: { principal?: string; externalId?: string };
+  /** actions-removed: the actions the policy had that the plan drops. */
+  removedActions?: string[];
+  /** plan fails with this text on stderr. */
+  planError?: string;
   apply?: "ok" | "fail";
   sleepMs?: number;
   throttled?: number;
@@ -27,16 +35,31 @@ export interface Event {
   exit: number;
   cacheWarm?: boolean;
   downloaded?: boolean;
+  /** SIGINTs the call received. */
+  interrupts?: number;
 }
 
-/** A project folder with `count` synthesized account stacks, ready for rollout with the stand-in terraform. */
+/**
+ * A project folder with `count` synthesized account stacks, ready for rollout: with the in-memory
+ * terraform double (`terraform: "in-memory"`, the default: fast, for behaviour) or the stand-in
+ * terraform as real processes (`"process"`: signals, files, the CLI).
+ */
 export class RolloutProject {
   readonly dir: string;
   readonly lines: string[] = [];
+  readonly double: TerraformDouble;
   private readonly scenarioFile: string;
   private readonly eventsFile: string;
+  private behaviours: { default: Behaviour; stacks: Record<string, Behaviour> } = { default: {}, stacks: {} };
 
-  constructor(parent: string, name: string, count: number, configExtra = "") {
+  constructor(
+    parent: string,
+    name: string,
+    count: number,
+    configExtra = "",
+    readonly terraform: "in-memory" | "process" = "in-memory",
+  ) {
+    this.double = new TerraformDouble(() => this.behaviours);
     this.dir = path.join(parent, name);
     const ids = Array.from({ length: count }, (_, i) => String(100000000001 + i));
     writeAccountsFile(this.dir, "accounts.json", ids.map((Id) => ({ Id, Name: `acct-${Id}`, State: "ACTIVE" })));
@@ -68,15 +91,18 @@ export class RolloutProject {
   }
 
   scenario(stacks: Record<string, Behaviour>, fallback: Behaviour = {}): void {
+    this.behaviours = { default: fallback, stacks };
     fs.writeFileSync(this.scenarioFile, JSON.stringify({ default: fallback, stacks }));
   }
 
   events(): Event[] {
+    if (this.terraform === "in-memory") return [...this.double.events];
     if (!fs.existsSync(this.eventsFile)) return [];
     return fs.readFileSync(this.eventsFile, "utf8").trim().split("\n").filter(Boolean).map((line) => JSON.parse(line));
   }
 
   clearEvents(): void {
+    this.double.events.length = 0;
     fs.rmSync(this.eventsFile, { force: true });
   }
 
@@ -108,6 +134,7 @@ export class RolloutProject {
         env: this.env(),
         progress: new PlainProgress((line) => this.lines.push(line)),
         output: (text) => this.lines.push(text),
+        ...(this.terraform === "in-memory" ? { terraform: this.double } : {}),
         ...options,
       },
       control,

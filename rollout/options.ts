@@ -1,0 +1,96 @@
+/*
+ * The command line's values, checked all at once: each problem names the option, the value given and
+ * what is allowed, so one run shows everything to fix.
+ */
+import { UserError } from "../app/errors";
+import { Command } from "./report";
+
+export const COMMANDS: readonly Command[] = ["plan", "apply", "destroy"];
+export const MAX_CONCURRENCY = 64;
+
+/** What commander hands over: every value as typed. */
+export interface RawOptions {
+  readonly concurrency: string;
+  readonly maxFailures: string;
+  readonly accounts: readonly string[];
+  readonly exclude: readonly string[];
+  readonly lockTimeout: string;
+  readonly retries: string;
+  readonly retryDelay: string;
+  readonly planAndApply: boolean;
+  readonly progress: string;
+}
+
+export interface CheckedOptions {
+  readonly command: Command;
+  readonly concurrency: number;
+  readonly maxFailures: number;
+  readonly lockTimeout: string;
+  readonly retries: number;
+  readonly retryDelayMs: number;
+  readonly progress: "auto" | "live" | "plain";
+}
+
+/** Go's time.ParseDuration, which terraform uses for -lock-timeout: `0`, or number+unit runs like `60s`, `5m`, `1m30s`. */
+const TERRAFORM_DURATION = /^(0|(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+)$/;
+const GLOB = /^[A-Za-z0-9_.*?-]+$/;
+
+export function checkOptions(command: string, raw: RawOptions): CheckedOptions {
+  const problems: string[] = [];
+  if (!COMMANDS.includes(command as Command)) {
+    const suggestion = closest(command, COMMANDS);
+    problems.push(`command "${command}": expected ${COMMANDS.join(", ")}${suggestion ? `; did you mean "${suggestion}"?` : ""}`);
+  }
+  const whole = (option: string, value: string, min: number, max: number): number => {
+    const parsed = Number(value);
+    if (/^\d+$/.test(value.trim()) && parsed >= min && parsed <= max) return parsed;
+    problems.push(`${option} ${JSON.stringify(value)}: expected a whole number from ${min} to ${max}`);
+    return min;
+  };
+  const concurrency = whole("--concurrency", raw.concurrency, 1, MAX_CONCURRENCY);
+  const maxFailures = whole("--max-failures", raw.maxFailures, 0, 1_000_000);
+  const retries = whole("--retries", raw.retries, 0, 10);
+  const retryDelayMs = whole("--retry-delay", raw.retryDelay, 0, 600_000);
+  if (!TERRAFORM_DURATION.test(raw.lockTimeout)) {
+    problems.push(`--lock-timeout ${JSON.stringify(raw.lockTimeout)}: expected a terraform duration such as 0s, 60s, 5m or 1m30s (units ms, s, m, h)`);
+  }
+  for (const [option, globs] of [["--accounts", raw.accounts], ["--exclude", raw.exclude]] as const) {
+    for (const glob of globs) {
+      if (!GLOB.test(glob)) problems.push(`${option} ${JSON.stringify(glob)}: expected account IDs or stack names with * and ? as wildcards (letters, digits, _ . -)`);
+    }
+  }
+  if (!["auto", "live", "plain"].includes(raw.progress)) problems.push(`--progress ${JSON.stringify(raw.progress)}: expected auto, live or plain`);
+  if (raw.planAndApply && command !== "apply" && COMMANDS.includes(command as Command)) problems.push(`--plan-and-apply with ${command}: it goes with apply only`);
+  if (problems.length > 0) throw new UserError("Nothing was run; the command line has problems:", problems);
+  return { command: command as Command, concurrency, maxFailures, lockTimeout: raw.lockTimeout, retries, retryDelayMs, progress: raw.progress as CheckedOptions["progress"] };
+}
+
+/** The allowed word nearest to a typo, if it is near enough to be meant. */
+function closest(word: string, candidates: readonly string[]): string | undefined {
+  const scored = candidates.map((candidate) => ({ candidate, distance: editDistance(word.toLowerCase(), candidate) }));
+  const best = scored.sort((a, b) => a.distance - b.distance)[0];
+  return best && best.distance <= Math.max(2, Math.floor(best.candidate.length / 3)) ? best.candidate : undefined;
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    previous = current;
+  }
+  return previous[b.length];
+}
+
+export const HELP_AFTER = `
+Environment variables read:
+  TERRAFORM_BINARY_NAME  the terraform to run (default: terraform on PATH)
+  TRELICA_CONFIG         the config file synthesis reads (default: trelica.config.yaml)
+  CI                     when set, --progress auto prints one line per event
+
+Exit codes:
+  0    every account succeeded (plan: and none has changes)
+  2    plan succeeded and some account has changes
+  1    a failure, a refusal, an account not started, or a mistake on the command line
+  130  interrupted (Ctrl-C or SIGTERM)
+`;
