@@ -10,12 +10,14 @@ const dir = tempDir("trelica-rollout-");
 describe("rollout plan", () => {
   const project = new RolloutProject(dir, "plan", 12);
 
-  test("GIVEN 12 accounts at concurrency 3 THEN never more than 3 terraform plans run at once", async () => {
+  test("GIVEN 12 accounts at concurrency 3 THEN never more than 3 terraform plans run at once, and more than one does", async () => {
     project.scenario({}, { sleepMs: 150 });
     project.clearEvents();
     const result = await project.run({ command: "plan", concurrency: 3 });
     expect(result.report.accounts.every((a) => a.status === "succeeded")).toBe(true);
-    expect(maxOverlap(project.events(), "plan")).toBe(3);
+    // A bound, not an exact overlap: a loaded machine may start them less evenly.
+    expect(maxOverlap(project.events(), "plan")).toBeLessThanOrEqual(3);
+    expect(maxOverlap(project.events(), "plan")).toBeGreaterThan(1);
   });
 
   test("GIVEN an empty plugin cache and fresh stacks THEN one init fills it before any other init starts, and no stack is initialized twice", async () => {

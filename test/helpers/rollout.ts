@@ -1,4 +1,6 @@
+import * as crypto from "node:crypto";
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import { PlainProgress } from "../../rollout/progress";
 import { rollout, RolloutControl, RolloutOptions, RolloutResult } from "../../rollout/run";
@@ -63,9 +65,9 @@ export class RolloutProject {
     this.dir = path.join(parent, name);
     const ids = Array.from({ length: count }, (_, i) => String(100000000001 + i));
     writeAccountsFile(this.dir, "accounts.json", ids.map((Id) => ({ Id, Name: `acct-${Id}`, State: "ACTIVE" })));
-    const config = writeFile(this.dir, "trelica.config.yaml", `trelicaOrganizationId: org-42\naccountsFile: accounts.json\n${configExtra}`);
-    const run = runApp(config, path.join(this.dir, "cdktf.out"));
-    if (run.status !== 0) throw new Error(run.stderr);
+    // The config a run that synthesizes (synth: true) reads with TRELICA_CONFIG.
+    writeFile(this.dir, "trelica.config.yaml", `trelicaOrganizationId: org-42\naccountsFile: accounts.json\n${configExtra}`);
+    copySynthesized(configExtra, ids, path.join(this.dir, "cdktf.out"));
     this.scenarioFile = path.join(this.dir, "scenario.json");
     this.eventsFile = path.join(this.dir, "events.jsonl");
     this.scenario({});
@@ -140,6 +142,55 @@ export class RolloutProject {
       control,
     );
   }
+}
+
+const MOST_ACCOUNTS = 12;
+
+/**
+ * Synthesis costs a process and most of a second; every project with the same extra config has the
+ * same stacks for the same account IDs. So the app runs once per extra config and app source (for up
+ * to MOST_ACCOUNTS accounts, shared by the test files through the temp folder) and each project
+ * gets a copy of its own accounts' stacks.
+ */
+function copySynthesized(configExtra: string, ids: readonly string[], outdir: string): void {
+  if (ids.length > MOST_ACCOUNTS) throw new Error(`RolloutProject: at most ${MOST_ACCOUNTS} accounts`);
+  const cached = synthesizedOnce(configExtra);
+  const manifest = JSON.parse(fs.readFileSync(path.join(cached, "manifest.json"), "utf8")) as { stacks: Record<string, unknown> };
+  const names = ids.map((id) => `trelica-${id}`);
+  fs.mkdirSync(path.join(outdir, "stacks"), { recursive: true });
+  for (const name of names) fs.cpSync(path.join(cached, "stacks", name), path.join(outdir, "stacks", name), { recursive: true });
+  manifest.stacks = Object.fromEntries(names.map((name) => [name, manifest.stacks[name]]));
+  fs.writeFileSync(path.join(outdir, "manifest.json"), JSON.stringify(manifest, null, 2));
+}
+
+function synthesizedOnce(configExtra: string): string {
+  const sources = [path.join(PROJECT_ROOT, "main.ts"), ...["app", "modules"].flatMap((dir) => filesBelow(path.join(PROJECT_ROOT, dir)))];
+  const hash = crypto.createHash("sha256").update(configExtra);
+  for (const file of sources.sort()) hash.update(file).update(fs.readFileSync(file));
+  const cached = path.join(os.tmpdir(), "trelica-rollout-synth-cache", hash.digest("hex").slice(0, 16));
+  if (fs.existsSync(path.join(cached, "manifest.json"))) return cached;
+  // Built aside and renamed into place: test files running in parallel never see half a cache.
+  const building = `${cached}.${process.pid}`;
+  const ids = Array.from({ length: MOST_ACCOUNTS }, (_, i) => String(100000000001 + i));
+  writeAccountsFile(building, "accounts.json", ids.map((Id) => ({ Id, Name: `acct-${Id}`, State: "ACTIVE" })));
+  const config = writeFile(building, "trelica.config.yaml", `trelicaOrganizationId: org-42\naccountsFile: accounts.json\n${configExtra}`);
+  const run = runApp(config, path.join(building, "out"));
+  if (run.status !== 0) throw new Error(run.stderr);
+  try {
+    fs.renameSync(path.join(building, "out"), cached);
+  } catch {
+    // Another test file got there first: its copy is the same.
+  }
+  fs.rmSync(building, { recursive: true, force: true });
+  return cached;
+}
+
+function filesBelow(dir: string): string[] {
+  if (!fs.existsSync(dir)) return [];
+  return fs
+    .readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => path.join(entry.parentPath, entry.name));
 }
 
 /** The most processes of `command` that ever ran at once. */
