@@ -36,6 +36,10 @@ export class LiveProgress implements Progress {
     if (entry) entry.phase = phase;
   }
 
+  retrying(stack: string, phase: string, waitMs: number): void {
+    this.phase(stack, `${phase}: transient failure, retry in ${Math.round(waitMs / 1000)}s`);
+  }
+
   finished(stack: string, line: string): void {
     this.running.delete(stack);
     this.done++;
