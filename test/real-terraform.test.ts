@@ -41,9 +41,19 @@ describeWithRealTerraform("the shipped example with the real terraform and AWS p
     expect(log).toContain("Unable to open CLI configuration file");
   });
 
-  test("GIVEN the saved plans WHEN rollout applies THEN each account holds exactly its role and policy, the adopted policy never left the role", async () => {
+  test("GIVEN the saved plans WHEN rollout applies THEN the new roles are made, and the adoption, which changes the hand-made trust policy, waits for --allow-access-change", async () => {
     const result = await project.rollout({ command: "apply" });
-    expect(result.report.accounts.map((account) => account.status)).toEqual(["succeeded", "succeeded", "succeeded"]);
+    const sandbox = result.report.accounts.find((account) => account.accountId === SANDBOX)!;
+    expect(sandbox.status).toBe("refused");
+    expect(sandbox.accessChanges?.map((change) => change.reason).join("; ")).toContain("3f1c2a9e-7b4d-4e21-9c55-0a1b2c3d4e5f");
+    expect(result.report.accounts.filter((account) => account.accountId !== SANDBOX).map((account) => account.status)).toEqual(["succeeded", "succeeded"]);
+    expect(project.fake.account(SANDBOX).roles.TrelicaIntegration.description).toBe("made by hand");
+    expect(result.exitCode).toBe(1);
+  });
+
+  test("GIVEN --allow-access-change WHEN rollout applies THEN each account holds exactly its role and policy, the adopted policy never left the role", async () => {
+    const result = await project.rollout({ command: "apply", allowAccessChange: true });
+    expect(result.report.accounts.map((account) => account.status)).toEqual(["succeeded", "skipped", "skipped"]);
     expect(result.exitCode).toBe(0);
     for (const account of [MANAGEMENT, PRODUCTION, SANDBOX]) {
       const role = project.fake.account(account).roles.TrelicaIntegration;

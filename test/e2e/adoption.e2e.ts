@@ -50,7 +50,8 @@ ${ACCOUNTS.map((id) => `  - id: "${id}"`).join("\n")}
   });
 
   test("WHEN applied THEN every adopted policy is the same policy (never replaced), holds our actions, and is the only one on the role", async () => {
-    const result = await rolloutAdopted({ command: "apply" });
+    // Adoption adds the external ID to the hand-made trust policies: an access change, so allowed explicitly.
+    const result = await rolloutAdopted({ command: "apply", allowAccessChange: true });
     expect(result.exitCode).toBe(0);
     for (const account of ACCOUNTS) {
       const state = project.fake.account(account);
@@ -77,7 +78,7 @@ ${ACCOUNTS.map((id) => `  - id: "${id}"`).join("\n")}
     project.fake.call(MATCHING, "iam", "AttachRolePolicy", { RoleName: "TrelicaIntegration", PolicyArn: HAND_ATTACHED });
     const plan = await project.rollout({ command: "plan", accounts: [MATCHING] });
     expect(plan.report.accounts[0].counts).toMatchObject({ update: 1, delete: 0, replace: 0 });
-    await project.rollout({ command: "apply", accounts: [MATCHING] });
+    await project.rollout({ command: "apply", accounts: [MATCHING], allowAccessChange: true });
     expect(project.fake.account(MATCHING).roles.TrelicaIntegration.attachedPolicies).toEqual([OURS(MATCHING)]);
   });
 
@@ -93,7 +94,7 @@ accounts:
     const before = project.fake.requests.length;
     const plan = await project.rollout({ command: "plan", accounts: [MATCHING] });
     expect(plan.report.accounts[0].counts).toMatchObject({ replace: 2 });
-    const apply = await project.rollout({ command: "apply", accounts: [MATCHING], allowDestroy: true });
+    const apply = await project.rollout({ command: "apply", accounts: [MATCHING], allowDestroy: true, allowAccessChange: true });
     expect(apply.exitCode).toBe(0);
     const renamedArn = `arn:aws:iam::${MATCHING}:policy/TrelicaReadOnlyRenamed`;
     expect(project.fake.account(MATCHING).roles.TrelicaIntegration.attachedPolicies).toEqual([renamedArn]);

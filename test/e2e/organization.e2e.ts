@@ -102,7 +102,12 @@ describeWithRealTerraform("an Organization of 12 accounts through rollout, with 
     ]);
     expect(plan.exitCode).toBe(2);
 
-    const apply = await project.rollout({ command: "apply", exclude: [INVITED] });
+    // Both updates remove actions from Trelica's policy: an access change, applied only when allowed.
+    const refused = await project.rollout({ command: "apply", exclude: [INVITED] });
+    expect(refused.report.accounts.filter((account) => account.status === "refused").map((account) => account.accountId)).toEqual([NO_COGNITO, DRIFTED]);
+    expect(refused.exitCode).toBe(1);
+    await project.rollout({ command: "plan", concurrency: 4, exclude: [INVITED] });
+    const apply = await project.rollout({ command: "apply", exclude: [INVITED], allowAccessChange: true });
     expect(apply.exitCode).toBe(0);
     const current = (account: string) => {
       const policy = project.fake.account(account).policies[policyArn(account)];
