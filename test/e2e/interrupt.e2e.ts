@@ -54,8 +54,8 @@ describeWithRealTerraform("Ctrl-C during rollout apply, with the real terraform"
     runner.kill("SIGINT");
     const code = await exited;
 
-    expect(code).not.toBe(0);
-    expect(output).toContain("no new accounts start");
+    expect(code).toBe(130);
+    expect(output).toContain("no new step starts in any account");
     expect(processesUnder(dir)).toEqual([]);
     // No state lock left: the local backend's lock file is gone and terraform takes the lock at once.
     expect(fs.readdirSync(dir).filter((name) => name.endsWith(".lock.info"))).toEqual([]);
