@@ -8,7 +8,7 @@ import { UserError } from "./errors";
 import { plural } from "./list";
 import { memberTemplate, ORGANIZATION_STACK_NAME, OrganizationStack, resolveStackSet } from "./stackset";
 import { createApp, synthesizeStacks } from "./synthesize";
-import { resolveTerraformCloud, synthesizeTerraformCloudStack } from "./terraform-cloud-stack";
+import { resolveTerraformCloud, synthesizeTerraformCloudStack, TERRAFORM_CLOUD_STACK_NAME } from "./terraform-cloud-stack";
 
 export interface OrganizationSynthOptions {
   /** @default $CDKTF_OUTDIR (set by the cdktf CLI), else "cdktf.out" as cdktf's App does */
@@ -32,7 +32,9 @@ export function synthesizeOrganization(configFile: string, options: Organization
   options.log(summaryLine(resolution));
   fs.mkdirSync(outdir, { recursive: true });
   synthesizeStacks(resolution.deployments, outdir);
-  removeStaleStacks(outdir, new Set(resolution.deployments.map((deployment) => stackNameFor(deployment.accountId))));
+  // The bootstrap stack stays when it is still configured: its .terraform and lock file survive a re-synth.
+  const current = resolution.deployments.map((deployment) => stackNameFor(deployment.accountId));
+  removeStaleStacks(outdir, new Set(terraformCloud ? [...current, TERRAFORM_CLOUD_STACK_NAME] : current));
   if (terraformCloud) synthesizeTerraformCloudStack(terraformCloud, outdir, options.log);
   writeConnectionsTable(outdir, resolution);
 }

@@ -219,6 +219,14 @@ describe("GIVEN the bootstrap stack was synthesized", () => {
     synthesize(dir, cloudConfig(), outdir);
     expect(fs.readFileSync(file, "utf8")).toBe(first);
   });
+
+  test("WHEN it is synthesized again THEN its folder is kept, with what terraform init left there", () => {
+    const outdir = synthesize(dir, cloudConfig());
+    const initialized = path.join(outdir, "stacks", TERRAFORM_CLOUD_STACK_NAME, ".terraform.lock.hcl");
+    fs.writeFileSync(initialized, "# left by terraform init\n");
+    synthesize(dir, cloudConfig(), outdir);
+    expect(fs.existsSync(initialized)).toBe(true);
+  });
 });
 
 describe("GIVEN the cdktf CLI", () => {
