@@ -33,6 +33,7 @@ import {
   runRoleTrustPolicy,
   TERRAFORM_CLOUD_AUDIENCE,
 } from "./terraform-cloud-policies";
+import { TERRAFORM_CLOUD_STACK_NAME } from "./stack-names";
 import { declareRequirements } from "./terraform-requirements";
 
 /*
@@ -43,7 +44,7 @@ import { declareRequirements } from "./terraform-requirements";
  * every account's plan and apply runs in Terraform Cloud without a stored AWS key.
  */
 
-export const TERRAFORM_CLOUD_STACK_NAME = "trelica-terraform-cloud";
+export { TERRAFORM_CLOUD_STACK_NAME };
 export const DYNAMIC_CREDENTIALS_VARIABLE_SET = "trelica-aws-dynamic-credentials";
 
 export interface TerraformCloudWorkspace {

@@ -8,7 +8,9 @@ import * as path from "node:path";
 import { UserError } from "../app/errors";
 import { checkOptions, RawOptions } from "../rollout/options";
 import { RolloutControl } from "../rollout/run";
+import { selectStacks, Stack } from "../rollout/stacks";
 import { classifyFailure } from "../rollout/transient";
+import { TERRAFORM_CLOUD_STACK_NAME } from "../app/stack-names";
 import { PROJECT_ROOT, tempDir } from "./helpers/files";
 import { RolloutProject } from "./helpers/rollout";
 
@@ -184,5 +186,18 @@ describe("which terraform/AWS errors are retried", () => {
     expect(result.report.accounts[0]).toMatchObject({ status: "failed", attempts: 1, hint: expect.stringMatching(/re-authenticate, then rerun with --resume/) });
     expect(result.report.accounts[0].steps).toMatchObject({ plan: { attempts: 1, retries: 0 } });
     expect(project.lines.join("\n")).toMatch(/ExpiredToken.*\(the AWS credentials expired: re-authenticate/);
+  });
+});
+
+describe("which stacks a rollout takes", () => {
+  const stack = (name: string): Stack => ({ name, dir: `/x/${name}`, accountId: /-(\d{12})$/.exec(name)?.[1] });
+  const stacks = [stack("trelica-111111111111"), stack("trelica-222222222222"), stack(TERRAFORM_CLOUD_STACK_NAME)];
+
+  test.each([
+    ["no filter", [], ["trelica-111111111111", "trelica-222222222222"]],
+    ["a glob matching every stack name", ["trelica-*"], ["trelica-111111111111", "trelica-222222222222"]],
+    ["the bootstrap stack by its exact name", [TERRAFORM_CLOUD_STACK_NAME], [TERRAFORM_CLOUD_STACK_NAME]],
+  ])("GIVEN %s THEN the Terraform Cloud bootstrap stack is taken only when named exactly", (_case, include, expected) => {
+    expect(selectStacks(stacks, include, []).map((selected) => selected.name)).toEqual(expected);
   });
 });
