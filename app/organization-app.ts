@@ -1,6 +1,9 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { CloudFormationTemplate, TrelicaIntegration } from "../modules/trelica-integration";
 import { AccountStack } from "./account-stack";
+import { memberRoleProps } from "./config/defaults";
+import { partitionOf } from "./config/regions";
 import { LoadedConfig, loadConfig } from "./config/load";
 import { writeConnectionsTable, writeStackSetConnections } from "./connections-table";
 import { Resolution, resolveDeployments, stackNameFor } from "./deployments";
@@ -37,6 +40,15 @@ export function synthesizeOrganization(configFile: string, options: Organization
   removeStaleStacks(outdir, new Set(terraformCloud ? [...current, TERRAFORM_CLOUD_STACK_NAME] : current));
   if (terraformCloud) synthesizeTerraformCloudStack(terraformCloud, outdir, options.log);
   writeConnectionsTable(outdir, resolution);
+  writeRoleTemplate(outdir, TrelicaIntegration.cloudFormationTemplate(memberRoleProps(loaded.config, partitionOf(loaded.config.region))));
+}
+
+/**
+ * `trelica-role.cfn.json`, in every mode: the member role as a CloudFormation template with the external
+ * ID as a parameter, for the console's "Create stack", Control Tower customizations or a stack set.
+ */
+function writeRoleTemplate(outdir: string, template: CloudFormationTemplate): void {
+  fs.writeFileSync(path.join(outdir, "trelica-role.cfn.json"), JSON.stringify(template, null, 2) + "\n");
 }
 
 function synthesizeStackSetMode(loaded: LoadedConfig, outdir: string, log: (line: string) => void): void {
@@ -54,7 +66,7 @@ function synthesizeStackSetMode(loaded: LoadedConfig, outdir: string, log: (line
   new OrganizationStack(app, deployment);
   app.synth();
   removeStaleStacks(outdir, new Set([managementStack, ORGANIZATION_STACK_NAME]));
-  fs.writeFileSync(path.join(outdir, "trelica-role.cfn.json"), JSON.stringify(memberTemplate(deployment), null, 2) + "\n");
+  writeRoleTemplate(outdir, memberTemplate(deployment));
   writeStackSetConnections(outdir, deployment);
 }
 

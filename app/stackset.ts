@@ -7,8 +7,7 @@ import { CloudFormationTemplate, Partition, TrelicaIntegration, TrelicaIntegrati
 import { addBackend } from "./backend";
 import { LoadedConfig } from "./config/load";
 import { AccountDeployment } from "./deployments";
-import { defaultServices, integrationBase, resolvedBackend, roleArn } from "./config/defaults";
-import { EACH_ACCOUNT } from "./config/boundary";
+import { defaultServices, integrationBase, memberRoleProps, resolvedBackend, roleArn } from "./config/defaults";
 import { partitionOf } from "./config/regions";
 import { BackendConfig, StackSetConfig } from "./config/schema";
 import { declareRequirements } from "./terraform-requirements";
@@ -50,9 +49,8 @@ export function resolveStackSet(loaded: LoadedConfig): StackSetDeployment {
   const managementAccountId = config.managementAccountId!;
   const accountId = stackSet.callAs === "DELEGATED_ADMIN" ? stackSet.delegatedAdminAccountId! : managementAccountId;
   const partition = partitionOf(config.region);
-  // The permissions boundary depends on the account: the management account's own, or each enrolled account's.
-  const memberBase = integrationBase(config, partition, EACH_ACCOUNT);
-  const memberServices = defaultServices(config, false);
+  const members = memberRoleProps(config, partition);
+  const memberServices = members.services!;
   const backend = resolvedBackend(config);
   // The same deployment accounts mode makes for the management account, so its stack is the same in both.
   const managementServices = defaultServices(config, true);
@@ -77,7 +75,7 @@ export function resolveStackSet(loaded: LoadedConfig): StackSetDeployment {
     partition,
     backend,
     stackSet: { ...stackSet, region: stackSet.region ?? config.region },
-    members: { ...memberBase, services: memberServices },
+    members,
     warnings,
   };
 }

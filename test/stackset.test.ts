@@ -56,8 +56,8 @@ describe("mode: stackset", () => {
     expect(template.Outputs.RoleArn.Value).toEqual({ "Fn::GetAtt": ["TrelicaIntegrationRole", "Arn"] });
   });
 
-  test("GIVEN the template's trust policy THEN the simulator allows only Trelica with the external ID", async () => {
-    const trust = template.Resources.TrelicaIntegrationRole.Properties.AssumeRolePolicyDocument;
+  test("GIVEN the template's trust policy, its ExternalId parameter at its default THEN the simulator allows only Trelica with the external ID", async () => {
+    const trust = withParameterDefaults(template, template.Resources.TrelicaIntegrationRole.Properties.AssumeRolePolicyDocument);
     expect(await simulateAssumeRole(trust, "arn:aws:iam::377450845233:role/Trelica", "org-42")).toBe("Allowed");
     expect(await simulateAssumeRole(trust, "arn:aws:iam::377450845233:role/Trelica", "org-41")).toBe("ImplicitlyDenied");
     expect(await simulateAssumeRole(trust, "arn:aws:iam::999999999999:role/Trelica", "org-42")).toBe("ImplicitlyDenied");
@@ -196,3 +196,35 @@ describe("mode: stackset bad input", () => {
     );
   });
 });
+
+/** A template value with each `{ Ref: <parameter> }` replaced by that parameter's default, as CloudFormation would. */
+function withParameterDefaults(template: any, value: any): any {
+  if (Array.isArray(value)) return value.map((item) => withParameterDefaults(template, item));
+  if (value && typeof value === "object") {
+    if (typeof value.Ref === "string" && template.Parameters?.[value.Ref]) return template.Parameters[value.Ref].Default;
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, withParameterDefaults(template, item)]));
+  }
+  return value;
+}
+
+describe("trelica-role.cfn.json in every mode", () => {
+  test.each([
+    ["accounts mode", { trelicaOrganizationId: "org-42", managementAccountId: "111111111111", services: { connect: false }, accounts: [{ id: "111111111111" }, { id: "222222222222" }] }],
+    ["stackset mode", BASE],
+  ])("GIVEN %s THEN the template has an ExternalId parameter (AWS's pattern, the configured default) and renders the member stack's policies", (mode, config) => {
+    const outdir = path.join(dir, `template-${mode.replace(" ", "-")}`);
+    expect(runApp(writeFile(dir, `template-${mode.replace(" ", "-")}.json`, JSON.stringify(config)), outdir).status).toBe(0);
+    const standalone = JSON.parse(fs.readFileSync(path.join(outdir, "trelica-role.cfn.json"), "utf8"));
+    expect(standalone.Parameters.ExternalId).toMatchObject({ Type: "String", Default: "org-42", AllowedPattern: "[\\w+=,.@:/-]{2,1224}" });
+    const role = standalone.Resources.TrelicaIntegrationRole.Properties;
+    expect(role.AssumeRolePolicyDocument.Statement[0].Condition).toEqual({ StringEquals: { "sts:ExternalId": { Ref: "ExternalId" } } });
+    if (mode === "accounts mode") {
+      // A member account's Terraform stack: the same trust (at the parameter's default) and the same permissions.
+      const member = JSON.parse(fs.readFileSync(path.join(outdir, "stacks", "trelica-222222222222", "cdk.tf.json"), "utf8"));
+      const only = (type: string) => Object.values<any>(member.resource[type])[0];
+      expect(withParameterDefaults(standalone, role.AssumeRolePolicyDocument)).toEqual(JSON.parse(only("aws_iam_role").assume_role_policy));
+      expect(standalone.Resources.TrelicaIntegrationPolicy.Properties.PolicyDocument).toEqual(JSON.parse(only("aws_iam_policy").policy));
+    }
+  });
+});
+

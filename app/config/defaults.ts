@@ -1,5 +1,5 @@
 import { Partition, ServiceFlags, TRELICA_ACCOUNT_ID, TrelicaIntegrationProps } from "../../modules/trelica-integration";
-import { boundaryProps, RoleAccount } from "./boundary";
+import { boundaryProps, EACH_ACCOUNT, RoleAccount } from "./boundary";
 import { BackendConfig, Config } from "./schema";
 
 /*
@@ -27,6 +27,14 @@ export function integrationBase(config: Config, partition: Partition, account: R
     ...role,
     ...boundaryProps(permissionsBoundaryArn, account),
   };
+}
+
+/**
+ * The role a member account gets from the config's defaults (no per-account overrides): what a stack
+ * set enrols, and what the standalone CloudFormation template creates in either mode.
+ */
+export function memberRoleProps(config: Config, partition: Partition): TrelicaIntegrationProps {
+  return { ...integrationBase(config, partition, EACH_ACCOUNT), services: defaultServices(config, false) };
 }
 
 /** The backend with its defaults applied: an S3 state bucket is in the top-level region unless said. */

@@ -1,18 +1,23 @@
 import { permissionPolicy } from "./permission-policy";
+import { EXTERNAL_ID_RULE } from "./rules";
 import { TRELICA_ACCOUNT_ID } from "./policy-document";
 import { ALL_SERVICES } from "./services";
 import type { TrelicaIntegrationProps } from "./trelica-integration";
 import { trustPolicy } from "./trust-policy";
 
-/* The same role as the TrelicaIntegration construct, as a CloudFormation template: for StackSets and for
- * a single account's "Create stack" in the console. Rendered by the same policy renderers; no cdktf. */
+/* The same role as the TrelicaIntegration construct, as a CloudFormation template: for StackSets, Control
+ * Tower customizations and one account's "Create stack" in the console. Rendered by the same policy
+ * renderers; no cdktf. The external ID is a parameter (default: the configured one), so one template
+ * serves every Trelica organization. */
 
 export const CFN_ROLE_LOGICAL_ID = "TrelicaIntegrationRole";
 export const CFN_POLICY_LOGICAL_ID = "TrelicaIntegrationPolicy";
+export const CFN_EXTERNAL_ID_PARAMETER = "ExternalId";
 
 export interface CloudFormationTemplate {
   readonly AWSTemplateFormatVersion: "2010-09-09";
   readonly Description: string;
+  readonly Parameters: Record<string, Record<string, unknown>>;
   readonly Resources: Record<string, { Type: string; Properties: Record<string, unknown> }>;
   readonly Outputs: Record<string, { Description: string; Value: unknown }>;
 }
@@ -24,15 +29,23 @@ export function cloudFormationTemplate(
 ): CloudFormationTemplate {
   const description = props.description ?? names.defaultDescription;
   const tags = Object.entries(props.tags ?? {}).map(([Key, Value]) => ({ Key, Value }));
+  const trust = trustPolicy({
+    externalId: props.externalId,
+    trelicaAccountId: props.trelicaAccountId ?? TRELICA_ACCOUNT_ID,
+    partition: props.partition ?? "aws",
+  });
   const role: Record<string, unknown> = {
     RoleName: names.roleName,
     Path: "/",
     Description: description,
-    AssumeRolePolicyDocument: trustPolicy({
-      externalId: props.externalId,
-      trelicaAccountId: props.trelicaAccountId ?? TRELICA_ACCOUNT_ID,
-      partition: props.partition ?? "aws",
-    }),
+    // The rendered trust policy, with the external ID's value taken from the parameter.
+    AssumeRolePolicyDocument: {
+      ...trust,
+      Statement: trust.Statement.map((statement) => ({
+        ...statement,
+        Condition: { StringEquals: { "sts:ExternalId": { Ref: CFN_EXTERNAL_ID_PARAMETER } } },
+      })),
+    },
     ManagedPolicyArns: [{ Ref: CFN_POLICY_LOGICAL_ID }],
   };
   if (props.maxSessionDuration !== undefined) role.MaxSessionDuration = props.maxSessionDuration;
@@ -45,6 +58,16 @@ export function cloudFormationTemplate(
   return {
     AWSTemplateFormatVersion: "2010-09-09",
     Description: `${names.roleName}: ${description}`,
+    Parameters: {
+      [CFN_EXTERNAL_ID_PARAMETER]: {
+        Type: "String",
+        Description: "Your Trelica organization ID (Trelica: user menu > Profile): the sts:ExternalId Trelica must present",
+        Default: props.externalId,
+        // CloudFormation matches the whole value, as IAM does.
+        AllowedPattern: EXTERNAL_ID_RULE.pattern.source.replace(/^\^|\$$/g, ""),
+        ConstraintDescription: EXTERNAL_ID_RULE.allowed,
+      },
+    },
     Resources: {
       [CFN_POLICY_LOGICAL_ID]: {
         Type: "AWS::IAM::ManagedPolicy",
