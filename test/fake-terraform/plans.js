@@ -69,4 +69,21 @@ function hasChanges(changes) {
   return changes.some((c) => !c.change.actions.every((a) => a === "no-op") || c.change.importing);
 }
 
-module.exports = { resourceChanges, hasChanges };
+/**
+ * `terraform output -json` of a stack: {} before its first apply; after it, the config's outputs with
+ * the role's ARN resolved (arn:aws:iam::<account_id>:role/<role name>), as terraform prints them.
+ */
+function outputs(config, applied) {
+  if (!applied) return {};
+  const declared = config.output || {};
+  const accountId = (declared.account_id || {}).value;
+  const role = Object.values((config.resource || {}).aws_iam_role || {})[0] || {};
+  const result = {};
+  for (const [name, output] of Object.entries(declared)) {
+    const value = name === "role_arn" ? `arn:aws:iam::${accountId}:role/${role.name}` : output.value;
+    result[name] = { sensitive: false, type: "string", value };
+  }
+  return result;
+}
+
+module.exports = { resourceChanges, hasChanges, outputs };

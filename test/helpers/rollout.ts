@@ -25,6 +25,10 @@ export interface Behaviour {
   throttled?: number;
   lockHeld?: number;
   initFail?: boolean;
+  /** output -json fails (in-memory double only). */
+  outputFail?: boolean;
+  /** output -json is throttled this many times first (in-memory double only). */
+  outputThrottled?: number;
 }
 
 export interface Event {
@@ -161,6 +165,9 @@ function copySynthesized(configExtra: string, ids: readonly string[], outdir: st
   for (const name of names) fs.cpSync(path.join(cached, "stacks", name), path.join(outdir, "stacks", name), { recursive: true });
   manifest.stacks = Object.fromEntries(names.map((name) => [name, manifest.stacks[name]]));
   fs.writeFileSync(path.join(outdir, "manifest.json"), JSON.stringify(manifest, null, 2));
+  // Synth's (planned) connections table, as synth leaves it beside the stacks: rollout takes the names from it.
+  const table = path.join(cached, "trelica-connections.csv");
+  if (fs.existsSync(table)) fs.copyFileSync(table, path.join(outdir, "trelica-connections.csv"));
 }
 
 function synthesizedOnce(configExtra: string): string {

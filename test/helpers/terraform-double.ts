@@ -15,6 +15,7 @@ import type { Behaviour, Event } from "./rollout";
 const plans = require("../fake-terraform/plans.js") as {
   resourceChanges(config: unknown, behaviour: Behaviour, destroyAll: boolean): { change: { actions: string[] } }[];
   hasChanges(changes: unknown[]): boolean;
+  outputs(config: unknown, applied: boolean): Record<string, { value: string }>;
 };
 
 const THROTTLE_ERROR = "Error: reading IAM Role (TrelicaIntegration): operation error IAM: GetRole, https response error StatusCode: 400, api error Throttling: Rate exceeded\n";
@@ -40,6 +41,8 @@ export class TerraformDouble implements TerraformRunner {
   versionString = "1.11.4";
   private readonly attemptCounters = new Map<string, number>();
   private readonly serials = new Map<string, number>();
+  /** Stacks whose last apply left the role in place (not a destroy plan). */
+  private readonly applied = new Set<string>();
   private nextPid = 1;
 
   constructor(private behaviours: () => { default: Behaviour; stacks: Record<string, Behaviour> }) {}
@@ -209,7 +212,23 @@ export class TerraformDouble implements TerraformRunner {
           return 1;
         }
         this.serials.set(dir, (this.serials.get(dir) ?? 0) + 1);
+        const applied = JSON.parse(fs.readFileSync(planFile, "utf8")) as { changes: { change: { actions: string[] } }[] };
+        if (applied.changes.every((c) => c.change.actions.every((a) => a === "delete"))) this.applied.delete(dir);
+        else this.applied.add(dir);
         out("Apply complete!\n");
+        return 0;
+      }
+      case "output": {
+        if (this.failsThisAttempt(dir, "output-throttle", b.outputThrottled)) {
+          err(THROTTLE_ERROR);
+          return 1;
+        }
+        if (b.outputFail) {
+          err("Error: Failed to load state: AccessDenied: Access Denied\n");
+          return 1;
+        }
+        const config = JSON.parse(fs.readFileSync(path.join(dir, "cdk.tf.json"), "utf8"));
+        out(JSON.stringify(plans.outputs(config, this.applied.has(dir)), null, 2) + "\n");
         return 0;
       }
       default:
