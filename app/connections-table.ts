@@ -10,9 +10,12 @@ import type { StackSetDeployment } from "./stackset";
  * written beside the stacks as CSV for scripts and Markdown for people.
  */
 
-const COLUMNS = ["account_id", "account_name", "region", "role_arn", "organizations"] as const;
+const COLUMNS = ["account_id", "account_name", "region", "role_arn", "organizations", "status"] as const;
 
-type Row = [accountId: string, name: string, region: string, roleArn: string, organizations: string];
+/** Synth runs before any apply: its rows are what is planned, not roles confirmed to exist. */
+const PLANNED = "planned";
+
+type Row = [accountId: string, name: string, region: string, roleArn: string, organizations: string, status: string];
 
 function rowsOf(resolution: Resolution): Row[] {
   return resolution.deployments.map((d) => [
@@ -21,6 +24,7 @@ function rowsOf(resolution: Resolution): Row[] {
     d.region,
     roleArn(d.partition, d.accountId, TrelicaIntegration.ROLE_NAME),
     String(d.services.organizations),
+    PLANNED,
   ]);
 }
 
@@ -43,6 +47,9 @@ function markdownTable(rows: readonly Row[]): string[] {
     "# Trelica connections",
     "",
     "In Trelica: Admin > Integrations > Amazon Web Services > Connect; enter the account ID and the region.",
+    "",
+    "PLANNED, NOT CONFIRMED: written by synth, before any apply; a role here may not exist yet. " +
+      "After applying, run `npm run rollout -- connections` (apply does it too) for the table from the applied state: only its `applied` rows have a role ARN to paste.",
     "",
     `| ${COLUMNS.join(" | ")} |`,
     `| ${COLUMNS.map(() => "---").join(" | ")} |`,
@@ -75,6 +82,7 @@ export function writeStackSetConnections(outdir: string, deployment: StackSetDep
     management.region,
     roleArn(management.partition, management.accountId, TrelicaIntegration.ROLE_NAME),
     String(management.services.organizations),
+    PLANNED,
   ];
   const lines = markdownTable([row]);
   lines.push(

@@ -39,9 +39,9 @@ describe("a synth run's output folder", () => {
   test("GIVEN an organization THEN the CSV lists what to type into Trelica per account, quoted where needed", () => {
     expect(fs.readFileSync(path.join(outdir, "trelica-connections.csv"), "utf8")).toBe(
       [
-        "account_id,account_name,region,role_arn,organizations",
-        "111111111111,management,us-east-1,arn:aws:iam::111111111111:role/TrelicaIntegration,true",
-        '222222222222,"web, ""prod""",eu-west-2,arn:aws:iam::222222222222:role/TrelicaIntegration,false',
+        "account_id,account_name,region,role_arn,organizations,status",
+        "111111111111,management,us-east-1,arn:aws:iam::111111111111:role/TrelicaIntegration,true,planned",
+        '222222222222,"web, ""prod""",eu-west-2,arn:aws:iam::222222222222:role/TrelicaIntegration,false,planned',
         "",
       ].join("\n"),
     );
@@ -49,9 +49,19 @@ describe("a synth run's output folder", () => {
 
   test("GIVEN an organization THEN the Markdown table has the same rows and lists the skipped accounts", () => {
     const markdown = fs.readFileSync(path.join(outdir, "trelica-connections.md"), "utf8");
-    expect(markdown).toContain("| 111111111111 | management | us-east-1 | arn:aws:iam::111111111111:role/TrelicaIntegration | true |");
+    expect(markdown).toContain("| 111111111111 | management | us-east-1 | arn:aws:iam::111111111111:role/TrelicaIntegration | true | planned |");
     expect(markdown).toContain('| 222222222222 | web, "prod" | eu-west-2 |');
     expect(markdown).toContain("| 333333333333 | old | SUSPENDED |");
+  });
+
+  test("GIVEN synth, before any apply THEN its table says every row is planned, not confirmed, and how to get the applied one", () => {
+    const csvRows = fs.readFileSync(path.join(outdir, "trelica-connections.csv"), "utf8").trim().split("\n").slice(1);
+    expect(csvRows.length).toBeGreaterThan(0);
+    for (const row of csvRows) expect(row).toMatch(/,planned$/);
+    const markdown = fs.readFileSync(path.join(outdir, "trelica-connections.md"), "utf8");
+    expect(markdown).toContain("| account_id | account_name | region | role_arn | organizations | status |");
+    expect(markdown).toContain("PLANNED, NOT CONFIRMED");
+    expect(markdown).toContain("npm run rollout -- connections");
   });
 
   test("GIVEN an unchanged config THEN a second synth writes byte-identical files", () => {
