@@ -1,6 +1,7 @@
 /*
- * npm run rollout -- <plan|apply|destroy> [options]
- * Plans and applies the synthesized stacks across accounts with bounded concurrency and one report.
+ * npm run rollout -- <plan|apply|destroy|connections> [options]
+ * Plans and applies the synthesized stacks across accounts with bounded concurrency and one report;
+ * apply and connections write the connections table from terraform's outputs (the applied state).
  */
 import { Command as Cli, Option } from "commander";
 import { reportUserErrors } from "../app/errors";
@@ -13,7 +14,7 @@ const list = (value: string, previous: string[] = []) => [...previous, ...value.
 // Values stay strings here: checkOptions reports every bad one at once, naming option, value and what is allowed.
 const cli = new Cli("rollout")
   .description("Plan and apply the TrelicaIntegration stacks across accounts, with one consolidated view.")
-  .argument("<command>", "plan, apply or destroy")
+  .argument("<command>", "plan, apply, destroy or connections (read each stack's terraform outputs, write cdktf.out/trelica-connections.csv and .md)")
   .option("--no-synth", "use cdktf.out as it is instead of synthesizing first")
   .option("--concurrency <n>", `accounts at once (1-${MAX_CONCURRENCY})`, "8")
   .option("--max-failures <n>", "failures tolerated before no new account starts", "0")

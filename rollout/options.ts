@@ -5,7 +5,7 @@
 import { UserError } from "../app/errors";
 import { Command } from "./report";
 
-export const COMMANDS: readonly Command[] = ["plan", "apply", "destroy"];
+export const COMMANDS: readonly Command[] = ["plan", "apply", "destroy", "connections"];
 export const MAX_CONCURRENCY = 64;
 
 /** What commander hands over: every value as typed. */

@@ -3,7 +3,7 @@ import * as path from "node:path";
 import { AccessChange, ChangeCounts, hasChanges } from "./plan-summary";
 import { redact } from "./redact";
 
-export type Command = "plan" | "apply" | "destroy";
+export type Command = "plan" | "apply" | "destroy" | "connections";
 export type AccountStatus = "succeeded" | "failed" | "refused" | "interrupted" | "not-started" | "skipped";
 
 export interface AccountReport {
@@ -11,7 +11,7 @@ export interface AccountReport {
   readonly accountId?: string;
   status: AccountStatus;
   /** What a successful run found or did. */
-  outcome?: "no-changes" | "changes" | "applied" | "destroyed";
+  outcome?: "no-changes" | "changes" | "applied" | "destroyed" | "read";
   counts?: ChangeCounts;
   destructive?: string[];
   cutsTrelicaOff?: boolean;
@@ -22,7 +22,11 @@ export interface AccountReport {
   /** terraform runs for this account, all steps together. */
   attempts: number;
   /** Per step: terraform runs of that step, and retries (runs − 1). */
-  steps?: Partial<Record<"init" | "plan" | "show" | "apply", { attempts: number; retries: number }>>;
+  steps?: Partial<Record<"init" | "plan" | "show" | "apply" | "output", { attempts: number; retries: number }>>;
+  /** `terraform output -json` after apply and in `connections`: name → value ({} before a first apply). */
+  outputs?: Record<string, string>;
+  /** `terraform output -json` failed: the account's state is unknown (not "failed to apply"). */
+  outputsUnread?: boolean;
   /** sha256 of cdk.tf.json when planned: apply refuses a stack that changed since. */
   stackHash?: string;
   planFile?: string;

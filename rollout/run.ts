@@ -3,6 +3,7 @@ import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { UserError } from "../app/errors";
+import { parseOutputs, writeAppliedConnections } from "./connections";
 import { AccessChange, emptyCounts, hasChanges, PlanSummary, summarizePlan } from "./plan-summary";
 import { Progress } from "./progress";
 import { AccountReport, changeText, Command, errorExcerpt, readReport, RunReport, summaryTable, writeReport } from "./report";
@@ -179,6 +180,15 @@ export async function rollout(options: RolloutOptions, control = new RolloutCont
     }
   }
 
+  // An apply's (or destroy's) accounts that did not run (skipped: no changes in the saved plan, resumed; refused; not
+  // started) may be applied from before: their outputs say so. Read-only, with the same gate, retries
+  // and concurrency.
+  const writesConnections = options.command !== "plan";
+  if ((options.command === "apply" || options.command === "destroy") && !control.interrupted) {
+    const unread = selected.filter((stack) => stack.accountId !== undefined && ["skipped", "refused", "not-started"].includes(accountOf.get(stack.name)!.status));
+    await runBounded(unread, options.concurrency, () => !control.interrupted, (stack) => readOutputsOnly(stack, accountOf.get(stack.name)!, context));
+  }
+
   report.interrupted = control.interrupted;
   report.finishedAt = new Date().toISOString();
   const usage = process.resourceUsage();
@@ -190,9 +200,11 @@ export async function rollout(options: RolloutOptions, control = new RolloutCont
   if (options.command === "plan" && !options.planAndApply) {
     fs.writeFileSync(path.join(stateDir, LAST_PLAN), JSON.stringify({ runId, report: path.join(runDir, "report.json") }, null, 2) + "\n");
   }
+  const connections = writesConnections ? writeAppliedConnections(selected, report, outdir, stateDir) : undefined;
   options.progress.close();
   const output = options.output ?? ((text: string) => process.stdout.write(text));
-  output(`\n${summaryTable(report)}\nReport: ${reportFiles.join(", ")}\nLogs: ${runDir}\n`);
+  const connectionsLine = connections ? `Connections (applied state; only \`applied\` rows have a role ARN): ${connections} and .md\n` : "";
+  output(`\n${summaryTable(report)}\nReport: ${reportFiles.join(", ")}\nLogs: ${runDir}\n${connectionsLine}`);
   return { exitCode: exitCodeOf(report), report, reportFile: reportFiles[0] };
 }
 
@@ -286,44 +298,27 @@ const stoppedBefore = (phase: string): Stopped => ({ exitCode: null, output: "",
 const isStopped = (result: TerraformResult): result is Stopped => "stoppedBefore" in result;
 
 async function runStack(stack: Stack, account: AccountReport, context: StackContext): Promise<void> {
-  const { options, control } = context;
+  const { options } = context;
   const started = Date.now();
   account.startedAt = new Date(started).toISOString();
   account.log = path.join(context.runDir, `${stack.name}.log`);
   const log = fs.createWriteStream(account.log, { flags: "a" });
   options.progress.started(stack.name, "init");
 
-  // Every terraform run and every backoff passes the gate: after an interrupt, nothing new starts.
-  const terraform = async (step: Step, args: string[], phase: string, okCodes = [0]): Promise<TerraformResult> => {
-    for (let attempt = 1; ; attempt++) {
-      if (!control.mayProceed) return stoppedBefore(phase);
-      options.progress.phase(stack.name, attempt === 1 ? phase : `${phase} (try ${attempt})`);
-      countAttempt(account, step);
-      const result = await context.terraform.run(args, { cwd: stack.dir, env: context.env, log, group: control.group });
-      if (okCodes.includes(result.exitCode ?? -1) || control.interrupted) return result;
-      if (attempt > options.retries || !classifyFailure(result.output).transient) return result;
-      const wait = backoffMs(attempt, options.retryDelayMs);
-      log.write(`[transient failure; retrying in ${wait} ms]\n`);
-      options.progress.retrying?.(stack.name, phase, wait);
-      if (!(await control.sleep(wait))) return result;
-    }
-  };
-  const fail = (result: TerraformResult) => {
-    account.status = control.interrupted ? "interrupted" : "failed";
-    if (isStopped(result)) {
-      account.reason = `interrupted before ${result.stoppedBefore}${result.stoppedBefore === "applying" ? ": the plan was not applied" : ""}`;
-      return;
-    }
-    account.reason = errorExcerpt(result.output) || (result.signal ? `terraform ended by ${result.signal}` : `terraform exited ${result.exitCode}`);
-    const { hint } = classifyFailure(result.output);
-    if (hint && !control.interrupted) account.hint = hint;
-  };
+  const { terraform, fail } = gate(stack, account, context, log);
 
   try {
     if (!isInitialized(stack, context)) {
       const init = await terraform("init", ["init", "-input=false", "-no-color"], "init");
       if (init.exitCode !== 0) return fail(init);
       markInitialized(stack, context);
+    }
+
+    if (options.command === "connections") {
+      if (!(await readOutputs(terraform, fail, account))) return;
+      account.status = "succeeded";
+      account.outcome = "read";
+      return;
     }
 
     let planFile = account.planFile;
@@ -349,6 +344,7 @@ async function runStack(stack: Stack, account: AccountReport, context: StackCont
         return;
       }
       if (!hasChanges(summary.counts)) {
+        if (stack.accountId !== undefined && !(await readOutputs(terraform, fail, account))) return;
         account.status = "succeeded";
         account.outcome = "no-changes";
         return;
@@ -364,6 +360,9 @@ async function runStack(stack: Stack, account: AccountReport, context: StackCont
     if (context.planRun) markApplied(planFile, context.runId);
     account.status = "succeeded";
     account.outcome = options.command === "destroy" ? "destroyed" : "applied";
+    // The applied state, for the connections table (after destroy: no role_arn any more): a read that
+    // fails leaves the account failed (exit 1), its row unknown.
+    if (stack.accountId !== undefined) await readOutputs(terraform, fail, account);
   } catch (error) {
     account.status = "failed";
     account.reason = (error as Error).message;
@@ -374,7 +373,93 @@ async function runStack(stack: Stack, account: AccountReport, context: StackCont
   }
 }
 
-type Step = "init" | "plan" | "show" | "apply";
+type GatedTerraform = (step: Step, args: string[], phase: string, okCodes?: number[]) => Promise<TerraformResult>;
+type Fail = (result: TerraformResult) => void;
+
+/** Runs `terraform output -json` (state only, no provider start-up) into account.outputs; false when it failed. */
+async function readOutputs(terraform: GatedTerraform, fail: Fail, account: AccountReport): Promise<boolean> {
+  const result = await terraform("output", ["output", "-json", "-no-color"], "reading outputs");
+  if (result.exitCode !== 0) {
+    fail(result);
+    account.outputsUnread = true;
+    return false;
+  }
+  try {
+    account.outputs = parseOutputs(result.stdout);
+    return true;
+  } catch (error) {
+    account.status = "failed";
+    account.outputsUnread = true;
+    account.reason = `terraform output -json: ${(error as Error).message}`;
+    return false;
+  }
+}
+
+/**
+ * An account an apply did not run: only its outputs are read (after an init if it needs one). It keeps
+ * its status; a read that fails makes a skipped account failed (exit 1) and adds the error to the reason.
+ */
+async function readOutputsOnly(stack: Stack, account: AccountReport, context: StackContext): Promise<void> {
+  const log = fs.createWriteStream(path.join(context.runDir, `${stack.name}.log`), { flags: "a" });
+  const { terraform, fail } = gate(stack, account, context, log);
+  const before = { status: account.status, reason: account.reason, hint: account.hint };
+  const unread = () => {
+    account.outputsUnread = true;
+    const error = account.reason ?? "";
+    if (before.status !== "skipped") Object.assign(account, before);
+    if (before.status !== "skipped") account.reason = `${before.reason ?? before.status}; its outputs could not be read: ${error}`;
+  };
+  try {
+    if (!isInitialized(stack, context)) {
+      const init = await terraform("init", ["init", "-input=false", "-no-color"], "init");
+      if (init.exitCode !== 0) {
+        fail(init);
+        return unread();
+      }
+      markInitialized(stack, context);
+    }
+    if (!(await readOutputs(terraform, fail, account))) return unread();
+    Object.assign(account, before);
+  } catch (error) {
+    account.status = "failed";
+    account.reason = (error as Error).message;
+    unread();
+  } finally {
+    await closeLog(log);
+  }
+}
+
+/** Every terraform run and every backoff of an account passes the gate: after an interrupt, nothing new starts. */
+function gate(stack: Stack, account: AccountReport, context: StackContext, log: fs.WriteStream): { terraform: GatedTerraform; fail: Fail } {
+  const { options, control } = context;
+  const terraform = async (step: Step, args: string[], phase: string, okCodes = [0]): Promise<TerraformResult> => {
+    for (let attempt = 1; ; attempt++) {
+      if (!control.mayProceed) return stoppedBefore(phase);
+      options.progress.phase(stack.name, attempt === 1 ? phase : `${phase} (try ${attempt})`);
+      countAttempt(account, step);
+      const result = await context.terraform.run(args, { cwd: stack.dir, env: context.env, log, group: control.group });
+      if (okCodes.includes(result.exitCode ?? -1) || control.interrupted) return result;
+      if (attempt > options.retries || !classifyFailure(result.output).transient) return result;
+      const wait = backoffMs(attempt, options.retryDelayMs);
+      log.write(`[transient failure; retrying in ${wait} ms]\n`);
+      options.progress.retrying?.(stack.name, phase, wait);
+      if (!(await control.sleep(wait))) return result;
+    }
+  };
+  const fail = (result: TerraformResult) => {
+    account.status = control.interrupted ? "interrupted" : "failed";
+    if (isStopped(result)) {
+      account.reason = `interrupted before ${result.stoppedBefore}${result.stoppedBefore === "applying" ? ": the plan was not applied" : ""}`;
+      return;
+    }
+    account.reason = errorExcerpt(result.output) || (result.signal ? `terraform ended by ${result.signal}` : `terraform exited ${result.exitCode}`);
+    const { hint } = classifyFailure(result.output);
+    if (hint && !control.interrupted) account.hint = hint;
+  };
+  return { terraform, fail };
+}
+
+type Step = "init" | "plan" | "show" | "apply" | "output";
 
 /** attempts: terraform runs in all; steps: runs per step, and retries = runs − 1. */
 function countAttempt(account: AccountReport, step: Step): void {
@@ -435,6 +520,7 @@ function appliedIn(planFile: string): string | undefined {
 function progressLine(account: AccountReport): string {
   const time = `(${account.durationSeconds}s)`;
   if (account.status !== "succeeded") return `${account.status}: ${(account.reason ?? "").split("\n")[0]} ${time}`;
+  if (account.outcome === "read") return `${account.outputs?.role_arn ? "applied" : "planned only"} ${time}`;
   const warning = account.cutsTrelicaOff ? " [DESTROYS the TrelicaIntegration role]" : account.accessChanges?.length ? " [CHANGES Trelica's access]" : "";
   return `${account.outcome}: ${changeText(account.counts ?? emptyCounts())}${warning} ${time}`;
 }

@@ -58,11 +58,11 @@ describe("bookkeeping", () => {
     const [first] = project.stackNames();
     project.scenario({ [first]: { throttled: 1 } });
     const result = await project.run({ command: "apply", planAndApply: true, accounts: [first] });
-    // throttled: 1 fails the first plan and the first apply once each.
+    // throttled: 1 fails the first plan and the first apply once each; then one output -json for the connections table.
     expect(result.report.accounts[0]).toMatchObject({
       status: "succeeded",
-      attempts: 5,
-      steps: { plan: { attempts: 2, retries: 1 }, show: { attempts: 1, retries: 0 }, apply: { attempts: 2, retries: 1 } },
+      attempts: 6,
+      steps: { plan: { attempts: 2, retries: 1 }, show: { attempts: 1, retries: 0 }, apply: { attempts: 2, retries: 1 }, output: { attempts: 1, retries: 0 } },
     });
   });
 
@@ -123,7 +123,7 @@ describe("command line checks", () => {
     }
     expect(error).toBeInstanceOf(UserError);
     expect(error!.problems).toEqual([
-      'command "aply": expected plan, apply, destroy; did you mean "apply"?',
+      'command "aply": expected plan, apply, destroy, connections; did you mean "apply"?',
       '--concurrency "0": expected a whole number from 1 to 64',
       '--max-failures "-1": expected a whole number from 0 to 1000000',
       '--retries "two": expected a whole number from 0 to 10',
@@ -147,7 +147,7 @@ describe("command line checks", () => {
     for (const text of ["TERRAFORM_BINARY_NAME", "TRELICA_CONFIG", "Exit codes:", "130  interrupted", "--allow-access-change"]) expect(help.stdout).toContain(text);
     const bad = cli("plna", "--lock-timeout", "5");
     expect(bad.status).toBe(1);
-    expect(bad.stderr).toContain('command "plna": expected plan, apply, destroy; did you mean "plan"?');
+    expect(bad.stderr).toContain('command "plna": expected plan, apply, destroy, connections; did you mean "plan"?');
     expect(bad.stderr).toContain('--lock-timeout "5": expected a terraform duration');
     expect(bad.stderr).not.toMatch(/\n\s+at /);
   });

@@ -1,0 +1,192 @@
+/*
+ * The connections table from the APPLIED state: what to paste into Trelica, per account, written over
+ * synth's planned table (cdktf.out/trelica-connections.csv and .md) after `apply` and `destroy`, and by
+ * `connections`.
+ * Only an account whose terraform outputs hold role_arn gets an ARN: nobody pastes the ARN of a role
+ * that does not exist.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { SERVICE_NAMES, TRELICA_SERVICES } from "../modules/trelica-integration/services";
+import { AccountReport, readReport, RunReport } from "./report";
+import { Stack, stackFile } from "./stacks";
+
+/**
+ * applied: terraform output has role_arn. planned only: no role_arn (never applied, or destroyed).
+ * failed: this run's apply (or destroy) of it failed. unknown: its outputs could not be read.
+ */
+export type ConnectionStatus = "applied" | "planned only" | "failed" | "unknown";
+
+export const CONNECTION_COLUMNS = ["account_id", "account_name", "region", "role_arn", "services", "applied_at", "status"] as const;
+
+export interface ConnectionRow {
+  readonly accountId: string;
+  readonly name: string;
+  readonly region: string;
+  readonly roleArn: string;
+  readonly services: string;
+  readonly appliedAt: string;
+  readonly status: ConnectionStatus;
+}
+
+/** `terraform output -json`: name → value (strings only; the stacks declare nothing else). */
+export function parseOutputs(stdout: string): Record<string, string> {
+  const parsed = JSON.parse(stdout) as Record<string, { value?: unknown }>;
+  if (!parsed || typeof parsed !== "object" || Array.isArray(parsed)) throw new Error("terraform output -json did not print an object");
+  return Object.fromEntries(Object.entries(parsed).filter(([, output]) => typeof output?.value === "string").map(([name, output]) => [name, output.value as string]));
+}
+
+/**
+ * The services on in a stack: those whose every action its synthesized permission policy allows. The
+ * one source for this column is the stack itself (what terraform applies), not synth's table.
+ */
+export function stackServices(stack: Stack): string[] {
+  const json = JSON.parse(fs.readFileSync(stackFile(stack), "utf8")) as { resource?: Record<string, Record<string, { policy?: string }>> };
+  const actions = new Set<string>();
+  for (const policy of Object.values(json.resource?.aws_iam_policy ?? {})) {
+    if (!policy.policy) continue;
+    for (const statement of (JSON.parse(policy.policy) as { Statement: { Action: string | string[] }[] }).Statement) {
+      for (const action of ([] as string[]).concat(statement.Action)) actions.add(action);
+    }
+  }
+  return SERVICE_NAMES.filter((name) => TRELICA_SERVICES[name].actions.every((action) => actions.has(action)));
+}
+
+function stackRegion(stack: Stack): string {
+  const json = JSON.parse(fs.readFileSync(stackFile(stack), "utf8")) as { output?: Record<string, { value?: unknown }> };
+  const region = json.output?.region?.value;
+  return typeof region === "string" ? region : "";
+}
+
+/** Account names as the table in `outdir` has them (synth's, or an earlier applied one): the config's names, which no stack holds. */
+function knownNames(outdir: string): Map<string, string> {
+  const file = path.join(outdir, "trelica-connections.csv");
+  if (!fs.existsSync(file)) return new Map();
+  const [header, ...rows] = parseCsv(fs.readFileSync(file, "utf8"));
+  const id = header?.indexOf("account_id") ?? -1;
+  const name = header?.indexOf("account_name") ?? -1;
+  if (id < 0 || name < 0) return new Map();
+  return new Map(rows.filter((row) => row[id]).map((row) => [row[id], row[name] ?? ""]));
+}
+
+/** When each stack's latest successful apply finished, from this run's report and the earlier ones under .rollout. */
+function appliedTimes(stateDir: string, current: RunReport): Map<string, string> {
+  const reports: RunReport[] = [current];
+  if (fs.existsSync(stateDir)) {
+    for (const entry of fs.readdirSync(stateDir)) {
+      const file = path.join(stateDir, entry, "report.json");
+      if (entry === current.runId || !fs.existsSync(file)) continue;
+      try {
+        reports.push(readReport(file));
+      } catch {
+        // A report cut short (a crash mid-write) says nothing reliable.
+      }
+    }
+  }
+  const latest = new Map<string, string>();
+  for (const report of reports) {
+    if (report.command !== "apply") continue;
+    for (const account of report.accounts) {
+      if (account.status !== "succeeded" || account.outcome !== "applied" || !account.startedAt) continue;
+      const finished = new Date(Date.parse(account.startedAt) + (account.durationSeconds ?? 0) * 1000).toISOString();
+      if ((latest.get(account.stack) ?? "") < finished) latest.set(account.stack, finished);
+    }
+  }
+  return latest;
+}
+
+export function connectionRows(stacks: readonly Stack[], report: RunReport, outdir: string, stateDir: string): ConnectionRow[] {
+  const names = knownNames(outdir);
+  const appliedAt = appliedTimes(stateDir, report);
+  const accountOf = new Map(report.accounts.map((account) => [account.stack, account]));
+  return stacks
+    .filter((stack) => stack.accountId !== undefined)
+    .map((stack) => {
+      const account = accountOf.get(stack.name);
+      const status = statusOf(account);
+      const outputs = account?.outputs ?? {};
+      return {
+        accountId: stack.accountId!,
+        name: names.get(stack.accountId!) ?? "",
+        region: outputs.region ?? stackRegion(stack),
+        roleArn: status === "applied" ? outputs.role_arn! : "",
+        services: stackServices(stack).join(" "),
+        appliedAt: status === "applied" ? (appliedAt.get(stack.name) ?? "") : "",
+        status,
+      };
+    });
+}
+
+function statusOf(account: AccountReport | undefined): ConnectionStatus {
+  if (account?.outputs?.role_arn) return "applied";
+  // This run's apply of it failed: whatever state terraform left, it is not a confirmed role.
+  if (account?.status === "failed" && !account.outputsUnread) return "failed";
+  if (account?.outputs) return "planned only";
+  return "unknown";
+}
+
+function csvField(value: string): string {
+  return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
+}
+
+function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let field = "";
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (c === '"') quoted = false;
+      else field += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ",") {
+      row.push(field);
+      field = "";
+    } else if (c === "\n") {
+      row.push(field);
+      rows.push(row);
+      row = [];
+      field = "";
+    } else if (c !== "\r") field += c;
+  }
+  if (field || row.length) rows.push([...row, field]);
+  return rows;
+}
+
+const cells = (row: ConnectionRow) => [row.accountId, row.name, row.region, row.roleArn, row.services, row.appliedAt, row.status];
+
+export function connectionsCsv(rows: readonly ConnectionRow[]): string {
+  return [[...CONNECTION_COLUMNS], ...rows.map(cells)].map((row) => row.map(csvField).join(",")).join("\n") + "\n";
+}
+
+export function connectionsMarkdown(rows: readonly ConnectionRow[], runId: string): string {
+  const cell = (value: string) => value.replace(/\|/g, "\\|");
+  const count = (status: ConnectionStatus) => rows.filter((row) => row.status === status).length;
+  return (
+    [
+      "# Trelica connections (applied)",
+      "",
+      `From terraform's state after rollout run ${runId}: ${count("applied")} applied, ${count("planned only")} planned only, ` +
+        `${count("failed")} failed, ${count("unknown")} unknown.`,
+      "Only `applied` rows have a role ARN: connect those in Trelica (Admin > Integrations > Amazon Web Services > Connect; enter the account ID and the region).",
+      "`planned only`: no role (never applied, or destroyed); `failed`: this run's apply or destroy failed; `unknown`: its terraform outputs could not be read (see the run's report).",
+      "",
+      `| ${CONNECTION_COLUMNS.join(" | ")} |`,
+      `| ${CONNECTION_COLUMNS.map(() => "---").join(" | ")} |`,
+      ...rows.map((row) => `| ${cells(row).map(cell).join(" | ")} |`),
+    ].join("\n") + "\n"
+  );
+}
+
+/** Writes the applied table over synth's; returns the CSV's path. */
+export function writeAppliedConnections(stacks: readonly Stack[], report: RunReport, outdir: string, stateDir: string): string {
+  const rows = connectionRows(stacks, report, outdir, stateDir);
+  const csvFile = path.join(outdir, "trelica-connections.csv");
+  fs.writeFileSync(csvFile, connectionsCsv(rows));
+  fs.writeFileSync(path.join(outdir, "trelica-connections.md"), connectionsMarkdown(rows, report.runId));
+  return csvFile;
+}

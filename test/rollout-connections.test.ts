@@ -1,0 +1,118 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { tempDir } from "./helpers/files";
+import { maxOverlap, RolloutProject } from "./helpers/rollout";
+
+const dir = tempDir("trelica-rollout-connections-");
+
+const ARN = /^arn:aws:iam::\d{12}:role\/TrelicaIntegration$/;
+const ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
+
+/** The connections CSV as objects, by account ID. */
+function connections(project: RolloutProject): Record<string, Record<string, string>> {
+  const [header, ...rows] = fs.readFileSync(path.join(project.dir, "cdktf.out", "trelica-connections.csv"), "utf8").trim().split("\n").map((line) => line.split(","));
+  expect(header).toEqual(["account_id", "account_name", "region", "role_arn", "services", "applied_at", "status"]);
+  return Object.fromEntries(rows.map((row) => [row[0], Object.fromEntries(header.map((column, i) => [column, row[i]]))]));
+}
+
+const markdown = (project: RolloutProject) => fs.readFileSync(path.join(project.dir, "cdktf.out", "trelica-connections.md"), "utf8");
+const idOf = (stack: string) => stack.replace(/^trelica-/, "");
+
+describe("connections table after apply", () => {
+  test("GIVEN a plan-and-apply where one account's apply fails and stops the rest THEN the table lists applied accounts with ARN and applied-at, the failed one as failed and those never applied as planned only, neither with an ARN", async () => {
+    const project = new RolloutProject(dir, "after-apply", 4);
+    const [first, second, third, fourth] = project.stackNames();
+    project.scenario({ [second]: { apply: "fail" } });
+    const before = new Date().toISOString();
+    const result = await project.run({ command: "apply", planAndApply: true, concurrency: 1, maxFailures: 0 });
+    expect(result.exitCode).toBe(1);
+
+    const table = connections(project);
+    expect(Object.keys(table)).toEqual([first, second, third, fourth].map(idOf));
+    expect(table[idOf(first)]).toMatchObject({
+      account_name: `acct-${idOf(first)}`,
+      region: "us-east-1",
+      role_arn: `arn:aws:iam::${idOf(first)}:role/TrelicaIntegration`,
+      services: "cognito connect iam",
+      status: "applied",
+    });
+    expect(table[idOf(first)].applied_at).toMatch(ISO);
+    expect(table[idOf(first)].applied_at >= before).toBe(true);
+    expect(table[idOf(second)]).toMatchObject({ role_arn: "", applied_at: "", status: "failed" });
+    for (const never of [third, fourth]) expect(table[idOf(never)]).toMatchObject({ role_arn: "", applied_at: "", status: "planned only", services: "cognito connect iam" });
+
+    const md = markdown(project);
+    expect(md).toContain(`| ${idOf(first)} | acct-${idOf(first)} | us-east-1 | arn:aws:iam::${idOf(first)}:role/TrelicaIntegration | cognito connect iam | ${table[idOf(first)].applied_at} | applied |`);
+    expect(md).toContain(`| ${idOf(second)} | acct-${idOf(second)} | us-east-1 |  | cognito connect iam |  | failed |`);
+    expect(md).toContain("1 applied, 2 planned only, 1 failed, 0 unknown");
+    // The only ARNs anywhere in the table are of applied accounts.
+    expect(md.match(/arn:aws:iam::\d{12}:role\/TrelicaIntegration/g)).toEqual([`arn:aws:iam::${idOf(first)}:role/TrelicaIntegration`]);
+    expect(project.lines.join("\n")).toContain("Connections (applied state");
+  });
+});
+
+describe("connections table after destroy", () => {
+  test("GIVEN applied accounts WHEN destroyed THEN the table no longer has an ARN for them: planned only", async () => {
+    const project = new RolloutProject(dir, "after-destroy", 2);
+    expect((await project.run({ command: "apply", planAndApply: true })).exitCode).toBe(0);
+    expect(Object.values(connections(project)).map((row) => row.status)).toEqual(["applied", "applied"]);
+    expect((await project.run({ command: "destroy", confirmDestroy: true })).exitCode).toBe(0);
+    for (const row of Object.values(connections(project))) expect(row).toMatchObject({ role_arn: "", applied_at: "", status: "planned only" });
+  });
+});
+
+describe("rollout connections", () => {
+  test("GIVEN a project where nothing was applied THEN every account is planned only, without an ARN, no plan runs, and it exits 0", async () => {
+    const project = new RolloutProject(dir, "nothing-applied", 5);
+    const result = await project.run({ command: "connections", concurrency: 2 });
+    expect(result.exitCode).toBe(0);
+    const table = connections(project);
+    expect(Object.keys(table)).toEqual(project.stackNames().map(idOf));
+    for (const row of Object.values(table)) expect(row).toMatchObject({ role_arn: "", applied_at: "", status: "planned only" });
+    const commands = project.events().map((event) => event.command);
+    expect(commands).not.toContain("plan");
+    expect(project.events().filter((event) => event.command === "output").map((event) => event.args)).toEqual(Array(5).fill(["output", "-json", "-no-color"]));
+    expect(maxOverlap(project.events(), "output")).toBeLessThanOrEqual(2);
+  });
+
+  test("GIVEN accounts applied in an earlier run THEN connections lists them as applied with their ARN and that run's applied-at; the rest planned only", async () => {
+    const project = new RolloutProject(dir, "applied-before", 3);
+    const [first, second, third] = project.stackNames();
+    const apply = await project.run({ command: "apply", planAndApply: true, accounts: [first, second] });
+    expect(apply.exitCode).toBe(0);
+    const appliedAt = connections(project)[idOf(first)].applied_at;
+    expect(appliedAt).toMatch(ISO);
+
+    const result = await project.run({ command: "connections" });
+    expect(result.exitCode).toBe(0);
+    const table = connections(project);
+    expect(table[idOf(first)]).toMatchObject({ role_arn: `arn:aws:iam::${idOf(first)}:role/TrelicaIntegration`, applied_at: appliedAt, status: "applied", account_name: `acct-${idOf(first)}` });
+    expect(table[idOf(second)].role_arn).toMatch(ARN);
+    expect(table[idOf(third)]).toMatchObject({ role_arn: "", status: "planned only" });
+  });
+
+  test("GIVEN one account whose outputs cannot be read and one throttled once THEN exit 1, the unreadable one is unknown without an ARN, the throttled one is retried", async () => {
+    const project = new RolloutProject(dir, "unreadable", 3);
+    const [first, second] = project.stackNames();
+    project.scenario({ [first]: { outputFail: true }, [second]: { outputThrottled: 1 } });
+    const result = await project.run({ command: "connections", maxFailures: 5 });
+    expect(result.exitCode).toBe(1);
+    const byStack = Object.fromEntries(result.report.accounts.map((a) => [a.stack, a]));
+    expect(byStack[first]).toMatchObject({ status: "failed", outputsUnread: true });
+    expect(byStack[first].reason).toMatch(/^Error: Failed to load state/);
+    expect(byStack[second]).toMatchObject({ status: "succeeded", steps: { output: { attempts: 2, retries: 1 } } });
+    const table = connections(project);
+    expect(table[idOf(first)]).toMatchObject({ role_arn: "", status: "unknown" });
+    expect(table[idOf(second)].status).toBe("planned only");
+  });
+
+  test("GIVEN the stand-in terraform (processes) THEN output -json prints {} before an apply and the outputs after it", async () => {
+    const project = new RolloutProject(dir, "processes", 2, "", "process");
+    const [first, second] = project.stackNames();
+    expect((await project.run({ command: "apply", planAndApply: true, accounts: [first] })).exitCode).toBe(0);
+    expect((await project.run({ command: "connections" })).exitCode).toBe(0);
+    const table = connections(project);
+    expect(table[idOf(first)]).toMatchObject({ role_arn: `arn:aws:iam::${idOf(first)}:role/TrelicaIntegration`, status: "applied" });
+    expect(table[idOf(second)]).toMatchObject({ role_arn: "", status: "planned only" });
+  });
+});
