@@ -55,6 +55,11 @@ describeWithRealTerraform("the shipped example with the real terraform and AWS p
     const result = await project.rollout({ command: "apply", allowAccessChange: true });
     expect(result.report.accounts.map((account) => account.status)).toEqual(["succeeded", "skipped", "skipped"]);
     expect(result.exitCode).toBe(0);
+    // What to paste into Trelica comes from terraform's own outputs now: every role exists.
+    const connections = fs.readFileSync(path.join(project.outdir, "trelica-connections.csv"), "utf8");
+    for (const account of [MANAGEMENT, PRODUCTION, SANDBOX]) {
+      expect(connections).toMatch(new RegExp(`^${account},.*,arn:aws:iam::${account}:role/TrelicaIntegration,.*,applied$`, "m"));
+    }
     for (const account of [MANAGEMENT, PRODUCTION, SANDBOX]) {
       const role = project.fake.account(account).roles.TrelicaIntegration;
       expect(JSON.parse(role.assumeRolePolicyDocument).Statement[0].Condition).toEqual({ StringEquals: { "sts:ExternalId": "3f1c2a9e-7b4d-4e21-9c55-0a1b2c3d4e5f" } });
