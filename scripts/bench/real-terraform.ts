@@ -5,9 +5,9 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { PlainProgress } from "../../rollout/progress";
 import { rollout, RolloutOptions } from "../../rollout/run";
 import { FakeAws } from "../../test/fake-aws/fake-aws";
+import { inProcessRollout } from "../../test/helpers/rollout";
 import { findRealTerraform, installProvider, providerVersionFor, terraformEnv } from "../../test/helpers/real-terraform";
 import { measure } from "./measure";
 
@@ -80,22 +80,15 @@ export async function benchRealTerraform(work: string, synthesize: (config: stri
       const cpuBefore = childrenCpuSeconds();
       const started = process.hrtime.bigint();
       const result = await rollout({
+        ...inProcessRollout(project.dir, () => undefined),
         command,
-        projectDir: project.dir,
-        synth: false,
         concurrency: 2,
         maxFailures: 0,
-        accounts: [],
-        exclude: [],
         lockTimeout: "60s",
         retries: 0,
         retryDelayMs: 0,
         planAndApply: command === "apply",
-        allowDestroy: false,
-        confirmDestroy: false,
         env: project.env,
-        progress: new PlainProgress(() => undefined),
-        output: () => undefined,
       });
       const wall = Number(process.hrtime.bigint() - started) / 1e9;
       const cpu = childrenCpuSeconds() - cpuBefore;

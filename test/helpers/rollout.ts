@@ -125,21 +125,13 @@ export class RolloutProject {
   run(options: Partial<RolloutOptions> & Pick<RolloutOptions, "command">, control?: RolloutControl): Promise<RolloutResult> {
     return rollout(
       {
-        projectDir: this.dir,
-        synth: false,
+        ...inProcessRollout(this.dir, (text) => this.lines.push(text)),
         concurrency: 4,
         maxFailures: 0,
-        accounts: [],
-        exclude: [],
         lockTimeout: "1s",
         retries: 3,
         retryDelayMs: 10,
-        planAndApply: false,
-        allowDestroy: false,
-        confirmDestroy: false,
         env: this.env(),
-        progress: new PlainProgress((line) => this.lines.push(line)),
-        output: (text) => this.lines.push(text),
         ...(this.terraform === "in-memory" ? { terraform: this.double } : {}),
         ...options,
       },
@@ -216,4 +208,22 @@ export function maxOverlap(events: readonly Event[], command: string): number {
     most = Math.max(most, running);
   }
   return most;
+}
+
+/**
+ * What every in-process rollout of the tests and the benchmark shares: the stacks as synthesized, all
+ * of them, nothing that needs consent, and progress and the final table sent to `record`.
+ */
+export function inProcessRollout(projectDir: string, record: (text: string) => void) {
+  return {
+    projectDir,
+    synth: false,
+    accounts: [],
+    exclude: [],
+    planAndApply: false,
+    allowDestroy: false,
+    confirmDestroy: false,
+    progress: new PlainProgress(record),
+    output: record,
+  };
 }

@@ -1,10 +1,10 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { PlainProgress } from "../../rollout/progress";
 import { rollout, RolloutControl, RolloutOptions, RolloutResult } from "../../rollout/run";
 import { FakeAws, FakeAwsOptions } from "../fake-aws/fake-aws";
 import { runApp } from "./app";
 import { writeFile } from "./files";
+import { inProcessRollout } from "./rollout";
 import { CommandResult, installProvider, ProviderInstallation, providerVersionFor, RealTerraform, run, terraformEnv } from "./real-terraform";
 
 /**
@@ -77,21 +77,13 @@ export class TerraformProject {
   rollout(options: Partial<RolloutOptions> & Pick<RolloutOptions, "command">, control?: RolloutControl): Promise<RolloutResult> {
     return rollout(
       {
-        projectDir: this.dir,
-        synth: false,
+        ...inProcessRollout(this.dir, (text) => this.lines.push(text)),
         concurrency: 2,
         maxFailures: 1000,
-        accounts: [],
-        exclude: [],
         lockTimeout: "10s",
         retries: 2,
         retryDelayMs: 200,
-        planAndApply: false,
-        allowDestroy: false,
-        confirmDestroy: false,
         env: this.env(),
-        progress: new PlainProgress((line) => this.lines.push(line)),
-        output: (text) => this.lines.push(text),
         ...options,
       },
       control,
