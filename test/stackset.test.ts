@@ -53,7 +53,12 @@ describe("mode: stackset", () => {
     expect(role.Type).toBe("AWS::IAM::Role");
     expect(role.Properties).toMatchObject({ RoleName: "TrelicaIntegration", Path: "/", ManagedPolicyArns: [{ Ref: "TrelicaIntegrationPolicy" }] });
     expect(template.Resources.TrelicaIntegrationPolicy.Type).toBe("AWS::IAM::ManagedPolicy");
-    expect(template.Outputs.RoleArn.Value).toEqual({ "Fn::GetAtt": ["TrelicaIntegrationRole", "Arn"] });
+  });
+
+  test("GIVEN the template THEN CloudFormation can also import an existing role with it: every resource states a DeletionPolicy and there are no Outputs", () => {
+    // An IMPORT change set refuses resources without a DeletionPolicy, and any Outputs.
+    for (const [logicalId, resource] of Object.entries(template.Resources as Record<string, { DeletionPolicy?: string }>)) expect([logicalId, resource.DeletionPolicy]).toEqual([logicalId, "Delete"]);
+    expect(template).not.toHaveProperty("Outputs");
   });
 
   test("GIVEN the template's trust policy, its ExternalId parameter at its default THEN the simulator allows only Trelica with the external ID", async () => {

@@ -6,9 +6,15 @@ import type { TrelicaIntegrationProps } from "./trelica-integration";
 import { trustPolicy } from "./trust-policy";
 
 /* The same role as the TrelicaIntegration construct, as a CloudFormation template: for StackSets, Control
- * Tower customizations and one account's "Create stack" in the console. Rendered by the same policy
- * renderers; no cdktf. The external ID is a parameter (default: the configured one), so one template
- * serves every Trelica organization. */
+ * Tower customizations, one account's "Create stack" in the console, and importing a role Terraform made
+ * into a stack (the accounts → StackSets switch). Rendered by the same policy renderers; no cdktf. The
+ * external ID is a parameter (default: the configured one), so one template serves every Trelica
+ * organization.
+ *
+ * Shaped so that CloudFormation can also import an existing role with it: every resource states its
+ * DeletionPolicy (an import refuses resources without one) and there are no Outputs (an import may not
+ * add any). `Delete` is CloudFormation's default made explicit: a stack instance removed from an account
+ * (retainStacksOnAccountRemoval false) still takes the role with it. */
 
 export const CFN_ROLE_LOGICAL_ID = "TrelicaIntegrationRole";
 export const CFN_POLICY_LOGICAL_ID = "TrelicaIntegrationPolicy";
@@ -18,8 +24,7 @@ export interface CloudFormationTemplate {
   readonly AWSTemplateFormatVersion: "2010-09-09";
   readonly Description: string;
   readonly Parameters: Record<string, Record<string, unknown>>;
-  readonly Resources: Record<string, { Type: string; Properties: Record<string, unknown> }>;
-  readonly Outputs: Record<string, { Description: string; Value: unknown }>;
+  readonly Resources: Record<string, { Type: string; DeletionPolicy: "Delete"; Properties: Record<string, unknown> }>;
 }
 
 /** Defaults and names match the construct's, so either path creates the same role. */
@@ -71,6 +76,7 @@ export function cloudFormationTemplate(
     Resources: {
       [CFN_POLICY_LOGICAL_ID]: {
         Type: "AWS::IAM::ManagedPolicy",
+        DeletionPolicy: "Delete",
         Properties: {
           ManagedPolicyName: props.policyName ?? names.defaultPolicyName,
           Path: "/",
@@ -79,10 +85,7 @@ export function cloudFormationTemplate(
           PolicyDocument: permissionPolicy(props.services ?? ALL_SERVICES),
         },
       },
-      [CFN_ROLE_LOGICAL_ID]: { Type: "AWS::IAM::Role", Properties: role },
-    },
-    Outputs: {
-      RoleArn: { Description: "Enter this account's ID in Trelica; this is the role it assumes", Value: { "Fn::GetAtt": [CFN_ROLE_LOGICAL_ID, "Arn"] } },
+      [CFN_ROLE_LOGICAL_ID]: { Type: "AWS::IAM::Role", DeletionPolicy: "Delete", Properties: role },
     },
   };
 }
