@@ -160,4 +160,99 @@ describe("fake AWS", () => {
       expect(fake.account(MANAGEMENT).roles.Enrolled).toBeUndefined();
     });
   });
+  describe("CloudFormation resource import and stacks imported into a stack set", () => {
+    const resources = (deletionPolicy: string | undefined) => ({
+      Policy: {
+        Type: "AWS::IAM::ManagedPolicy",
+        ...(deletionPolicy ? { DeletionPolicy: deletionPolicy } : {}),
+        Properties: { ManagedPolicyName: "Adopted", Path: "/", PolicyDocument: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "iam:ListUsers", Resource: "*" }] } },
+      },
+      Role: {
+        Type: "AWS::IAM::Role",
+        ...(deletionPolicy ? { DeletionPolicy: deletionPolicy } : {}),
+        Properties: { RoleName: "Adopted", Path: "/", AssumeRolePolicyDocument: { Version: "2012-10-17", Statement: [] }, ManagedPolicyArns: [{ Ref: "Policy" }] },
+      },
+    });
+    const policyArn = `arn:aws:iam::${MEMBER}:policy/Adopted`;
+    const member = () => fake.credentialsFor(MEMBER);
+    const importChangeSet = (stackName: string, template: object) =>
+      call(
+        "cloudformation",
+        {
+          Action: "CreateChangeSet",
+          StackName: stackName,
+          ChangeSetName: "import",
+          ChangeSetType: "IMPORT",
+          TemplateBody: JSON.stringify(template),
+          "Capabilities.member.1": "CAPABILITY_NAMED_IAM",
+          "ResourcesToImport.member.1.ResourceType": "AWS::IAM::Role",
+          "ResourcesToImport.member.1.LogicalResourceId": "Role",
+          "ResourcesToImport.member.1.ResourceIdentifier.entry.1.key": "RoleName",
+          "ResourcesToImport.member.1.ResourceIdentifier.entry.1.value": "Adopted",
+          "ResourcesToImport.member.2.ResourceType": "AWS::IAM::ManagedPolicy",
+          "ResourcesToImport.member.2.LogicalResourceId": "Policy",
+          "ResourcesToImport.member.2.ResourceIdentifier.entry.1.key": "PolicyArn",
+          "ResourcesToImport.member.2.ResourceIdentifier.entry.1.value": policyArn,
+        },
+        member(),
+      );
+    const wait = () => new Promise((resolve) => setTimeout(resolve, 300));
+    let roleId: string;
+
+    beforeAll(() => {
+      const document = JSON.stringify(resources("Delete").Policy.Properties.PolicyDocument);
+      fake.call(MEMBER, "iam", "CreatePolicy", { PolicyName: "Adopted", Path: "/", PolicyDocument: document });
+      fake.call(MEMBER, "iam", "CreateRole", { RoleName: "Adopted", Path: "/", AssumeRolePolicyDocument: JSON.stringify({ Version: "2012-10-17", Statement: [] }) });
+      fake.call(MEMBER, "iam", "AttachRolePolicy", { RoleName: "Adopted", PolicyArn: policyArn });
+      roleId = fake.account(MEMBER).roles.Adopted.id;
+    });
+
+    test("GIVEN a template without DeletionPolicy, or with Outputs THEN the import is refused, naming why, and no stack is left", async () => {
+      const noPolicy = await importChangeSet("NoPolicy", { Resources: resources(undefined) });
+      expect([noPolicy.status, tag(noPolicy.body, "Code")]).toEqual([400, "ValidationError"]);
+      expect(tag(noPolicy.body, "Message")).toContain("must have DeletionPolicy attribute");
+      const outputs = await importChangeSet("WithOutputs", { Resources: resources("Delete"), Outputs: { Arn: { Value: { "Fn::GetAtt": ["Role", "Arn"] } } } });
+      expect(tag(outputs.body, "Message")).toContain("cannot modify or add [Outputs]");
+      expect(Object.values(fake.account(MEMBER).stacks).filter((stack) => ["NoPolicy", "WithOutputs"].includes(stack.name))).toEqual([]);
+    });
+
+    test("GIVEN an IMPORT change set executed THEN the stack owns the role unchanged, and a second stack cannot import it", async () => {
+      const created = await importChangeSet("Adopted", { Resources: resources("Delete") });
+      expect(created.status).toBe(200);
+      const described = await call("cloudformation", { Action: "DescribeChangeSet", ChangeSetName: tag(created.body, "Id")! }, member());
+      expect(described.body).toContain("<Action>Import</Action>");
+      await call("cloudformation", { Action: "ExecuteChangeSet", ChangeSetName: "import", StackName: "Adopted" }, member());
+      const stacks = await call("cloudformation", { Action: "DescribeStacks", StackName: "Adopted" }, member());
+      expect(tag(stacks.body, "StackStatus")).toBe("IMPORT_COMPLETE");
+      expect(fake.account(MEMBER).roles.Adopted.id).toBe(roleId);
+      const again = await importChangeSet("AdoptedAgain", { Resources: resources("Delete") });
+      expect(tag(again.body, "Message")).toContain("already exists in stack");
+    });
+
+    test("GIVEN the imported stack WHEN imported into a service-managed stack set THEN it is an instance, the stack set's updates reach it, and removing it with RetainStacks keeps the role", async () => {
+      const template = JSON.stringify({ Resources: resources("Delete") });
+      await call("cloudformation", { Action: "CreateStackSet", StackSetName: "Adopting", TemplateBody: template, PermissionModel: "SERVICE_MANAGED", "Capabilities.member.1": "CAPABILITY_NAMED_IAM" });
+      const stackId = Object.values(fake.account(MEMBER).stacks).find((stack) => stack.name === "Adopted")!.id;
+      const outside = await call("cloudformation", { Action: "ImportStacksToStackSet", StackSetName: "Adopting", "StackIds.member.1": stackId, "OrganizationalUnitIds.member.1": "ou-ab12-other" });
+      expect(tag(outside.body, "Code")).toBe("ValidationError");
+      const imported = await call("cloudformation", { Action: "ImportStacksToStackSet", StackSetName: "Adopting", "StackIds.member.1": stackId, "OrganizationalUnitIds.member.1": "ou-ab12-members" });
+      expect(imported.status).toBe(200);
+      await wait();
+      const instance = fake.account(MANAGEMENT).stackSets.Adopting.instances.find((candidate) => candidate.account === MEMBER)!;
+      expect([instance.stackId, instance.status]).toEqual([stackId, "CURRENT"]);
+      // Instances created over the OU afterwards leave the imported one as it is.
+      await call("cloudformation", { Action: "CreateStackInstances", StackSetName: "Adopting", "DeploymentTargets.OrganizationalUnitIds.member.1": "ou-ab12-members", "Regions.member.1": "us-east-1", "OperationPreferences.FailureToleranceCount": "1" });
+      await wait();
+      expect(fake.account(MEMBER).roles.Adopted.id).toBe(roleId);
+      const widened = template.replace('"Action":"iam:ListUsers"', '"Action":["iam:ListUsers","iam:ListRoles"]');
+      await call("cloudformation", { Action: "UpdateStackSet", StackSetName: "Adopting", TemplateBody: widened });
+      await wait();
+      const policy = fake.account(MEMBER).policies[policyArn];
+      expect(JSON.parse(policy.versions.find((version) => version.versionId === policy.defaultVersionId)!.document).Statement[0].Action).toEqual(["iam:ListUsers", "iam:ListRoles"]);
+      await call("cloudformation", { Action: "DeleteStackInstances", StackSetName: "Adopting", "DeploymentTargets.OrganizationalUnitIds.member.1": "ou-ab12-members", "Regions.member.1": "us-east-1", RetainStacks: "true" });
+      await wait();
+      expect(fake.account(MEMBER).roles.Adopted.id).toBe(roleId);
+      expect(fake.account(MEMBER).stacks[stackId].stackSetId).toBeUndefined();
+    });
+  });
 });

@@ -1,7 +1,7 @@
 import * as crypto from "node:crypto";
 import { AwsError } from "./errors";
 import type { Handler } from "./iam";
-import { AccountState, Caller, StackInstance, StackSet, StackSetOperation } from "./state";
+import { AccountState, Caller, ChangeSet, Stack, StackInstance, StackSet, StackSetOperation } from "./state";
 
 /*
  * CloudFormation StackSets, service-managed, as the provider drives them. Operations stay RUNNING for
@@ -32,7 +32,12 @@ interface Targets {
   readonly AccountFilterType?: "NONE" | "INTERSECTION" | "DIFFERENCE" | "UNION";
 }
 
-type TemplateResource = { Type: string; Properties: Record<string, unknown> };
+type TemplateResource = { Type: string; DeletionPolicy?: "Delete" | "Retain"; Properties: Record<string, unknown> };
+interface ResourceToImport {
+  readonly ResourceType: string;
+  readonly LogicalResourceId: string;
+  readonly ResourceIdentifier?: Record<string, string>;
+}
 interface Template {
   Parameters?: Record<string, { Default?: string }>;
   Resources: Record<string, TemplateResource>;
@@ -100,13 +105,28 @@ export function cloudFormation(rules: StackSetRules): { handlers: Record<string,
     return failed.length > tolerance(input) ? `${failed.length} stack instances failed: ${failed.join("; ")}` : undefined;
   };
 
-  const templateOf = (stackSet: StackSet) => JSON.parse(stackSet.templateBody) as Template;
-  const stackResources = new Map<string, Record<string, string>>();
+  const templateOf = (body: string) => JSON.parse(body) as Template;
+  /** The member's stack behind an instance, made on first deployment. */
+  const stackOf = (stackSet: StackSet, instance: StackInstance): Stack => {
+    const stacks = rules.accountOf(instance.account).stacks;
+    stacks[instance.stackId] ??= {
+      id: instance.stackId,
+      name: instance.stackId.split("/")[1],
+      status: "CREATE_COMPLETE",
+      parameters: [],
+      resources: {},
+      stackSetId: stackSet.id,
+      createdAt: new Date().toISOString(),
+    };
+    return stacks[instance.stackId];
+  };
 
   const deployTemplate = (stackSet: StackSet, instance: StackInstance) => {
-    const template = templateOf(stackSet);
+    const template = templateOf(stackSet.templateBody);
     const caller: Caller = { accountId: instance.account, arn: `arn:aws:sts::${instance.account}:assumed-role/AWSServiceRoleForCloudFormationStackSetsOrgMember/stackset`, userId: "stackset" };
-    const physical = stackResources.get(instance.stackId) ?? {};
+    const stack = stackOf(stackSet, instance);
+    const existed = Object.keys(stack.resources).length > 0;
+    const physical = stack.resources;
     const parameters = Object.fromEntries(
       Object.entries(template.Parameters ?? {}).map(([name, spec]) => {
         const override = (stackSet.parameters as { ParameterKey: string; ParameterValue: string }[]).find((p) => p.ParameterKey === name);
@@ -167,19 +187,24 @@ export function cloudFormation(rules: StackSetRules): { handlers: Record<string,
         throw new Error(`fake: resource type ${resource.Type} is not supported`);
       }
     }
-    stackResources.set(instance.stackId, physical);
+    stack.templateBody = stackSet.templateBody;
+    stack.status = existed ? "UPDATE_COMPLETE" : "CREATE_COMPLETE";
   };
 
-  const deleteStack = (stackSet: StackSet, instance: StackInstance) => {
-    const physical = stackResources.get(instance.stackId) ?? {};
+  /** Deletes an instance's stack and, unless their DeletionPolicy is Retain, its resources. */
+  const deleteStack = (instance: StackInstance) => {
+    const stacks = rules.accountOf(instance.account).stacks;
+    const stack = stacks[instance.stackId];
+    if (!stack) return;
+    const physical = stack.resources;
     const caller: Caller = { accountId: instance.account, arn: "stackset", userId: "stackset" };
     const call = (action: string, input: Record<string, unknown>) => rules.iam[action](input, caller);
-    const template = templateOf(stackSet);
+    const template = templateOf(stack.templateBody ?? "{\"Resources\":{}}");
     // Roles before policies: the reverse of creation.
     const order = Object.entries(template.Resources).sort(([, a], [, b]) => rank(b.Type) - rank(a.Type));
     for (const [logicalId, resource] of order) {
       const id = physical[logicalId];
-      if (!id) continue;
+      if (!id || resource.DeletionPolicy === "Retain") continue;
       if (resource.Type === "AWS::IAM::Role") {
         for (const arn of [...rules.accountOf(instance.account).roles[id]?.attachedPolicies ?? []]) call("DetachRolePolicy", { RoleName: id, PolicyArn: arn });
         call("DeleteRole", { RoleName: id });
@@ -190,7 +215,57 @@ export function cloudFormation(rules: StackSetRules): { handlers: Record<string,
         call("DeletePolicy", { PolicyArn: id });
       }
     }
-    stackResources.delete(instance.stackId);
+    delete stacks[instance.stackId];
+  };
+
+  /** Resource import, as CloudFormation checks it: only what the fake's templates hold. */
+  const importChecks = (caller: Caller, template: Template & { Outputs?: unknown }, toImport: ResourceToImport[]) => {
+    const account = rules.accountOf(caller.accountId);
+    const problems: string[] = [];
+    if (template.Outputs !== undefined) problems.push("As part of the import operation, you cannot modify or add [Outputs]");
+    const listed = new Map(toImport.map((resource) => [resource.LogicalResourceId, resource]));
+    const notListed = Object.keys(template.Resources).filter((logicalId) => !listed.has(logicalId));
+    if (notListed.length > 0) problems.push(`As part of the import operation, you cannot modify or add [${notListed.join(", ")}]`);
+    const imports: ChangeSet["imports"] = {};
+    for (const resource of toImport) {
+      const declared = template.Resources[resource.LogicalResourceId];
+      if (!declared) {
+        problems.push(`Resource ${resource.LogicalResourceId} to import is not in the template`);
+        continue;
+      }
+      if (declared.Type !== resource.ResourceType) problems.push(`Resource ${resource.LogicalResourceId} is of type ${declared.Type}, not ${resource.ResourceType}`);
+      if (!declared.DeletionPolicy) problems.push(`The following resources to import [${resource.LogicalResourceId}] must have DeletionPolicy attribute specified in the template.`);
+      const identifier = resource.ResourceIdentifier ?? {};
+      let physicalId: string | undefined;
+      if (declared.Type === "AWS::IAM::Role") {
+        physicalId = identifier.RoleName;
+        if (declared.Properties.RoleName !== physicalId) problems.push(`${resource.LogicalResourceId}: the template's RoleName ${String(declared.Properties.RoleName)} is not the identifier ${physicalId}`);
+        if (!physicalId || !account.roles[physicalId]) problems.push(`Resources [${resource.LogicalResourceId}] to import do not exist: role ${physicalId}`);
+      } else if (declared.Type === "AWS::IAM::ManagedPolicy") {
+        physicalId = identifier.PolicyArn;
+        if (!physicalId || !account.policies[physicalId]) problems.push(`Resources [${resource.LogicalResourceId}] to import do not exist: policy ${physicalId}`);
+      } else {
+        rules.unimplemented(`CloudFormation import of ${declared.Type}`);
+        problems.push(`fake: import of ${declared.Type} is not supported`);
+      }
+      const owner = Object.values(account.stacks).find((stack) => physicalId && Object.values(stack.resources).includes(physicalId));
+      if (owner) problems.push(`${physicalId} already exists in stack ${owner.id}`);
+      if (physicalId) imports[resource.LogicalResourceId] = { type: declared.Type, physicalId };
+    }
+    if (problems.length > 0) throw new AwsError("ValidationError", problems.join("; "));
+    return imports;
+  };
+  const stackNamed = (caller: Caller, nameOrId: string): Stack => {
+    const stack = Object.values(rules.accountOf(caller.accountId).stacks).find((candidate) => candidate.name === nameOrId || candidate.id === nameOrId);
+    if (!stack) throw new AwsError("ValidationError", `Stack with id ${nameOrId} does not exist`);
+    return stack;
+  };
+  const changeSetNamed = (caller: Caller, nameOrId: string, stackName?: string): ChangeSet => {
+    const changeSet = Object.values(rules.accountOf(caller.accountId).changeSets).find(
+      (candidate) => candidate.id === nameOrId || (candidate.name === nameOrId && stackName !== undefined && stackNamed(caller, stackName).id === candidate.stackId),
+    );
+    if (!changeSet) throw new AwsError("ChangeSetNotFound", `ChangeSet [${nameOrId}] does not exist`);
+    return changeSet;
   };
 
   const { organization } = rules;
@@ -355,7 +430,10 @@ export function cloudFormation(rules: StackSetRules): { handlers: Record<string,
       const result = begin(stackSet, "DELETE", input, () => {
         const leaving = stackSet.instances.filter((instance) => accounts.has(instance.account) && regions.includes(instance.region));
         const failure = runOnInstances(leaving, result.OperationId, input, (instance) => {
-          if (!input.RetainStacks) deleteStack(stackSet, instance);
+          if (!input.RetainStacks) return deleteStack(instance);
+          // A retained stack stays in its account, with its resources, no longer in any stack set.
+          const stack = rules.accountOf(instance.account).stacks[instance.stackId];
+          if (stack) stack.stackSetId = undefined;
         });
         stackSet.instances = stackSet.instances.filter((instance) => !leaving.includes(instance) || instance.detailedStatus === "FAILED");
         stackSet.organizationalUnitIds = stackSet.organizationalUnitIds.filter((ou) => !(targets?.OrganizationalUnitIds ?? []).includes(ou));
@@ -382,6 +460,105 @@ export function cloudFormation(rules: StackSetRules): { handlers: Record<string,
         )
         .map((instance) => instanceSummary(stackSet, instance));
       return { Summaries: summaries };
+    },
+    /** Only IMPORT into a new stack: how a role made elsewhere comes under CloudFormation. */
+    CreateChangeSet(input: any, caller) {
+      if (input.ChangeSetType !== "IMPORT") {
+        rules.unimplemented(`CreateChangeSet of type ${input.ChangeSetType ?? "UPDATE"}`);
+        throw new AwsError("ValidationError", `fake: change sets of type ${input.ChangeSetType ?? "UPDATE"} are not supported`);
+      }
+      const account = rules.accountOf(caller.accountId);
+      if (Object.values(account.stacks).some((stack) => stack.name === input.StackName)) {
+        rules.unimplemented("an IMPORT change set into an existing stack");
+        throw new AwsError("ValidationError", `fake: importing into the existing stack ${input.StackName} is not supported`);
+      }
+      const template = templateOf(input.TemplateBody ?? "");
+      if (!(input.Capabilities ?? []).includes("CAPABILITY_NAMED_IAM") && /"RoleName"/.test(input.TemplateBody)) {
+        throw new AwsError("InsufficientCapabilitiesException", "Requires capabilities : [CAPABILITY_NAMED_IAM]");
+      }
+      const imports = importChecks(caller, template, input.ResourcesToImport ?? []);
+      const stackId = `arn:aws:cloudformation:us-east-1:${caller.accountId}:stack/${input.StackName}/${crypto.randomUUID()}`;
+      account.stacks[stackId] = { id: stackId, name: input.StackName, status: "REVIEW_IN_PROGRESS", parameters: [], resources: {}, createdAt: new Date().toISOString() };
+      const id = `arn:aws:cloudformation:us-east-1:${caller.accountId}:changeSet/${input.ChangeSetName}/${crypto.randomUUID()}`;
+      account.changeSets[id] = {
+        id,
+        name: input.ChangeSetName,
+        stackId,
+        type: "IMPORT",
+        status: "CREATE_COMPLETE",
+        executionStatus: "AVAILABLE",
+        templateBody: input.TemplateBody,
+        parameters: input.Parameters ?? [],
+        imports,
+      };
+      return { Id: id, StackId: stackId };
+    },
+    DescribeChangeSet(input: any, caller) {
+      const changeSet = changeSetNamed(caller, input.ChangeSetName, input.StackName);
+      const stack = rules.accountOf(caller.accountId).stacks[changeSet.stackId];
+      return {
+        ChangeSetName: changeSet.name,
+        ChangeSetId: changeSet.id,
+        StackId: stack.id,
+        StackName: stack.name,
+        Status: changeSet.status,
+        ExecutionStatus: changeSet.executionStatus,
+        Parameters: changeSet.parameters,
+        Changes: Object.entries(changeSet.imports).map(([logicalId, resource]) => ({
+          Type: "Resource",
+          ResourceChange: { Action: "Import", LogicalResourceId: logicalId, PhysicalResourceId: resource.physicalId, ResourceType: resource.type },
+        })),
+      };
+    },
+    /** An import changes no resource: the stack only takes them over. */
+    ExecuteChangeSet(input: any, caller) {
+      const changeSet = changeSetNamed(caller, input.ChangeSetName, input.StackName);
+      if (changeSet.executionStatus !== "AVAILABLE") throw new AwsError("InvalidChangeSetStatus", `ChangeSet [${changeSet.id}] cannot be executed in its current status of [${changeSet.executionStatus}]`);
+      const stack = rules.accountOf(caller.accountId).stacks[changeSet.stackId];
+      for (const [logicalId, resource] of Object.entries(changeSet.imports)) stack.resources[logicalId] = resource.physicalId;
+      stack.templateBody = changeSet.templateBody;
+      stack.parameters = changeSet.parameters;
+      stack.status = "IMPORT_COMPLETE";
+      changeSet.executionStatus = "EXECUTE_COMPLETE";
+      return {};
+    },
+    DescribeStacks(input: any, caller) {
+      const stacks = input.StackName ? [stackNamed(caller, input.StackName)] : Object.values(rules.accountOf(caller.accountId).stacks);
+      return {
+        Stacks: stacks.map((stack) => ({ StackId: stack.id, StackName: stack.name, StackStatus: stack.status, CreationTime: stack.createdAt, Parameters: stack.parameters })),
+      };
+    },
+    /** Existing stacks of member accounts become instances of a service-managed stack set, resources untouched. */
+    ImportStacksToStackSet(input: any, caller) {
+      const stackSet = mutable(caller, input.StackSetName);
+      const stackIds: string[] = input.StackIds ?? [];
+      if (input.StackIdsUrl) rules.unimplemented("ImportStacksToStackSet with StackIdsUrl");
+      if (stackIds.length === 0 || stackIds.length > 10) throw new AwsError("LimitExceededException", `import 1 to 10 stacks at a time, got ${stackIds.length}`);
+      const ous: string[] = input.OrganizationalUnitIds ?? [];
+      const targets = targetAccounts({ OrganizationalUnitIds: ous });
+      const imported = stackIds.map((stackId) => {
+        const [, , , region, account] = stackId.split(":");
+        const stack = rules.accountOf(account ?? "").stacks[stackId];
+        if (!stack || stack.status === "REVIEW_IN_PROGRESS") throw new AwsError("StackNotFoundException", `Stack ${stackId} not found`);
+        if (stack.stackSetId) throw new AwsError("InvalidOperationException", `Stack ${stackId} already belongs to a stack set`);
+        const target = targets.find((candidate) => candidate.account === account);
+        if (stackSet.permissionModel === "SERVICE_MANAGED" && !target) {
+          throw new AwsError("InvalidOperationException", `Account ${account} is not in the organizational units ${ous.join(", ") || "(none given)"}`);
+        }
+        if (stackSet.instances.some((instance) => instance.account === account && instance.region === region)) {
+          throw new AwsError("InvalidOperationException", `StackSet ${stackSet.name} already has an instance in ${account}/${region}`);
+        }
+        return { stack, account, region, ou: target?.ou };
+      });
+      const result = begin(stackSet, "CREATE", input, () => {
+        for (const { stack, account, region, ou } of imported) {
+          stack.stackSetId = stackSet.id;
+          stackSet.instances.push({ account, region, organizationalUnitId: ou, stackId: stack.id, status: "CURRENT", detailedStatus: "SUCCEEDED", lastOperationId: result.OperationId });
+        }
+        return undefined;
+      });
+      for (const ou of ous) if (!stackSet.organizationalUnitIds.includes(ou)) stackSet.organizationalUnitIds.push(ou);
+      return result;
     },
     DescribeStackSetOperation(input: any, caller) {
       const stackSet = stackSetOf(caller, input.StackSetName);

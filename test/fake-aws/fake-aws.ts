@@ -37,7 +37,7 @@ export interface Credentials {
 }
 
 /**
- * A fake AWS (IAM, STS, CloudFormation StackSets) on 127.0.0.1 that the real terraform AWS provider can
+ * A fake AWS (IAM, STS, CloudFormation StackSets and resource import) on 127.0.0.1 that the real terraform AWS provider can
  * plan and apply against, reached through `AWS_ENDPOINT_URL`. It runs in the test's own process:
  * drive terraform with asynchronous child processes (a synchronous spawn would block the fake).
  */
@@ -172,11 +172,11 @@ export class FakeAws {
     this.failingStackInstances.add(accountId);
   }
 
-  /** Every account that holds a role or a policy, sorted. */
+  /** Every account that holds a role, a policy, a stack set or a stack, sorted. */
   accountsWithResources(): string[] {
     this.settleStackSets();
     return [...this.accounts]
-      .filter(([, state]) => Object.keys(state.roles).length > 0 || Object.keys(state.policies).length > 0 || Object.keys(state.stackSets).length > 0)
+      .filter(([, state]) => [state.roles, state.policies, state.stackSets, state.stacks].some((things) => Object.keys(things).length > 0))
       .map(([id]) => id)
       .sort();
   }

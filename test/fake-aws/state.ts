@@ -45,6 +45,7 @@ export type OperationStatus = "RUNNING" | "SUCCEEDED" | "FAILED" | "STOPPED";
 
 export interface StackSetOperation {
   readonly id: string;
+  /** An import of existing stacks shows as CREATE, as in CloudFormation. */
   readonly action: "CREATE" | "UPDATE" | "DELETE";
   status: OperationStatus;
   readonly createdAt: string;
@@ -81,15 +82,46 @@ export interface StackSet {
   operations: StackSetOperation[];
 }
 
+/** A CloudFormation stack in one account: a stack set's instance, or one made by an import. */
+export interface Stack {
+  readonly id: string;
+  readonly name: string;
+  status: "REVIEW_IN_PROGRESS" | "IMPORT_COMPLETE" | "CREATE_COMPLETE" | "UPDATE_COMPLETE";
+  templateBody?: string;
+  parameters: { ParameterKey: string; ParameterValue: string }[];
+  /** Logical ID → physical ID (a role's name, a policy's ARN). */
+  resources: Record<string, string>;
+  /** The stack set whose instance this stack is, if any: a stack belongs to one stack set at most. */
+  stackSetId?: string;
+  readonly createdAt: string;
+}
+
+export interface ChangeSet {
+  readonly id: string;
+  readonly name: string;
+  readonly stackId: string;
+  readonly type: "IMPORT";
+  status: "CREATE_COMPLETE";
+  executionStatus: "AVAILABLE" | "EXECUTE_COMPLETE";
+  readonly templateBody: string;
+  readonly parameters: { ParameterKey: string; ParameterValue: string }[];
+  /** Logical ID → the physical ID it imports. */
+  readonly imports: Record<string, { type: string; physicalId: string }>;
+}
+
 export interface AccountState {
   readonly roles: Record<string, Role>;
   /** By ARN. */
   readonly policies: Record<string, ManagedPolicy>;
   readonly stackSets: Record<string, StackSet>;
+  /** By stack ID. */
+  readonly stacks: Record<string, Stack>;
+  /** By change set ID. */
+  readonly changeSets: Record<string, ChangeSet>;
 }
 
 export function emptyAccount(): AccountState {
-  return { roles: {}, policies: {}, stackSets: {} };
+  return { roles: {}, policies: {}, stackSets: {}, stacks: {}, changeSets: {} };
 }
 
 /** Who is calling, as the fake worked it out from the signature. */
