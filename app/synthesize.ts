@@ -1,9 +1,10 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { App, Manifest, StackManifest } from "cdktf";
+import { App, Lazy, Manifest, StackManifest } from "cdktf";
 import { AccountStack } from "./account-stack";
 import { STACKS_OUTDIR_CONTEXT } from "./backend";
+import { parseBoundaryArn } from "./config/boundary";
 import { ACCOUNT_ID_SENTINEL } from "./config/reserved";
 import { AccountDeployment } from "./deployments";
 
@@ -38,7 +39,7 @@ export function synthesizeStacks(deployments: readonly AccountDeployment[], outd
       // One App per shape: every template stack has the sentinel's name.
       const templateDir = path.join(scratch, String(index));
       fs.mkdirSync(templateDir);
-      const [templateManifest] = Object.values(synthesizeInBatches([shape.template], templateDir, outdir));
+      const [templateManifest] = Object.values(synthesizeInBatches([synthesizable(shape.template)], templateDir, outdir));
       const manifestText = JSON.stringify(templateManifest);
       const stackText = fs.readFileSync(path.join(templateDir, templateManifest.synthesizedStackPath), "utf8");
       for (const member of shape.members) {
@@ -68,17 +69,41 @@ function writeIfChanged(file: string, text: string): void {
   fs.writeFileSync(file, text);
 }
 
-function groupByShape(deployments: readonly AccountDeployment[]): Shape[] {
+/** Exported for its test: which accounts share one synthesized stack. */
+export function groupByShape(deployments: readonly AccountDeployment[]): Shape[] {
   const shapes = new Map<string, Shape>();
   for (const deployment of deployments) {
-    // The display name never reaches the stack; leaving it out lets differently named accounts share a shape.
-    const template: AccountDeployment = { ...deployment, accountId: ACCOUNT_ID_SENTINEL, name: undefined };
+    const template = shapeOf(deployment);
     const key = JSON.stringify(template);
     const shape = shapes.get(key);
     if (shape) shape.members.push(deployment);
     else shapes.set(key, { template, members: [deployment] });
   }
   return [...shapes.values()];
+}
+
+/**
+ * The deployment with its account ID replaced by the sentinel in the fields our code put it in: the
+ * account itself and a permissions boundary made per account from `{accountId}` (parsed, never found by
+ * searching text), so such accounts still share a shape. The display name never reaches the stack;
+ * leaving it out lets differently named accounts share a shape too.
+ */
+function shapeOf(deployment: AccountDeployment): AccountDeployment {
+  const template: AccountDeployment = { ...deployment, accountId: ACCOUNT_ID_SENTINEL, name: undefined };
+  const boundary = parseBoundaryArn(deployment.integration.permissionsBoundaryArn);
+  if (boundary?.account !== deployment.accountId) return template;
+  const permissionsBoundaryArn = `arn:${boundary.partition}:iam::${ACCOUNT_ID_SENTINEL}:policy/${boundary.policy}`;
+  return { ...template, integration: { ...deployment.integration, permissionsBoundaryArn } };
+}
+
+/**
+ * A shape's boundary ARN holds the sentinel, which is not an account ID until stamped: handed to the
+ * construct as a token, resolved to that same text at synthesis, so the construct's ARN check waits.
+ */
+function synthesizable(template: AccountDeployment): AccountDeployment {
+  const arn = template.integration.permissionsBoundaryArn;
+  if (arn === undefined || !arn.includes(ACCOUNT_ID_SENTINEL)) return template;
+  return { ...template, integration: { ...template.integration, permissionsBoundaryArn: Lazy.stringValue({ produce: () => arn }) } };
 }
 
 /**

@@ -49,8 +49,8 @@ const work = fs.mkdtempSync(path.join(os.tmpdir(), "trelica-bench-"));
 const baseEnv = { ...process.env, CHECKPOINT_DISABLE: "1", CI: "1" };
 
 /** An `aws organizations list-accounts` export of `size` accounts, one in `suspendedEvery` suspended. */
-function writeOrganization(size: number, suspendedEvery = 20): string {
-  const dir = path.join(work, `org-${size}-${suspendedEvery}`);
+function writeOrganization(size: number, suspendedEvery = 20, extraConfig = ""): string {
+  const dir = path.join(work, `org-${size}-${suspendedEvery}${extraConfig ? "-extra" : ""}`);
   fs.mkdirSync(dir, { recursive: true });
   const management = "100000000000";
   const accounts = Array.from({ length: size }, (_, i) => {
@@ -67,7 +67,7 @@ function writeOrganization(size: number, suspendedEvery = 20): string {
   });
   fs.writeFileSync(path.join(dir, "accounts.json"), JSON.stringify({ Accounts: accounts }));
   const config = path.join(dir, "trelica.config.yaml");
-  fs.writeFileSync(config, `trelicaOrganizationId: bench-org\naccountsFile: accounts.json\nservices: { connect: false }\n`);
+  fs.writeFileSync(config, `trelicaOrganizationId: bench-org\naccountsFile: accounts.json\nservices: { connect: false }\n${extraConfig}`);
   return config;
 }
 
@@ -159,6 +159,9 @@ async function benchSynth(): Promise<void> {
   const largestSize = Math.max(...SIZES);
   const largest = writeOrganization(largestSize);
   const unchanged = await repeat(`npm run synth, ${plural(largestSize)}, unchanged re-synth`, direct(largest, path.join(path.dirname(largest), "direct.out"), false));
+  // A value made per account must not make every account a shape of its own.
+  const perAccountBoundary = writeOrganization(largestSize, 20, 'role: { permissionsBoundaryArn: "arn:aws:iam::{accountId}:policy/Boundary" }\n');
+  const boundary = await repeat(`npm run synth, ${plural(largestSize)}, boundary per account ({accountId})`, direct(perAccountBoundary, path.join(path.dirname(perAccountBoundary), "direct.out"), true));
   const floorDir = writeNoopProject();
   const floor = await repeat("cdktf CLI floor (no-op app)", () => measure(CDKTF, ["synth"], { cwd: floorDir, env: baseEnv }));
   const stockDir = writeStockProject();
@@ -166,7 +169,7 @@ async function benchSynth(): Promise<void> {
     measure(CDKTF, ["synth"], { cwd: stockDir, env: baseEnv }),
   );
 
-  printTable("Synthesis (fresh output folder unless said otherwise)", [...directRows, unchanged, ...cliRows, floor, stock]);
+  printTable("Synthesis (fresh output folder unless said otherwise)", [...directRows, unchanged, boundary, ...cliRows, floor, stock]);
   const one = directRows.find((row) => row.label.endsWith(" 1 account"));
   if (one) console.log(`\nStock setup / npm run synth, 1 account: ${(seconds(stock) / seconds(one)).toFixed(1)}x`);
   console.log("Targets (npm run synth): 1 account under 1.5 s and at least 10x faster than stock; 10,000 accounts under 5 s and 500 MB.");

@@ -1,7 +1,7 @@
 import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
-import { Testing } from "cdktf";
+import { Lazy, Testing } from "cdktf";
 import { TrelicaIntegration, TrelicaIntegrationProps, TrelicaIntegrationValidationError } from "../modules/trelica-integration";
 import vendorPolicy from "./fixtures/vendor-policy.json";
 
@@ -115,6 +115,12 @@ describe("TrelicaIntegration", () => {
       '`permissionsBoundaryArn` must be an IAM policy ARN such as arn:aws:iam::123456789012:policy/Boundary, got "Boundary"',
       '`policyName` must be 1 to 128 characters of letters, digits and _+=,.@-, got "has space"',
     ]);
+  });
+
+  test("GIVEN permissionsBoundaryArn as an unresolved token THEN validation waits for synthesis, where the role holds its resolved value", () => {
+    const boundary = "arn:aws:iam::222222222222:policy/Boundary";
+    const roles = resourcesOf(synth({ externalId: "org-1", permissionsBoundaryArn: Lazy.stringValue({ produce: () => boundary }) }), "aws_iam_role");
+    expect(Object.values(roles).map((role) => role.permissions_boundary)).toEqual([boundary]);
   });
 
   test("GIVEN tags IAM refuses THEN each bad tag is named with the same rules as the config", () => {

@@ -1,6 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { synthesizeInBatches, synthesizeStacks, writeManifest } from "../app/synthesize";
+import { groupByShape, synthesizeInBatches, synthesizeStacks, writeManifest } from "../app/synthesize";
 import { filesUnder, tempDir } from "./helpers/files";
 import { ACCOUNT_ID_SENTINEL } from "../app/config/reserved";
 import { resolve, resolveProblems, writeAccountsFile } from "./helpers/organization";
@@ -64,6 +64,29 @@ describe("synthesis by shape", () => {
   });
 });
 
+describe("a permissions boundary per account ({accountId})", () => {
+  const folder = path.join(dir, "boundary");
+  writeAccountsFile(folder, "accounts.json", Array.from({ length: 8 }, (_, i) => ({ Id: String(300000000000 + i), State: "ACTIVE" })), "300000000000");
+  const { deployments } = resolve(folder, {
+    trelicaOrganizationId: "org-300000000001",
+    accountsFile: "accounts.json",
+    role: { permissionsBoundaryArn: "arn:aws:iam::{accountId}:policy/path/Boundary300000000002" },
+  });
+
+  test("GIVEN 8 accounts THEN the members share one shape, and each stack names its own account's boundary, byte-identical to per-account synthesis", () => {
+    // The management account differs (organizations on); the seven members are one shape.
+    expect(groupByShape(deployments).map((shape) => shape.members.length).sort()).toEqual([1, 7]);
+    const byShape = path.join(folder, "by-shape");
+    const oneByOne = path.join(folder, "one-by-one");
+    synthesizeStacks(deployments, byShape);
+    writeManifest(oneByOne, synthesizeInBatches(deployments, oneByOne));
+    expect(filesUnder(byShape)).toEqual(filesUnder(oneByOne));
+    const stack = JSON.parse(fs.readFileSync(path.join(byShape, "stacks", "trelica-300000000005", "cdk.tf.json"), "utf8"));
+    const role = Object.values(stack.resource.aws_iam_role)[0] as { permissions_boundary: string };
+    expect(role.permissions_boundary).toBe("arn:aws:iam::300000000005:policy/path/Boundary300000000002");
+  });
+});
+
 describe("synthesis by shape cannot rewrite what a user wrote", () => {
   /** Deterministic pseudo-random numbers (mulberry32), so a failure can be replayed. */
   function random(seed: number): () => number {
@@ -101,7 +124,12 @@ describe("synthesis by shape cannot rewrite what a user wrote", () => {
     const config = {
       trelicaOrganizationId: tricky(),
       accountsFile: "accounts.json",
-      role: { tags: { ref: tricky(), [`k${anId().slice(0, 4)}`]: tricky() }, description: `Trelica ${tricky()}`, policyName: `Read${anId()}` },
+      role: {
+        tags: { ref: tricky(), [`k${anId().slice(0, 4)}`]: tricky() },
+        description: `Trelica ${tricky()}`,
+        policyName: `Read${anId()}`,
+        ...pick([{}, { permissionsBoundaryArn: `arn:aws:iam::{accountId}:policy/Boundary${anId()}` }, { permissionsBoundaryArn: "arn:aws:iam::aws:policy/ReadOnlyAccess" }]),
+      },
       backend: pick([
         { type: "local" },
         { type: "s3", bucket: `state-${anId()}`, key: `x${anId()}/{accountId}/${anId().slice(3)}.tfstate`, roleArn: `arn:aws:iam::${anId()}:role/State${anId()}` },

@@ -1,3 +1,4 @@
+import { Token } from "cdktf";
 import { PARTITIONS } from "../policy-document";
 import {
   ACCOUNT_ID_RULE,
@@ -19,7 +20,7 @@ import type { TrelicaIntegrationProps } from "../trelica-integration";
 export function validateTrelicaIntegrationProps(props: TrelicaIntegrationProps, target: "terraform" | "cloudformation"): string[] {
   const problems: string[] = [];
   const check = (ok: boolean, prop: string, value: unknown, allowed: string) => {
-    if (!ok) problems.push(`\`${prop}\` must be ${allowed}, got ${JSON.stringify(value)}`);
+    if (!ok) problems.push(`\`${prop}\` must be ${allowed}, got ${shown(value)}`);
   };
 
   check(
@@ -36,9 +37,7 @@ export function validateTrelicaIntegrationProps(props: TrelicaIntegrationProps, 
   }
   if (props.services !== undefined) {
     const unknown = Object.keys(props.services).filter((name) => !(SERVICE_NAMES as readonly string[]).includes(name));
-    for (const name of unknown) {
-      check(false, `services.${name}`, props.services[name as keyof typeof props.services], `one of ${SERVICE_NAMES.join(", ")}`);
-    }
+    for (const name of unknown) check(false, `services.${name}`, name, `a service name, one of ${SERVICE_NAMES.join(", ")}`);
     check(enabledServices(props.services).length > 0, "services", props.services, "a set of flags with at least one service on");
   }
   if (props.maxSessionDuration !== undefined) {
@@ -46,7 +45,8 @@ export function validateTrelicaIntegrationProps(props: TrelicaIntegrationProps, 
     const value = props.maxSessionDuration;
     check(Number.isInteger(value) && value >= min && value <= max, "maxSessionDuration", value, allowed);
   }
-  if (props.permissionsBoundaryArn !== undefined) {
+  // An unresolved token is known only at synthesis (as in aws-cdk-lib, validation lets it pass).
+  if (props.permissionsBoundaryArn !== undefined && !Token.isUnresolved(props.permissionsBoundaryArn)) {
     check(
       PERMISSIONS_BOUNDARY_RULE.pattern.test(props.permissionsBoundaryArn),
       "permissionsBoundaryArn",
@@ -80,4 +80,10 @@ export function validateTrelicaIntegrationProps(props: TrelicaIntegrationProps, 
     }
   }
   return problems;
+}
+
+/** The value as JSON, cut short: 51 tags need not be printed whole to be recognized. */
+function shown(value: unknown): string {
+  const json = JSON.stringify(value);
+  return json !== undefined && json.length > 80 ? `${json.slice(0, 77)}...` : String(json);
 }
