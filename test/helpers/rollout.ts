@@ -29,6 +29,20 @@ export interface Behaviour {
   outputFail?: boolean;
   /** output -json is throttled this many times first (in-memory double only). */
   outputThrottled?: number;
+  /** Stacks with a cloud block, the stand-in only (test/fake-terraform/cloud.js): the workspace's execution mode. */
+  executionMode?: "remote" | "local";
+  /** The workspace has a VCS connection: terraform refuses saved plans and CLI applies. */
+  vcs?: boolean;
+  /** The run's policy result; sentinel: policy checks, opa: policy evaluations. */
+  policy?: "passed" | "advisory-failed" | "soft-failed" | "hard-failed";
+  policyFramework?: "sentinel" | "opa";
+  costEstimate?: boolean;
+  /** `show -json` of the saved cloud plan is refused: the token is not workspace admin. */
+  jsonPlanDenied?: boolean;
+  /** What happened to the run in Terraform Cloud between plan and apply. */
+  runState?: "discarded" | "canceled" | "applied" | "confirmed" | "policy_override" | "pending";
+  /** init finds no Terraform Cloud token for the host. */
+  tokenMissing?: boolean;
 }
 
 export interface Event {
