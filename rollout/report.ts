@@ -67,8 +67,9 @@ export function readReport(file: string): RunReport {
 /** The part of terraform's output that says what went wrong, from its first "Error:" on. */
 export function errorExcerpt(output: string, limit = 600): string {
   const start = output.search(/Error[:\s]/);
-  const text = (start >= 0 ? output.slice(start) : output.trim().split("\n").slice(-8).join("\n")).trim();
-  return redact(text.length > limit ? `${text.slice(0, limit)}...` : text);
+  // Masked before it is cut, so a secret at the cut is not left half-shown.
+  const text = redact((start >= 0 ? output.slice(start) : output.trim().split("\n").slice(-8).join("\n")).trim());
+  return text.length > limit ? `${text.slice(0, limit)}...` : text;
 }
 
 export function changeText(counts: ChangeCounts | undefined): string {

@@ -3,6 +3,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { UserError } from "../app/errors";
 import { compareVersions } from "../app/terraform-requirements";
+import { redact } from "./redact";
 import { VersionRequirement } from "./stacks";
 
 /** `$TERRAFORM_BINARY_NAME` if set, else `terraform` on PATH: cdktf's own convention. */
@@ -98,24 +99,49 @@ export function runTerraform(binary: string, args: readonly string[], options: R
     child.once("exit", () => options.group.delete(running));
     let output = "";
     let stdout = "";
-    const collect = (chunk: string) => {
+    const logs = [maskedLines(options.log), maskedLines(options.log)];
+    const collect = (chunk: string, log: MaskedLines) => {
       output += chunk;
-      options.log.write(chunk);
+      log.write(chunk);
     };
     // Decoded per stream, so a character split across two reads stays whole.
     child.stdout.setEncoding("utf8");
     child.stderr.setEncoding("utf8");
     child.stdout.on("data", (chunk: string) => {
       stdout += chunk;
-      collect(chunk);
+      collect(chunk, logs[0]);
     });
-    child.stderr.on("data", collect);
+    child.stderr.on("data", (chunk: string) => collect(chunk, logs[1]));
     child.on("error", reject);
     child.on("close", (exitCode, signal) => {
+      for (const log of logs) log.flush();
       options.log.write(signal ? `[ended by ${signal}]\n` : `[exit ${exitCode}]\n`);
       resolve({ exitCode, signal, output, stdout });
     });
   });
+}
+
+interface MaskedLines {
+  write(chunk: string): void;
+  flush(): void;
+}
+
+/** Writes one stream's output to the log whole lines at a time, masked: a secret split across two reads is still caught. */
+function maskedLines(log: fs.WriteStream): MaskedLines {
+  let pending = "";
+  return {
+    write(chunk) {
+      pending += chunk;
+      const end = pending.lastIndexOf("\n") + 1;
+      if (end === 0) return;
+      log.write(redact(pending.slice(0, end)));
+      pending = pending.slice(end);
+    },
+    flush() {
+      if (pending) log.write(redact(pending));
+      pending = "";
+    },
+  };
 }
 
 /** Runs terraform for a one-off answer (version), without a log. */
