@@ -27,6 +27,8 @@ export interface ConnectionRow {
   readonly services: string;
   readonly appliedAt: string;
   readonly status: ConnectionStatus;
+  /** The Terraform Cloud run that applied (or failed to apply) it in this rollout, for the Markdown table. */
+  readonly run?: string;
 }
 
 /** `terraform output -json`: name → value (strings only; the stacks declare nothing else). */
@@ -113,6 +115,7 @@ export function connectionRows(stacks: readonly Stack[], report: RunReport, outd
         services: stackServices(stack).join(" "),
         appliedAt: status === "applied" ? (appliedAt.get(stack.name) ?? "") : "",
         status,
+        ...(account?.cloud?.runs.apply ? { run: account.cloud.runs.apply } : {}),
       };
     });
 }
@@ -166,6 +169,10 @@ export function connectionsCsv(rows: readonly ConnectionRow[]): string {
 export function connectionsMarkdown(rows: readonly ConnectionRow[], runId: string): string {
   const cell = (value: string) => value.replace(/\|/g, "\\|");
   const count = (status: ConnectionStatus) => rows.filter((row) => row.status === status).length;
+  // Runs in Terraform Cloud: one more column, to trace a row to the run that applied it (the CSV, for Trelica, keeps its columns).
+  const withRuns = rows.some((row) => row.run);
+  const columns: string[] = withRuns ? [...CONNECTION_COLUMNS, "terraform_cloud_run"] : [...CONNECTION_COLUMNS];
+  const rowCells = (row: ConnectionRow) => (withRuns ? [...cells(row), row.run ?? ""] : cells(row));
   return (
     [
       "# Trelica connections (applied)",
@@ -175,9 +182,9 @@ export function connectionsMarkdown(rows: readonly ConnectionRow[], runId: strin
       "Only `applied` rows have a role ARN: connect those in Trelica (Admin > Integrations > Amazon Web Services > Connect; enter the account ID and the region).",
       "`planned only`: no role (never applied, or destroyed); `failed`: this run's apply or destroy failed; `unknown`: its terraform outputs could not be read (see the run's report).",
       "",
-      `| ${CONNECTION_COLUMNS.join(" | ")} |`,
-      `| ${CONNECTION_COLUMNS.map(() => "---").join(" | ")} |`,
-      ...rows.map((row) => `| ${cells(row).map(cell).join(" | ")} |`),
+      `| ${columns.join(" | ")} |`,
+      `| ${columns.map(() => "---").join(" | ")} |`,
+      ...rows.map((row) => `| ${rowCells(row).map(cell).join(" | ")} |`),
     ].join("\n") + "\n"
   );
 }

@@ -1,10 +1,12 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
+import type { CloudReport } from "./cloud";
 import { AccessChange, ChangeCounts, hasChanges } from "./plan-summary";
 import { redact } from "./redact";
 
 export type Command = "plan" | "apply" | "destroy" | "connections";
-export type AccountStatus = "succeeded" | "failed" | "refused" | "interrupted" | "not-started" | "skipped";
+/** needs-action: Terraform Cloud holds the account's run for a person (a policy override, a confirmation) or discarded it. */
+export type AccountStatus = "succeeded" | "failed" | "refused" | "interrupted" | "not-started" | "skipped" | "needs-action";
 
 export interface AccountReport {
   readonly stack: string;
@@ -17,6 +19,13 @@ export interface AccountReport {
   cutsTrelicaOff?: boolean;
   /** What the plan changes in Trelica's access, per resource; apply refuses it without --allow-access-change. */
   accessChanges?: AccessChange[];
+  /**
+   * Why the plan could not be checked for changes to Trelica's access (its JSON was unreadable); apply
+   * refuses it unless both --allow-access-change and --allow-destroy are given.
+   */
+  accessUnchecked?: string;
+  /** The account's runs in Terraform Cloud, when its stack's `cloud` block sends them there. */
+  cloud?: CloudReport;
   startedAt?: string;
   durationSeconds?: number;
   /** terraform runs for this account, all steps together. */
@@ -89,11 +98,11 @@ export function summaryTable(report: RunReport): string {
   // Accounts whose access to Trelica the plan changes come first: the rows a reviewer must not miss.
   const rows = report.accounts
     .filter((account) => account.status !== "succeeded" || (account.counts !== undefined && hasChanges(account.counts)) || account.destructive?.length)
-    .sort((a, b) => Number(Boolean(b.accessChanges?.length)) - Number(Boolean(a.accessChanges?.length)));
+    .sort((a, b) => Number(mustReview(b)) - Number(mustReview(a)));
   const header = ["account", "status", "create", "update", "replace", "delete", "import", "time", "note"];
   const lines = rows.map((account) => [
     account.stack,
-    account.status,
+    statusLabel(account),
     ...(["create", "update", "replace", "delete", "import"] as const).map((key) => String(account.counts?.[key] || "")),
     account.durationSeconds === undefined ? "" : `${account.durationSeconds.toFixed(1)}s`,
     note(account),
@@ -112,14 +121,72 @@ export function summaryTable(report: RunReport): string {
     "",
     `${report.command}${report.planAndApply ? " (plan-and-apply)" : ""}: ${report.accounts.length} accounts: ` +
       `${count("succeeded")} succeeded (${withChanges} with changes), ${count("failed")} failed, ${count("refused")} refused, ` +
-      `${count("interrupted")} interrupted, ${count("not-started")} not started, ${count("skipped")} skipped.`,
+      `${count("interrupted")} interrupted, ${count("not-started")} not started, ${count("skipped")} skipped` +
+      // Only runs in Terraform Cloud can need action there: other rollouts keep their one familiar line.
+      (count("needs-action") > 0 ? `, ${count("needs-action")} need action in Terraform Cloud.` : "."),
   );
   if (accessChanged > 0) out.push(`${accessChanged} account${accessChanged === 1 ? "" : "s"} with plans that change Trelica's access (listed first).`);
+  const unchecked = report.accounts.filter((a) => a.accessUnchecked).length;
+  if (unchecked > 0) {
+    out.push(`${unchecked} account${unchecked === 1 ? "" : "s"} with plans that could not be checked for changes to Trelica's access (listed first): apply refuses them unless both --allow-access-change and --allow-destroy are given.`);
+  }
+  const cloud = cloudTotals(report);
+  if (cloud) out.push(cloud);
   return out.join("\n");
 }
 
+/** Rows a reviewer must not miss: access changes, and plans nobody could check for them. */
+function mustReview(account: AccountReport): boolean {
+  return Boolean(account.accessChanges?.length || account.accessUnchecked);
+}
+
+/** The status column: for a run Terraform Cloud holds or refused, what it waits for rather than a bare "failed". */
+export function statusLabel(account: AccountReport): string {
+  const state = account.cloud?.state;
+  const heldByCloud = state && state !== "awaiting-confirmation" && state !== "applied" && ["failed", "needs-action", "skipped"].includes(account.status);
+  return heldByCloud ? state : account.status;
+}
+
+/** One line on the runs in Terraform Cloud: how many wait for what, where to act. */
+function cloudTotals(report: RunReport): string | undefined {
+  const byState = new Map<string, number>();
+  for (const account of report.accounts) {
+    const state = account.cloud?.state;
+    if (state && state !== "applied") byState.set(state, (byState.get(state) ?? 0) + 1);
+  }
+  if (byState.size === 0) return undefined;
+  const needAction = report.accounts.filter((a) => a.status === "needs-action").length;
+  const states = [...byState].map(([state, count]) => `${count} ${state}`).join(", ");
+  const act = needAction > 0 ? `; ${needAction} need someone in Terraform Cloud: open their run URLs` : "";
+  const confirm = byState.has("awaiting-confirmation") && report.command !== "apply" ? "; `rollout apply` confirms the awaiting runs" : "";
+  return `Terraform Cloud runs: ${states}${act}${confirm}.`;
+}
+
 function note(account: AccountReport): string {
+  const cloud = cloudNote(account);
+  const text = accountNote(account);
+  return cloud ? (text ? `${text}; ${cloud}` : cloud) : text;
+}
+
+/** Policy results and the run to open, for accounts whose runs are in Terraform Cloud. A failure's reason already names its run. */
+function cloudNote(account: AccountReport): string {
+  if (!account.cloud) return "";
+  // A held or failed run's reason already says which policy failed.
+  const policy = account.cloud.policy && account.cloud.policy !== "passed" && ["succeeded", "refused"].includes(account.status) ? `policy ${account.cloud.policy}` : "";
+  const url = account.cloud.runs.apply ?? account.cloud.runs.plan;
+  // terraform stopped by an interrupt leaves its remote run going (backend_plan.go, backend_apply.go headers).
+  const what = account.cloud.state === "awaiting-confirmation" ? "run awaits confirmation" : account.status === "interrupted" ? "run (it may go on in Terraform Cloud)" : "run";
+  const run = url && !(account.reason ?? "").includes(url) ? `${what}: ${url}` : "";
+  return [policy, run].filter(Boolean).join("; ");
+}
+
+function accountNote(account: AccountReport): string {
   const reason = account.reason ? `; ${firstLine(account.reason)}` : "";
+  if (account.accessUnchecked) {
+    // The refusal's reason repeats why: say it once.
+    const why = account.status === "refused" ? "; refused without --allow-access-change --allow-destroy" : reason;
+    return `NOT CHECKED for changes to Trelica's access: ${account.accessUnchecked}${why}`;
+  }
   if (account.accessChanges?.length && !account.cutsTrelicaOff) {
     // The reason repeats the access changes when apply refused them: say them once.
     const why = account.status === "refused" ? "; refused without --allow-access-change" : reason;

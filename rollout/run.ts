@@ -3,12 +3,13 @@ import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { UserError } from "../app/errors";
+import { CloudProblem, cloudProblemIn, costEstimateIn, countsFromPlanLine, isJsonPlanDenied, policyOutcomeIn, readSavedCloudPlan, runUrlIn } from "./cloud";
 import { parseOutputs, writeAppliedConnections } from "./connections";
 import { AccessChange, emptyCounts, hasChanges, PlanSummary, summarizePlan } from "./plan-summary";
 import { Progress } from "./progress";
-import { AccountReport, changeText, Command, errorExcerpt, readReport, RunReport, summaryTable, writeReport } from "./report";
+import { AccountReport, changeText, Command, errorExcerpt, readReport, RunReport, statusLabel, summaryTable, writeReport } from "./report";
 import { runBounded } from "./scheduler";
-import { readStacks, selectStacks, Stack, stackFile, stackHash, versionRequirements } from "./stacks";
+import { readStacks, runsInTerraformCloud, selectStacks, Stack, stackFile, stackHash, versionRequirements } from "./stacks";
 import { checkTerraformVersion, ProcessGroup, processRunner, TerraformResult, TerraformRunner } from "./terraform";
 import { backoffMs, classifyFailure } from "./transient";
 
@@ -113,7 +114,8 @@ export async function rollout(options: RolloutOptions, control = new RolloutCont
   const binary = terraform.binary;
   const version = await terraform.version();
   const selected = selectStacks(readStacks(outdir), options.accounts, options.exclude);
-  checkTerraformVersion(binary, version, versionRequirements(selected));
+  // Only commands that plan save cloud plans; `connections` reads outputs, which any terraform with a cloud block can.
+  checkTerraformVersion(binary, version, versionRequirements(selected, { savedCloudPlans: options.command !== "connections" }));
 
   const runId = newRunId(stateDir, options.command);
   const runDir = path.join(stateDir, runId);
@@ -185,7 +187,7 @@ export async function rollout(options: RolloutOptions, control = new RolloutCont
   // and concurrency.
   const writesConnections = options.command !== "plan";
   if ((options.command === "apply" || options.command === "destroy") && !control.interrupted) {
-    const unread = selected.filter((stack) => stack.accountId !== undefined && ["skipped", "refused", "not-started"].includes(accountOf.get(stack.name)!.status));
+    const unread = selected.filter((stack) => stack.accountId !== undefined && ["skipped", "refused", "not-started", "needs-action"].includes(accountOf.get(stack.name)!.status));
     await runBounded(unread, options.concurrency, () => !control.interrupted, (stack) => readOutputsOnly(stack, accountOf.get(stack.name)!, context));
   }
 
@@ -230,6 +232,15 @@ function refuse(account: AccountReport, reason: string): false {
   return false;
 }
 
+/** A run Terraform Cloud holds for a person or refused: a status of its own, the reason and the run to open. */
+function hold(account: AccountReport, problem: CloudProblem): void {
+  const cloud = (account.cloud ??= { runs: {} });
+  cloud.state = problem.state;
+  const url = cloud.runs.apply ?? cloud.runs.plan;
+  account.status = problem.status;
+  account.reason = url ? `${problem.says}: ${url}` : problem.says;
+}
+
 /**
  * Apply only what was reviewed, and only once: the plan must have succeeded, the stack must not have
  * changed since (whatever the plan found: a no-change plan of an edited stack says nothing about it),
@@ -237,17 +248,27 @@ function refuse(account: AccountReport, reason: string): false {
  */
 function checkSavedPlan(stack: Stack, account: AccountReport, planRun: RunReport, planned: AccountReport | undefined, options: RolloutOptions): boolean {
   if (!planned) return refuse(account, `not in plan run ${planRun.runId}; run plan first`);
-  if (planned.status !== "succeeded") return refuse(account, `its plan in ${planRun.runId} did not succeed (${planned.status})`);
+  if (planned.cloud) account.cloud = { ...planned.cloud, runs: { plan: planned.cloud.runs.plan } };
+  if (planned.status !== "succeeded") {
+    const run = planned.cloud?.runs.plan ? `: ${planned.cloud.runs.plan}` : "";
+    return refuse(account, `its plan in ${planRun.runId} did not succeed (${statusLabel(planned)})${run}`);
+  }
   const stackChanged = planned.stackHash !== stackHash(stack);
   // Already applied: its changes are made, so its counts are not copied as if still to do. A stack
   // edited since is refused instead: that is new work, not something already done.
   const appliedBy = planned.planFile && appliedIn(planned.planFile);
   if (appliedBy && !stackChanged) return skip(account, `its saved plan was applied in run ${appliedBy}; run plan again to pick up new changes`);
   if (stackChanged) return refuse(account, `the synthesized stack changed since plan run ${planRun.runId}; run plan again`);
-  Object.assign(account, { counts: planned.counts, destructive: planned.destructive, cutsTrelicaOff: planned.cutsTrelicaOff, accessChanges: planned.accessChanges });
+  Object.assign(account, {
+    counts: planned.counts,
+    destructive: planned.destructive,
+    cutsTrelicaOff: planned.cutsTrelicaOff,
+    accessChanges: planned.accessChanges,
+    accessUnchecked: planned.accessUnchecked,
+  });
   if (planned.outcome === "no-changes") return skip(account, "no changes in the plan");
   if (!planned.planFile || !fs.existsSync(planned.planFile)) return refuse(account, `its saved plan is gone (${planned.planFile}); run plan again`);
-  const refusal = guardRefusal(planned.destructive ?? [], planned.accessChanges ?? [], options);
+  const refusal = guardRefusal(planned.destructive ?? [], planned.accessChanges ?? [], options, planned.accessUnchecked);
   if (refusal) return refuse(account, refusal);
   account.planFile = planned.planFile;
   return true;
@@ -255,10 +276,14 @@ function checkSavedPlan(stack: Stack, account: AccountReport, planRun: RunReport
 
 /**
  * Why apply must not run this plan unattended: it changes Trelica's access (needs
- * --allow-access-change), or deletes or replaces something else (needs --allow-destroy).
+ * --allow-access-change), or deletes or replaces something else (needs --allow-destroy), or nobody
+ * could check which (needs both: they allow whatever it holds).
  */
-function guardRefusal(destructive: readonly string[], accessChanges: readonly AccessChange[], options: RolloutOptions): string | undefined {
+function guardRefusal(destructive: readonly string[], accessChanges: readonly AccessChange[], options: RolloutOptions, unchecked?: string): string | undefined {
   if (options.command === "destroy") return undefined;
+  if (unchecked && !(options.allowAccessChange && options.allowDestroy)) {
+    return `the plan could not be checked for changes to Trelica's access (${unchecked}); review its run, then rerun with --allow-access-change --allow-destroy, or confirm it in Terraform Cloud`;
+  }
   if (accessChanges.length > 0 && !options.allowAccessChange) {
     return `the plan changes Trelica's access: ${accessChanges.map((change) => `${change.address} ${change.reason}`).join("; ")}; review it, then rerun with --allow-access-change`;
   }
@@ -321,6 +346,13 @@ async function runStack(stack: Stack, account: AccountReport, context: StackCont
       return;
     }
 
+    // A stack whose cloud block runs it in Terraform Cloud: its failures may be holds and refusals to name.
+    const inCloud = runsInTerraformCloud(stack);
+    const failOrHeld = (result: TerraformResult) => {
+      const problem = inCloud && !isStopped(result) && !context.control.interrupted ? cloudProblemIn(result.output) : undefined;
+      return problem ? hold(account, problem) : fail(result);
+    };
+
     let planFile = account.planFile;
     if (!planFile) {
       planFile = path.join(context.runDir, "plans", `${stack.name}.tfplan`);
@@ -328,38 +360,56 @@ async function runStack(stack: Stack, account: AccountReport, context: StackCont
       const planArgs = ["plan", "-input=false", "-no-color", "-detailed-exitcode", `-lock-timeout=${options.lockTimeout}`, `-out=${planFile}`];
       if (options.command === "destroy") planArgs.push("-destroy");
       const plan = await terraform("plan", planArgs, "planning", [0, 2]);
-      if (plan.exitCode !== 0 && plan.exitCode !== 2) return fail(plan);
+      if (plan.exitCode !== 0 && plan.exitCode !== 2) return failOrHeld(plan);
+      // A saved cloud plan (a bookmark of the run) rather than a local plan: the workspace runs remotely.
+      const remote = readSavedCloudPlan(planFile) !== undefined;
       // -detailed-exitcode 0 means an empty diff: nothing for `show -json` (a provider start-up) to read.
       let summary = NO_CHANGES;
+      let unchecked: string | undefined;
       if (plan.exitCode === 2) {
         const show = await terraform("show", ["show", "-json", "-no-color", planFile], "reading plan");
-        if (show.exitCode !== 0) return fail(show);
-        summary = summarizePlan(show.stdout);
+        if (show.exitCode !== 0 && !(remote && isJsonPlanDenied(show.output))) return fail(show);
+        if (show.exitCode === 0) summary = summarizePlan(show.stdout);
+        else {
+          // The remote JSON plan needs workspace admin; the guard cannot look, so apply will not go unattended.
+          unchecked = "terraform show -json of the saved cloud plan needs workspace admin permission in Terraform Cloud, which this token lacks";
+          summary = { ...NO_CHANGES, counts: countsFromPlanLine(plan.output) ?? emptyCounts() };
+        }
       }
+      const changed = hasChanges(summary.counts) || unchecked !== undefined;
       Object.assign(account, { counts: summary.counts, destructive: summary.destructive, cutsTrelicaOff: summary.cutsTrelicaOff, planFile });
       if (summary.accessChanges.length > 0) account.accessChanges = summary.accessChanges;
+      if (unchecked) account.accessUnchecked = unchecked;
+      // A saved plan run is never auto-applied: it waits in Terraform Cloud until someone confirms it.
+      if (remote && changed) (account.cloud ??= { runs: {} }).state = "awaiting-confirmation";
       if (options.command === "plan" && !options.planAndApply) {
         account.status = "succeeded";
-        account.outcome = hasChanges(summary.counts) ? "changes" : "no-changes";
+        account.outcome = changed ? "changes" : "no-changes";
         return;
       }
-      if (!hasChanges(summary.counts)) {
+      if (!changed) {
         if (stack.accountId !== undefined && !(await readOutputs(terraform, fail, account))) return;
         account.status = "succeeded";
         account.outcome = "no-changes";
         return;
       }
-      const refusal = guardRefusal(summary.destructive, summary.accessChanges, options);
+      const refusal = guardRefusal(summary.destructive, summary.accessChanges, options, unchecked);
       if (refusal) {
         refuse(account, refusal);
         return;
       }
     }
     const apply = await terraform("apply", ["apply", "-input=false", "-no-color", `-lock-timeout=${options.lockTimeout}`, planFile], "applying");
-    if (apply.exitCode !== 0) return fail(apply);
+    if (apply.exitCode !== 0) {
+      failOrHeld(apply);
+      // Terraform Cloud applied it already (confirmed in its UI): the saved plan is used up all the same.
+      if (account.cloud?.state === "already-applied") markApplied(planFile, context.runId);
+      return;
+    }
     if (context.planRun) markApplied(planFile, context.runId);
     account.status = "succeeded";
     account.outcome = options.command === "destroy" ? "destroyed" : "applied";
+    if (account.cloud && readSavedCloudPlan(planFile)) account.cloud.state = "applied";
     // The applied state, for the connections table (after destroy: no role_arn any more): a read that
     // fails leaves the account failed (exit 1), its row unknown.
     if (stack.accountId !== undefined) await readOutputs(terraform, fail, account);
@@ -435,9 +485,12 @@ function gate(stack: Stack, account: AccountReport, context: StackContext, log: 
   const terraform = async (step: Step, args: string[], phase: string, okCodes = [0]): Promise<TerraformResult> => {
     for (let attempt = 1; ; attempt++) {
       if (!control.mayProceed) return stoppedBefore(phase);
-      options.progress.phase(stack.name, attempt === 1 ? phase : `${phase} (try ${attempt})`);
+      const attemptPhase = attempt === 1 ? phase : `${phase} (try ${attempt})`;
+      options.progress.phase(stack.name, attemptPhase);
       countAttempt(account, step);
-      const result = await context.terraform.run(args, { cwd: stack.dir, env: context.env, log, group: control.group });
+      const onOutput = step === "plan" || step === "apply" ? announceRun(stack, account, step, attemptPhase, options.progress) : undefined;
+      const result = await context.terraform.run(args, { cwd: stack.dir, env: context.env, log, group: control.group, onOutput });
+      if (step === "plan" || step === "apply") noteCloudRun(account, step, result.output);
       if (okCodes.includes(result.exitCode ?? -1) || control.interrupted) return result;
       if (attempt > options.retries || !classifyFailure(result.output).transient) return result;
       const wait = backoffMs(attempt, options.retryDelayMs);
@@ -460,6 +513,37 @@ function gate(stack: Stack, account: AccountReport, context: StackContext, log: 
 }
 
 type Step = "init" | "plan" | "show" | "apply" | "output";
+
+/**
+ * Watches a plan's or apply's output for the URL of its run in Terraform Cloud and shows it as soon as
+ * terraform prints it: the run may take minutes, and it goes on remotely even if terraform is stopped.
+ */
+function announceRun(stack: Stack, account: AccountReport, step: "plan" | "apply", phase: string, progress: Progress): (text: string) => void {
+  let seen = "";
+  let announced = false;
+  return (text) => {
+    if (announced) return;
+    // The URL comes within the first lines; a bounded tail still holds any line split across reads.
+    seen = (seen + text).slice(-8192);
+    const url = runUrlIn(seen);
+    if (!url) return;
+    announced = true;
+    (account.cloud ??= { runs: {} }).runs[step] = url;
+    progress.phase(stack.name, `${phase} in Terraform Cloud: ${url}`);
+  };
+}
+
+/** What a finished plan or apply says about its run in Terraform Cloud: URL, policy results, cost estimate. */
+function noteCloudRun(account: AccountReport, step: "plan" | "apply", output: string): void {
+  const url = runUrlIn(output);
+  if (!url) return;
+  const cloud = (account.cloud ??= { runs: {} });
+  cloud.runs[step] = url;
+  const policy = policyOutcomeIn(output);
+  if (policy) cloud.policy = policy;
+  const cost = costEstimateIn(output);
+  if (cost) cloud.costEstimate = cost;
+}
 
 /** attempts: terraform runs in all; steps: runs per step, and retries = runs − 1. */
 function countAttempt(account: AccountReport, step: Step): void {
@@ -519,10 +603,15 @@ function appliedIn(planFile: string): string | undefined {
 
 function progressLine(account: AccountReport): string {
   const time = `(${account.durationSeconds}s)`;
-  if (account.status !== "succeeded") return `${account.status}: ${(account.reason ?? "").split("\n")[0]} ${time}`;
+  const url = account.cloud?.runs.apply ?? account.cloud?.runs.plan;
+  const reason = (account.reason ?? "").split("\n")[0];
+  if (account.status !== "succeeded") return `${statusLabel(account)}: ${reason}${url && !reason.includes(url) ? ` ${url}` : ""} ${time}`;
   if (account.outcome === "read") return `${account.outputs?.role_arn ? "applied" : "planned only"} ${time}`;
   const warning = account.cutsTrelicaOff ? " [DESTROYS the TrelicaIntegration role]" : account.accessChanges?.length ? " [CHANGES Trelica's access]" : "";
-  return `${account.outcome}: ${changeText(account.counts ?? emptyCounts())}${warning} ${time}`;
+  const unchecked = account.accessUnchecked ? " [NOT CHECKED for changes to Trelica's access]" : "";
+  const policy = account.cloud?.policy && account.cloud.policy !== "passed" ? ` [policy ${account.cloud.policy}]` : "";
+  const run = url ? `; ${account.cloud?.state === "awaiting-confirmation" ? "run awaits confirmation" : "run"}: ${url}` : "";
+  return `${account.outcome}: ${changeText(account.counts ?? emptyCounts())}${warning}${unchecked}${policy}${run} ${time}`;
 }
 
 /**
@@ -565,7 +654,7 @@ export const EXIT_INTERRUPTED = 130;
 
 function exitCodeOf(report: RunReport): number {
   if (report.interrupted) return EXIT_INTERRUPTED;
-  const bad = report.accounts.some((a) => ["failed", "refused", "interrupted", "not-started"].includes(a.status));
+  const bad = report.accounts.some((a) => ["failed", "refused", "interrupted", "not-started", "needs-action"].includes(a.status));
   if (bad || report.interrupted) return 1;
   const planOnly = report.command === "plan" && !report.planAndApply;
   return planOnly && report.accounts.some((a) => a.outcome === "changes") ? 2 : 0;

@@ -64,32 +64,55 @@ export function stackHash(stack: Stack): string {
 export interface VersionRequirement {
   /** The oldest terraform the stacks accept, X.Y.Z. */
   readonly minimum: string;
-  /** The stacks whose `terraform.required_version` asks for it. */
+  /** The stacks that ask for it. */
   readonly stacks: string[];
+  /** Why: their own `terraform.required_version`, or rollout's saved plans of runs in Terraform Cloud. */
+  readonly source: "required_version" | "cloud";
 }
 
 /**
- * The terraform versions the stacks ask for in their own `terraform.required_version` (the app writes
- * it; it is the one source), by minimum, highest first. Reads `>= X.Y.Z` and `>= X.Y`; a stack without
- * it asks for nothing.
+ * `plan -out` of a stack whose `cloud` block runs it in Terraform Cloud saves a cloud plan, which
+ * terraform does from 1.6.0 on (1.5 refuses: "Saving a generated plan is currently not supported").
  */
-export function versionRequirements(stacks: readonly Stack[]): VersionRequirement[] {
-  const byMinimum = new Map<string, string[]>();
+export const SAVED_CLOUD_PLANS_MINIMUM = "1.6.0";
+
+/**
+ * The terraform versions the stacks ask for, by minimum, highest first: their own
+ * `terraform.required_version` (the app writes it; it is the one source of what the stacks need), and,
+ * when rollout will plan them (`savedCloudPlans`), 1.6.0 for stacks with a `cloud` block. Reads
+ * `>= X.Y.Z` and `>= X.Y`; a stack without either asks for nothing.
+ */
+export function versionRequirements(stacks: readonly Stack[], { savedCloudPlans = true } = {}): VersionRequirement[] {
+  const byMinimum = new Map<string, VersionRequirement>();
   const problems: string[] = [];
   for (const stack of stacks) {
     const json = JSON.parse(fs.readFileSync(stackFile(stack), "utf8"));
     const constraint: unknown = json.terraform?.required_version;
-    if (constraint === undefined) continue;
-    const match = typeof constraint === "string" ? /^\s*>=\s*(\d+)\.(\d+)(?:\.(\d+))?\s*$/.exec(constraint) : null;
-    if (!match) {
-      problems.push(`${stack.name}: terraform.required_version ${JSON.stringify(constraint)}; expected ">= X.Y.Z" or ">= X.Y" (${stackFile(stack)})`);
-      continue;
+    let required: string | undefined;
+    if (constraint !== undefined) {
+      const match = typeof constraint === "string" ? /^\s*>=\s*(\d+)\.(\d+)(?:\.(\d+))?\s*$/.exec(constraint) : null;
+      if (!match) {
+        problems.push(`${stack.name}: terraform.required_version ${JSON.stringify(constraint)}; expected ">= X.Y.Z" or ">= X.Y" (${stackFile(stack)})`);
+        continue;
+      }
+      required = `${Number(match[1])}.${Number(match[2])}.${Number(match[3] ?? 0)}`;
     }
-    const minimum = `${Number(match[1])}.${Number(match[2])}.${Number(match[3] ?? 0)}`;
-    byMinimum.set(minimum, [...(byMinimum.get(minimum) ?? []), stack.name]);
+    // The cloud block's reason is named even where required_version asks as much: it says what to do.
+    const cloud = savedCloudPlans && json.terraform?.cloud !== undefined && (!required || compareVersions(SAVED_CLOUD_PLANS_MINIMUM, required) >= 0);
+    if (!cloud && !required) continue;
+    const minimum = cloud ? SAVED_CLOUD_PLANS_MINIMUM : required!;
+    const source = cloud ? "cloud" : "required_version";
+    const key = `${minimum} ${source}`;
+    const entry = byMinimum.get(key) ?? { minimum, stacks: [], source };
+    entry.stacks.push(stack.name);
+    byMinimum.set(key, entry);
   }
   if (problems.length > 0) throw new UserError("Nothing was run: rollout cannot read these stacks' terraform version requirement:", problems);
-  return [...byMinimum]
-    .map(([minimum, names]) => ({ minimum, stacks: names }))
-    .sort((a, b) => compareVersions(b.minimum, a.minimum));
+  return [...byMinimum.values()].sort((a, b) => compareVersions(b.minimum, a.minimum));
+}
+
+/** Whether the stack's `cloud` block runs its plans and applies in Terraform Cloud (unless its workspace executes locally). */
+export function runsInTerraformCloud(stack: Stack): boolean {
+  const json = JSON.parse(fs.readFileSync(stackFile(stack), "utf8")) as { terraform?: { cloud?: unknown } };
+  return json.terraform?.cloud !== undefined;
 }

@@ -72,6 +72,8 @@ export interface RunOptions {
   readonly env: NodeJS.ProcessEnv;
   readonly log: fs.WriteStream;
   readonly group: ProcessGroup;
+  /** terraform's output as it comes (stdout and stderr): a remote run's URL is known long before it ends. */
+  readonly onOutput?: (text: string) => void;
 }
 
 /**
@@ -103,6 +105,7 @@ export function runTerraform(binary: string, args: readonly string[], options: R
     const collect = (chunk: string, log: MaskedLines) => {
       output += chunk;
       log.write(chunk);
+      options.onOutput?.(chunk);
     };
     // Decoded per stream, so a character split across two reads stays whole.
     child.stdout.setEncoding("utf8");
@@ -175,10 +178,17 @@ export async function terraformVersion(binary: string, env: NodeJS.ProcessEnv): 
 export function checkTerraformVersion(binary: string, version: string, requirements: readonly VersionRequirement[]): void {
   const unmet = requirements.filter((requirement) => compareVersions(version, requirement.minimum) < 0);
   if (unmet.length === 0) return;
-  const described = unmet.map(({ minimum, stacks }) =>
-    stacks.length === 1
+  const described = unmet.map(({ minimum, stacks, source }) => {
+    if (source === "cloud") {
+      const named = stacks.length > 3 ? `${stacks.slice(0, 3).join(", ")} and ${stacks.length - 3} more` : stacks.join(", ");
+      return (
+        `${stacks.length} ${stacks.length === 1 ? "stack runs" : "stacks run"} in Terraform Cloud (a cloud block), and rollout saves their plans there ` +
+        `(plan -out of a remote run), which needs terraform >= ${minimum}: ${named}`
+      );
+    }
+    return stacks.length === 1
       ? `1 stack requires terraform >= ${minimum} (its terraform.required_version): ${stacks[0]}`
-      : `${stacks.length} stacks require terraform >= ${minimum} (their terraform.required_version), e.g. ${stacks[0]}`,
-  );
+      : `${stacks.length} stacks require terraform >= ${minimum} (their terraform.required_version), e.g. ${stacks[0]}`;
+  });
   throw new UserError(`terraform ${version} (${binary}) is too old for these stacks: ${described.join("; ")}`);
 }

@@ -36,6 +36,22 @@ export const FAILURE_KINDS: readonly FailureKind[] = [
     transient: false,
     hint: "AWS or terraform rejected the configuration: fix it and synthesize again",
   },
+  {
+    pattern: /Required token could not be found/,
+    transient: false,
+    hint: "no Terraform Cloud token for this host: run `terraform login` or set TF_TOKEN_app_terraform_io (the host, dots as underscores); the cloud block does not read TFE_TOKEN",
+  },
+  {
+    pattern: /Insufficient rights to (?:generate a plan|apply changes)/,
+    transient: false,
+    hint: "the Terraform Cloud token may not plan or apply in this workspace: give its team plan and apply permission on the workspace or project",
+  },
+  {
+    // terraform cancels a remote run still queued after -lock-timeout (internal/cloud/backend_plan.go).
+    pattern: /Lock timeout exceeded, sending interrupt to cancel the remote operation/,
+    transient: true,
+    hint: "the run waited in Terraform Cloud's queue longer than --lock-timeout and terraform canceled it: raise --lock-timeout (e.g. 30m) or lower --concurrency to what your organization runs at once",
+  },
   { pattern: /Throttling|Rate exceeded|RequestLimitExceeded|TooManyRequests|SlowDown/i, transient: true },
   { pattern: /i\/o timeout|connection reset|connection refused|TLS handshake timeout|EOF while|context deadline exceeded/i, transient: true },
   { pattern: /Error acquiring the state lock/i, transient: true },
