@@ -160,6 +160,19 @@ describe("fake AWS", () => {
       expect(fake.account(MANAGEMENT).roles.Enrolled).toBeUndefined();
     });
   });
+  test("GIVEN an OIDC provider for a URL THEN a second one for it is EntityAlreadyExists (409), and IAM answers the URL without its scheme, with a thumbprint", async () => {
+    const create = { Action: "CreateOpenIDConnectProvider", Url: "https://app.terraform.io", "ClientIDList.member.1": "aws.workload.identity" };
+    const created = await call("iam", create);
+    const arn = tag(created.body, "OpenIDConnectProviderArn");
+    expect(arn).toBe(`arn:aws:iam::${MANAGEMENT}:oidc-provider/app.terraform.io`);
+    const again = await call("iam", create);
+    expect([again.status, tag(again.body, "Code")]).toEqual([409, "EntityAlreadyExists"]);
+    const described = await call("iam", { Action: "GetOpenIDConnectProvider", OpenIDConnectProviderArn: arn! });
+    expect([tag(described.body, "Url"), /<ThumbprintList><member>[0-9a-f]{40}<\/member>/.test(described.body)]).toEqual(["app.terraform.io", true]);
+    await call("iam", { Action: "DeleteOpenIDConnectProvider", OpenIDConnectProviderArn: arn! });
+    expect(fake.account(MANAGEMENT).oidcProviders).toEqual({});
+  });
+
   describe("CloudFormation resource import and stacks imported into a stack set", () => {
     const resources = (deletionPolicy: string | undefined) => ({
       Policy: {

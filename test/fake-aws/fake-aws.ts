@@ -172,11 +172,11 @@ export class FakeAws {
     this.failingStackInstances.add(accountId);
   }
 
-  /** Every account that holds a role, a policy, a stack set or a stack, sorted. */
+  /** Every account that holds a role, a policy, a stack set, a stack or an OIDC provider, sorted. */
   accountsWithResources(): string[] {
     this.settleStackSets();
     return [...this.accounts]
-      .filter(([, state]) => [state.roles, state.policies, state.stackSets, state.stacks].some((things) => Object.keys(things).length > 0))
+      .filter(([, state]) => [state.roles, state.policies, state.stackSets, state.stacks, state.oidcProviders].some((things) => Object.keys(things).length > 0))
       .map(([id]) => id)
       .sort();
   }

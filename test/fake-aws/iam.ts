@@ -19,6 +19,11 @@ export function iamHandlers(accountOf: (accountId: string) => AccountState): Rec
     if (!policy) throw noSuchEntity(`Policy ${arn} does not exist or is not attachable.`);
     return policy;
   };
+  const oidcProviderOf = (caller: Caller, arn: string) => {
+    const provider = accountOf(caller.accountId).oidcProviders[arn];
+    if (!provider) throw noSuchEntity(`OpenIDConnect Provider not found for arn ${arn}`);
+    return provider;
+  };
   const attachmentCount = (caller: Caller, arn: string) =>
     Object.values(accountOf(caller.accountId).roles).filter((role) => role.attachedPolicies.includes(arn)).length;
   const policyOut = (caller: Caller, policy: ManagedPolicy) => ({
@@ -269,6 +274,35 @@ export function iamHandlers(accountOf: (accountId: string) => AccountState): Rec
       const role = roleOf(caller, input.RoleName);
       if (!role.attachedPolicies.includes(input.PolicyArn)) throw noSuchEntity(`Policy ${input.PolicyArn} was not found.`);
       role.attachedPolicies = role.attachedPolicies.filter((arn) => arn !== input.PolicyArn);
+      return {};
+    },
+    /** IAM computes the thumbprint itself when none is given (as it has since 2024 for well-known CAs). */
+    CreateOpenIDConnectProvider(input: { Url: string; ClientIDList?: string[]; ThumbprintList?: string[]; Tags?: Tag[] }, caller) {
+      const account = accountOf(caller.accountId);
+      const match = /^https:\/\/([^/?#]+(?:\/[^?#]*)?)$/.exec(input.Url ?? "");
+      if (!match) throw validationError(`Invalid Url: ${input.Url}`);
+      const arn = `arn:aws:iam::${caller.accountId}:oidc-provider/${match[1]}`;
+      if (account.oidcProviders[arn]) throw alreadyExists(`Provider with url ${input.Url} already exists.`);
+      const thumbprints = input.ThumbprintList && input.ThumbprintList.length > 0 ? input.ThumbprintList : [crypto.createHash("sha1").update(match[1]).digest("hex")];
+      account.oidcProviders[arn] = { arn, url: match[1], clientIds: input.ClientIDList ?? [], thumbprints, tags: checkTags(input.Tags ?? []), createDate: new Date().toISOString() };
+      return { OpenIDConnectProviderArn: arn, Tags: input.Tags };
+    },
+    GetOpenIDConnectProvider(input: { OpenIDConnectProviderArn: string }, caller) {
+      const provider = oidcProviderOf(caller, input.OpenIDConnectProviderArn);
+      return {
+        Url: provider.url,
+        ClientIDList: provider.clientIds,
+        ThumbprintList: provider.thumbprints,
+        CreateDate: provider.createDate,
+        Tags: provider.tags.length > 0 ? provider.tags : undefined,
+      };
+    },
+    ListOpenIDConnectProviders: (_input: unknown, caller) => ({
+      OpenIDConnectProviderList: Object.keys(accountOf(caller.accountId).oidcProviders).map((Arn) => ({ Arn })),
+    }),
+    DeleteOpenIDConnectProvider(input: { OpenIDConnectProviderArn: string }, caller) {
+      oidcProviderOf(caller, input.OpenIDConnectProviderArn);
+      delete accountOf(caller.accountId).oidcProviders[input.OpenIDConnectProviderArn];
       return {};
     },
     ListEntitiesForPolicy(input: { PolicyArn: string }, caller) {

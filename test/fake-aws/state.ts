@@ -82,6 +82,17 @@ export interface StackSet {
   operations: StackSetOperation[];
 }
 
+/** An IAM OIDC identity provider (Terraform Cloud's, for its dynamic credentials). */
+export interface OidcProvider {
+  readonly arn: string;
+  /** Without the scheme, as IAM answers it. */
+  readonly url: string;
+  clientIds: string[];
+  thumbprints: string[];
+  tags: Tag[];
+  readonly createDate: string;
+}
+
 /** A CloudFormation stack in one account: a stack set's instance, or one made by an import. */
 export interface Stack {
   readonly id: string;
@@ -118,10 +129,12 @@ export interface AccountState {
   readonly stacks: Record<string, Stack>;
   /** By change set ID. */
   readonly changeSets: Record<string, ChangeSet>;
+  /** By ARN. */
+  readonly oidcProviders: Record<string, OidcProvider>;
 }
 
 export function emptyAccount(): AccountState {
-  return { roles: {}, policies: {}, stackSets: {}, stacks: {}, changeSets: {} };
+  return { roles: {}, policies: {}, stackSets: {}, stacks: {}, changeSets: {}, oidcProviders: {} };
 }
 
 /** Who is calling, as the fake worked it out from the signature. */
