@@ -12,8 +12,12 @@ import type { StackSetDeployment } from "./stackset";
 
 const COLUMNS = ["account_id", "account_name", "region", "role_arn", "organizations", "status"] as const;
 
-/** Synth runs before any apply: its rows are what is planned, not roles confirmed to exist. */
+/**
+ * Synth runs before any apply: its rows are what is planned, not roles confirmed to exist, so they
+ * carry no role ARN (nobody pastes an ARN of a role that may not exist); the applied table has them.
+ */
 const PLANNED = "planned";
+const NOT_YET = "";
 
 type Row = [accountId: string, name: string, region: string, roleArn: string, organizations: string, status: string];
 
@@ -22,7 +26,7 @@ function rowsOf(resolution: Resolution): Row[] {
     d.accountId,
     d.name ?? "",
     d.region,
-    roleArn(d.partition, d.accountId, TrelicaIntegration.ROLE_NAME),
+    NOT_YET,
     String(d.services.organizations),
     PLANNED,
   ]);
@@ -80,7 +84,7 @@ export function writeStackSetConnections(outdir: string, deployment: StackSetDep
     management.accountId,
     "management",
     management.region,
-    roleArn(management.partition, management.accountId, TrelicaIntegration.ROLE_NAME),
+    NOT_YET,
     String(management.services.organizations),
     PLANNED,
   ];

@@ -40,8 +40,8 @@ describe("a synth run's output folder", () => {
     expect(fs.readFileSync(path.join(outdir, "trelica-connections.csv"), "utf8")).toBe(
       [
         "account_id,account_name,region,role_arn,organizations,status",
-        "111111111111,management,us-east-1,arn:aws:iam::111111111111:role/TrelicaIntegration,true,planned",
-        '222222222222,"web, ""prod""",eu-west-2,arn:aws:iam::222222222222:role/TrelicaIntegration,false,planned',
+        "111111111111,management,us-east-1,,true,planned",
+        '222222222222,"web, ""prod""",eu-west-2,,false,planned',
         "",
       ].join("\n"),
     );
@@ -49,7 +49,7 @@ describe("a synth run's output folder", () => {
 
   test("GIVEN an organization THEN the Markdown table has the same rows and lists the skipped accounts", () => {
     const markdown = fs.readFileSync(path.join(outdir, "trelica-connections.md"), "utf8");
-    expect(markdown).toContain("| 111111111111 | management | us-east-1 | arn:aws:iam::111111111111:role/TrelicaIntegration | true | planned |");
+    expect(markdown).toContain("| 111111111111 | management | us-east-1 |  | true | planned |");
     expect(markdown).toContain('| 222222222222 | web, "prod" | eu-west-2 |');
     expect(markdown).toContain("| 333333333333 | old | SUSPENDED |");
   });
