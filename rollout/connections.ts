@@ -166,7 +166,28 @@ export function connectionsCsv(rows: readonly ConnectionRow[]): string {
   return [[...CONNECTION_COLUMNS], ...rows.map(cells)].map((row) => row.map(csvField).join(",")).join("\n") + "\n";
 }
 
-export function connectionsMarkdown(rows: readonly ConnectionRow[], runId: string): string {
+/**
+ * StackSets mode: the organization stack has no account of its own and its members are whoever the OUs
+ * hold, so no row can list them; a note says where their roles come from and how to list them.
+ */
+export function stackSetNotes(stacks: readonly Stack[], report: RunReport): string[] {
+  const accountOf = new Map(report.accounts.map((account) => [account.stack, account]));
+  return stacks
+    .filter((stack) => stack.accountId === undefined)
+    .flatMap((stack) => {
+      const json = JSON.parse(fs.readFileSync(stackFile(stack), "utf8")) as { resource?: Record<string, Record<string, { name?: string }>> };
+      return Object.values(json.resource?.aws_cloudformation_stack_set ?? {}).map((stackSet) => {
+        const applied = accountOf.get(stack.name)?.outputs?.stack_set_name === stackSet.name;
+        return (
+          `Every other account of the stack set's OUs gets its role from stack set ${stackSet.name} (stack ${stack.name}, ` +
+          `${applied ? "applied" : "not confirmed applied by this run"}), not listed above: list them with ` +
+          `\`aws cloudformation list-stack-instances --stack-set-name ${stackSet.name}\`; a CURRENT instance has the role.`
+        );
+      });
+    });
+}
+
+export function connectionsMarkdown(rows: readonly ConnectionRow[], runId: string, notes: readonly string[] = []): string {
   const cell = (value: string) => value.replace(/\|/g, "\\|");
   const count = (status: ConnectionStatus) => rows.filter((row) => row.status === status).length;
   // Runs in Terraform Cloud: one more column, to trace a row to the run that applied it (the CSV, for Trelica, keeps its columns).
@@ -185,6 +206,7 @@ export function connectionsMarkdown(rows: readonly ConnectionRow[], runId: strin
       `| ${columns.join(" | ")} |`,
       `| ${columns.map(() => "---").join(" | ")} |`,
       ...rows.map((row) => `| ${rowCells(row).map(cell).join(" | ")} |`),
+      ...notes.flatMap((note) => ["", note]),
     ].join("\n") + "\n"
   );
 }
@@ -194,6 +216,6 @@ export function writeAppliedConnections(stacks: readonly Stack[], report: RunRep
   const rows = connectionRows(stacks, report, outdir, stateDir);
   const csvFile = path.join(outdir, "trelica-connections.csv");
   fs.writeFileSync(csvFile, connectionsCsv(rows));
-  fs.writeFileSync(path.join(outdir, "trelica-connections.md"), connectionsMarkdown(rows, report.runId));
+  fs.writeFileSync(path.join(outdir, "trelica-connections.md"), connectionsMarkdown(rows, report.runId, stackSetNotes(stacks, report)));
   return csvFile;
 }

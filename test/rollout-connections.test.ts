@@ -2,6 +2,11 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { tempDir } from "./helpers/files";
 import { maxOverlap, RolloutProject } from "./helpers/rollout";
+import { runApp } from "./helpers/app";
+import { writeFile } from "./helpers/files";
+import { connectionRows, connectionsMarkdown, stackSetNotes } from "../rollout/connections";
+import { RunReport } from "../rollout/report";
+import { readStacks } from "../rollout/stacks";
 
 const dir = tempDir("trelica-rollout-connections-");
 
@@ -114,5 +119,45 @@ describe("rollout connections", () => {
     const table = connections(project);
     expect(table[idOf(first)]).toMatchObject({ role_arn: `arn:aws:iam::${idOf(first)}:role/TrelicaIntegration`, status: "applied" });
     expect(table[idOf(second)]).toMatchObject({ role_arn: "", status: "planned only" });
+  });
+});
+
+describe("connections table in StackSets mode", () => {
+  const project = path.join(dir, "stackset");
+  const outdir = path.join(project, "cdktf.out");
+  const config = writeFile(
+    project,
+    "trelica.config.yaml",
+    'trelicaOrganizationId: org-42\nmode: stackset\nmanagementAccountId: "111111111111"\nstackSet: { organizationalUnitIds: ["ou-ab12-workloads"], name: TrelicaRoles }\n',
+  );
+  const report = (outputs: Record<string, Record<string, string>>): RunReport => ({
+    runId: "run-1",
+    command: "apply",
+    planAndApply: true,
+    startedAt: new Date().toISOString(),
+    interrupted: false,
+    terraform: { binary: "terraform", version: "1.11.4" },
+    options: { concurrency: 2, maxFailures: 0, lockTimeout: "0s", retries: 0 },
+    accounts: Object.entries(outputs).map(([stack, values]) => ({ stack, status: "succeeded", outcome: "applied", attempts: 1, outputs: values })),
+  });
+  beforeAll(() => expect(runApp(config, outdir).status).toBe(0));
+
+  test("GIVEN both stacks applied THEN the applied table lists the management account and says where every other account's role comes from and how to list them", () => {
+    const stacks = readStacks(outdir);
+    const applied = report({
+      "trelica-111111111111": { role_arn: "arn:aws:iam::111111111111:role/TrelicaIntegration", account_id: "111111111111", region: "us-east-1" },
+      "trelica-organization": { stack_set_name: "TrelicaRoles" },
+    });
+    const md = connectionsMarkdown(connectionRows(stacks, applied, outdir, path.join(project, ".rollout")), "run-1", stackSetNotes(stacks, applied));
+    expect(md).toContain("| 111111111111 |");
+    expect(md).toContain(
+      "Every other account of the stack set's OUs gets its role from stack set TrelicaRoles (stack trelica-organization, applied), not listed above: " +
+        "list them with `aws cloudformation list-stack-instances --stack-set-name TrelicaRoles`; a CURRENT instance has the role.",
+    );
+  });
+
+  test("GIVEN the organization stack not applied by this run THEN the note does not claim it is", () => {
+    const stacks = readStacks(outdir);
+    expect(stackSetNotes(stacks, report({}))).toEqual([expect.stringContaining("(stack trelica-organization, not confirmed applied by this run)")]);
   });
 });
