@@ -1,6 +1,6 @@
 import * as path from "node:path";
 import { Command, Option } from "commander";
-import { UserError } from "./errors";
+import { parseCommandLine } from "./command-line";
 
 export interface SynthCommand {
   readonly configFile: string;
@@ -35,17 +35,8 @@ export function parseSynthCommand(argv: readonly string[], env: NodeJS.ProcessEn
     .version(version, "--version", "print this program's version")
     .helpOption("--help", "print this help")
     .addHelpText("after", HELP_AFTER)
-    .allowExcessArguments(false)
-    .exitOverride()
-    .configureOutput({ writeErr: () => undefined });
-  try {
-    command.parse(argv, { from: "user" });
-  } catch (error) {
-    const code = (error as { code?: string; message?: string }).code;
-    if (code === "commander.helpDisplayed" || code === "commander.version") process.exit(0);
-    const message = (error as Error).message.replace(/^error: /, "").replace(/\s*\((Did you mean [^)]*)\)/, ". $1").replace(/\.$/, "");
-    throw new UserError(`${message}; see npm run synth -- --help`);
-  }
+    .allowExcessArguments(false);
+  parseCommandLine(command, argv, { help: "npm run synth -- --help" });
   const options = command.opts<{ config?: string; output?: string }>();
   return {
     configFile: path.resolve(options.config ?? env.TRELICA_CONFIG ?? defaultConfig),

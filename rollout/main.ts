@@ -4,6 +4,7 @@
  * apply and connections write the connections table from terraform's outputs (the applied state).
  */
 import { Command as Cli, Option } from "commander";
+import { parseCommandLine } from "../app/command-line";
 import { reportUserErrors } from "../app/errors";
 import { checkOptions, HELP_AFTER, MAX_CONCURRENCY } from "./options";
 import { LiveProgress, PlainProgress } from "./progress";
@@ -31,15 +32,12 @@ const cli = new Cli("rollout")
   .option("--report <file.json>", "also write the run's report here")
   .option("--outdir <dir>", "cdktf output folder", "cdktf.out")
   .addOption(new Option("--progress <mode>", "live view or one line per event (auto, live, plain)").default("auto"))
-  .addHelpText("after", HELP_AFTER)
-  .showHelpAfterError()
-  .exitOverride((error) => process.exit(error.exitCode === 0 ? 0 : 1));
-
-cli.parse();
-const [commandWord] = cli.args as [string];
-const opts = cli.opts();
+  .addHelpText("after", HELP_AFTER);
 
 void reportUserErrors(async () => {
+  parseCommandLine(cli, process.argv.slice(2), { help: "npm run rollout -- --help", arguments: { command: "plan, apply, destroy or connections" } });
+  const [commandWord] = cli.args as [string];
+  const opts = cli.opts();
   const checked = checkOptions(commandWord, opts as never);
   const command = checked.command;
   const live = checked.progress === "live" || (checked.progress === "auto" && process.stdout.isTTY && !process.env.CI);

@@ -72,6 +72,6 @@ describe("npm run synth (no cdktf CLI)", () => {
   test("GIVEN a mistyped flag THEN one line names it, suggests the flag and points to --help, exit 1, no stack trace", () => {
     const run = synth(["--confg", overrides]);
     expect(run.status).toBe(1);
-    expect(run.stderr.trim()).toBe("unknown option '--confg'. Did you mean --config?; see npm run synth -- --help");
+    expect(run.stderr.trim()).toBe("--confg: unknown option. Did you mean --config? Allowed: --config, --output, --version, --help; see npm run synth -- --help");
   });
 });
