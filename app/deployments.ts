@@ -79,7 +79,10 @@ export function resolveDeployments(loaded: LoadedConfig): Resolution {
   const checkPatternsMatch = (key: "include" | "exclude", patterns: readonly RegExp[]) =>
     patterns.forEach((pattern, index) => {
       if (!known.some((account) => matchesAny([account.id, account.name], [pattern]))) {
-        problems.push(`${key}[${index}]: got "${config[key]![index]}", which matches no account ID or name among ${plural(known.length, "account")}`);
+        const example = known.length > 0 ? `, such as "${known[0].id}"${known[0].name ? ` or "${known[0].name}"` : ""}` : "";
+        problems.push(
+          `${key}[${index}]: got "${config[key]![index]}", which matches no account ID or name among ${plural(known.length, "account")}; expected a glob that matches one${example}`,
+        );
       }
     });
   checkPatternsMatch("include", include);
@@ -131,7 +134,8 @@ export function resolveDeployments(loaded: LoadedConfig): Resolution {
 
   const boundaryProblem = oneAccountBoundaryProblem(config.role.permissionsBoundaryArn, deployments);
   if (boundaryProblem) problems.push(boundaryProblem);
-  if (managementAccountId === undefined) {
+  // An export of two Organizations is already reported; "no management account" would say it wrongly.
+  if (managementAccountId === undefined && !namesSeveralManagementAccounts(loaded)) {
     const unknown = managementUnknown(loaded, deployments);
     if (unknown.problem) problems.push(unknown.problem);
     if (unknown.warning) warnings.push(unknown.warning);
@@ -192,6 +196,10 @@ function mergeAccounts(fromFile: readonly OrganizationAccount[], entries: readon
     });
   });
   return [...byId.values()];
+}
+
+function namesSeveralManagementAccounts(loaded: LoadedConfig): boolean {
+  return new Set(loaded.organizationAccounts.flatMap((account) => (account.managementAccountId === undefined ? [] : [account.managementAccountId]))).size > 1;
 }
 
 function findManagementAccount(loaded: LoadedConfig, known: readonly KnownAccount[], problems: string[]): string | undefined {

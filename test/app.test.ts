@@ -116,7 +116,7 @@ describe("the app's entry point on a bad config", () => {
     expect(run.status).toBe(1);
     expect(run.stderr).toContain("has 3 problems; nothing was written");
     expect(run.stderr).toContain('trelicaOrganizationId: got "x"');
-    expect(run.stderr).toContain("accounts[0].id: got the number 12345");
+    expect(run.stderr).toContain("accounts[0].id: got 12345; expected exactly 12 digits");
     expect(run.stderr).toContain("accounts[1].colour: unknown key");
     expect(run.stderr).not.toMatch(/^\s+at /m);
     expect(fs.existsSync(outdir)).toBe(false);

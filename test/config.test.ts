@@ -176,7 +176,7 @@ describe("config validation: each mistake named with its field, value and what i
 
   test("GIVEN a duplicated YAML key THEN the error says where", () => {
     const problems = problemsOf(`trelicaOrganizationId: a1\ntrelicaOrganizationId: b2\naccounts: [{id: "111111111111"}]\n`);
-    expect(problems[1]).toMatch(/^line 2, column 1: .*[Mm]ap keys must be unique/);
+    expect(problems[1]).toBe("line 2, column 1: key trelicaOrganizationId appears a second time in the same map; expected each key once (one of the two would be ignored)");
   });
 
   test("GIVEN malformed JSON THEN the error says where", () => {
@@ -186,64 +186,5 @@ describe("config validation: each mistake named with its field, value and what i
 
   test("GIVEN a config file that does not exist THEN the error names it", () => {
     expect(() => loadConfig(path.join(dir, "missing.yaml"))).toThrow(/missing\.yaml: the file does not exist/);
-  });
-});
-
-describe("messages in our own words", () => {
-  const messages = tempDir("trelica-messages-");
-  const problemsOf = (name: string, text: string, files: Record<string, string> = {}) => {
-    for (const [file, content] of Object.entries(files)) writeFile(messages, file, content);
-    try {
-      loadConfig(writeFile(messages, name, text));
-    } catch (error) {
-      if (error instanceof UserError) return [...error.problems];
-      throw error;
-    }
-    throw new Error("expected the config to be rejected");
-  };
-
-  test.each([
-    [
-      "an empty file",
-      "empty.yaml",
-      "",
-      'got an empty file; expected the settings as `key: value` lines, at least `trelicaOrganizationId` and one account (see README, "Config reference")',
-    ],
-    [
-      "a list at the top level",
-      "list.yaml",
-      "- a\n- b\n",
-      'got ["a","b"] at the top level; expected the settings as `key: value` lines, at least `trelicaOrganizationId` and one account (see README, "Config reference")',
-    ],
-    [
-      "a number where text belongs (not an account ID: no talk of leading zeros)",
-      "number.yaml",
-      'trelicaOrganizationId: 12345\naccounts: [{ id: "111111111111" }]\n',
-      'trelicaOrganizationId: got the number 12345; expected text (YAML reads unquoted digits as a number). Quote it: "12345"',
-    ],
-    [
-      "a mistyped key inside a backend",
-      "backend.yaml",
-      'trelicaOrganizationId: org\naccounts: [{ id: "111111111111" }]\nbackend: { type: s3, bucket: b, regoin: eu-west-1 }\n',
-      "backend.regoin: unknown key. Did you mean `region`? Allowed here: type, bucket, region, key, encrypt, useLockfile, dynamodbTable, roleArn",
-    ],
-    [
-      "a value close to an allowed one",
-      "mode.yaml",
-      'trelicaOrganizationId: org\nmode: stackst\naccounts: [{ id: "111111111111" }]\n',
-      'mode: got "stackst"; expected accounts or stackset. Did you mean `stackset`?',
-    ],
-  ])("GIVEN %s THEN the one message names it in our words", (_case, name, text, expected) => {
-    const problems = problemsOf(name, text);
-    expect(problems).toEqual([expected]);
-    for (const problem of problems) expect(problem).not.toMatch(/Invalid input|received|expected object/);
-  });
-
-  test("GIVEN the same problem in every entry of an accounts file THEN it is one line with a count and the first few places", () => {
-    const accounts = JSON.stringify({ Accounts: Array.from({ length: 20 }, (_, i) => ({ Id: String(111111111110 + i) })) });
-    const problems = problemsOf("grouped.yaml", "trelicaOrganizationId: org\naccountsFile: accounts.json\n", { "accounts.json": accounts });
-    expect(problems).toEqual([
-      `accountsFile (${path.join(messages, "accounts.json")}) Accounts[0], [1], [2] and 17 more (20 in all): expected a State (or, in exports before September 2026, a Status) field`,
-    ]);
   });
 });

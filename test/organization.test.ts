@@ -120,7 +120,7 @@ describe("organization-scale bad input", () => {
       { accountsFile: writeFile(dir, "nostate.json", JSON.stringify({ Accounts: [{ Id: "111111111111" }] })) },
       /^accountsFile \(.*nostate\.json\) Accounts\[0\]: got \{"Id":"111111111111"\}; expected a State \(or, in exports before September 2026, a Status\) field$/,
     ],
-    ["an include that matches no account", { accountsFile, include: ["staging-*"] }, /^include\[0\]: got "staging-\*", which matches no account ID or name among 7 accounts$/],
+    ["an include that matches no account", { accountsFile, include: ["staging-*"] }, /^include\[0\]: got "staging-\*", which matches no account ID or name among 7 accounts; expected a glob that matches one, such as "111111111111" or "management"$/],
     ["an exclude that matches no account", { accountsFile, exclude: ["9999*"] }, /^exclude\[0\]: got "9999\*", which matches no account ID or name/],
     [
       "a management account not in the list",

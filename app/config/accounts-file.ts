@@ -1,7 +1,8 @@
-import { z } from "zod";
+import { z, type core } from "zod";
 import { ACCOUNT_ID_RULE } from "../../modules/trelica-integration";
+import { allowedText, didYouMean, UNWORDED } from "./issues";
 import { show } from "./show";
-import { formatPath, readText } from "./source";
+import { formatPath, jsonErrorPlace, readText } from "./source";
 
 /*
  * The JSON that `aws organizations list-accounts` prints. AWS replaced `Status` with `State` (and
@@ -56,17 +57,18 @@ export function readAccountsFile(file: string, configKey = "accountsFile"): Acco
   try {
     data = JSON.parse(read.text);
   } catch (error) {
-    return { accounts: [], problems: [`${label}: is not JSON (${(error as Error).message}); expected the output of \`aws organizations list-accounts\``] };
+    return { accounts: [], problems: [`${label}: is not JSON${jsonErrorPlace(read.text, error as Error)}; expected the output of \`aws organizations list-accounts\``] };
   }
-  const result = listAccountsOutput.safeParse(data, { reportInput: true });
+  const result = listAccountsOutput.safeParse(data, { reportInput: true, error: () => UNWORDED });
   if (!result.success) {
     return {
       accounts: [],
       problems: result.error.issues.map((issue) => {
         const where = issue.path.length === 0 ? label : `${label} ${formatPath(issue.path)}`;
         const got = issue.input === undefined ? "is missing" : `got ${show(issue.input)}`;
-        const expected = issue.path.length === 0 ? '{"Accounts": [...]}, the output of `aws organizations list-accounts`' : issue.message;
-        return `${where}: ${got}; expected ${expected}`;
+        const expected =
+          issue.path.length === 0 ? '{"Accounts": [...]}, the output of `aws organizations list-accounts`' : allowedText(issue, listAccountsOutput as unknown as core.$ZodType, data);
+        return `${where}: ${got}; expected ${expected}${didYouMean(issue, issue.input)}`;
       }),
     };
   }

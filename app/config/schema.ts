@@ -22,6 +22,8 @@ const accountId = z
 
 const region = z.string({ error: "an AWS region name such as us-east-1" }).refine((value) => ALL_REGIONS.includes(value), {
   error: "an AWS region name such as us-east-1",
+  // The loader suggests the nearest one.
+  params: { choices: ALL_REGIONS },
 });
 
 const flag = z.boolean({ error: "true or false" });

@@ -32,30 +32,54 @@ export function readText(file: string): { text: string } | { reason: string } {
 
 export function readConfigSource(file: string): ConfigSource {
   const read = readText(file);
-  if ("reason" in read) throw new UserError(`Config file ${file}: ${read.reason}. Set TRELICA_CONFIG to a YAML or JSON config file.`);
+  if ("reason" in read) throw new UserError(`Config file ${file}: ${read.reason}; expected a YAML or JSON config file, named by --config or TRELICA_CONFIG`);
   return path.extname(file).toLowerCase() === ".json" ? parseJson(file, read.text) : parseYaml(file, read.text);
 }
 
 function parseJson(file: string, text: string): ConfigSource {
+  // An empty file is said to be empty, as in YAML, not "not valid JSON".
+  if (text.trim() === "") return { file, data: null, numberText: new Map() };
   try {
     return { file, data: JSON.parse(text), numberText: new Map() };
   } catch (error) {
-    // Node 20's JSON.parse does not always say where; YAML's parser (JSON is valid YAML) usually can.
-    const lineCounter = new LineCounter();
-    const [yamlError] = parseDocument(text, { lineCounter }).errors;
-    const at = yamlError ? lineCounter.linePos(yamlError.pos[0]) : undefined;
-    const where = at ? ` at line ${at.line}, column ${at.col}` : "";
-    throw new UserError(`Config file ${file} is not valid JSON${where}: ${(error as Error).message}`);
+    const where = jsonErrorPlace(text, error as Error);
+    throw new UserError(`Config file ${file} is not valid JSON${where}`);
   }
+}
+
+/**
+ * Where JSON text goes wrong, as " at line L, column C, in `<that line>`": YAML's parser (JSON is valid
+ * YAML) usually knows, else the engine's "at position N" or "end of JSON input". The line says more than
+ * the engine's wording ("Unexpected token ..."), which is used only when neither knows the place.
+ */
+export function jsonErrorPlace(text: string, error: Error): string {
+  const lineCounter = new LineCounter();
+  const [yamlError] = parseDocument(text, { lineCounter }).errors;
+  const position = /at position (\d+)/.exec(error.message)?.[1];
+  const offset = yamlError ? yamlError.pos[0] : position !== undefined ? Number(position) : /end of JSON input/.test(error.message) ? text.trimEnd().length : undefined;
+  if (offset === undefined) return `: ${error.message}`;
+  const at = lineCounter.linePos(offset);
+  const line = text.split(/\r?\n/)[at.line - 1]?.trim();
+  return ` at line ${at.line}, column ${at.col}${line ? `, in \`${line}\`` : ""}`;
 }
 
 function parseYaml(file: string, text: string): ConfigSource {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
   if (doc.errors.length > 0) {
-    const problems = doc.errors.map((error) => {
+    const lines = text.split(/\r?\n/);
+    const seen = new Set<number>();
+    const problems = doc.errors.flatMap((error) => {
       const at = lineCounter.linePos(error.pos[0]);
-      return `line ${at.line}, column ${at.col}: ${error.message.split("\n")[0]}`;
+      // One mistake often trips the parser several times on its line: the first says it best.
+      if (seen.has(at.line)) return [];
+      seen.add(at.line);
+      if (error.code === "DUPLICATE_KEY") {
+        const key = /^("[^"]*"|'[^']*'|[^:,{}[\]]*)/.exec(text.slice(error.pos[0]))![1].trim();
+        return [`line ${at.line}, column ${at.col}: key ${key} appears a second time in the same map; expected each key once (one of the two would be ignored)`];
+      }
+      const source = (lines[at.line - 1] ?? "").trim();
+      return [`line ${at.line}, column ${at.col}: ${error.message.split("\n")[0]}${source ? `, in \`${source}\`` : ""}`];
     });
     throw new UserError(`Config file ${file} is not valid YAML:`, problems);
   }
