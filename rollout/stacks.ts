@@ -36,7 +36,10 @@ export function selectStacks(stacks: readonly Stack[], include: readonly string[
   const compile = (flag: string, patterns: readonly string[]) =>
     patterns.map((pattern) => {
       const regexp = globToRegExp(pattern);
-      if (!stacks.some((stack) => matches(stack, regexp))) problems.push(`${flag} ${pattern}: matches no stack among ${stacks.length}`);
+      if (!stacks.some((stack) => matches(stack, regexp))) {
+        const example = stacks.length > 0 ? `, such as ${stacks[0].name}${stacks[0].accountId ? ` or ${stacks[0].accountId}` : ""}` : "";
+        problems.push(`${flag} ${JSON.stringify(pattern)}: matches no stack among ${stacks.length}; expected an account ID or stack name glob that matches one${example}`);
+      }
       return regexp;
     });
   const includes = compile("--accounts", include);

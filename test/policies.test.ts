@@ -44,7 +44,7 @@ describe("permissionPolicy", () => {
   });
 
   test("GIVEN no service on THEN it refuses to render an empty policy", () => {
-    expect(() => permissionPolicy({ iam: false })).toThrow(/at least one service/);
+    expect(() => permissionPolicy({ iam: false })).toThrow(/services got \{"iam":false\}; expected at least one of cognito, connect, iam, organizations set to true/);
   });
 });
 

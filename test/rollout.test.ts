@@ -111,7 +111,7 @@ describe("rollout plan", () => {
   });
 
   test("GIVEN an --accounts glob that matches nothing THEN nothing runs and the error says so", async () => {
-    await expect(project.run({ command: "plan", accounts: ["9999*"] })).rejects.toThrow(/--accounts 9999\*: matches no stack among 12/);
+    await expect(project.run({ command: "plan", accounts: ["9999*"] })).rejects.toThrow(/--accounts "9999\*": matches no stack among 12; expected an account ID or stack name glob/);
   });
 });
 

@@ -1,5 +1,5 @@
 import { PolicyDocument } from "./policy-document";
-import { actionsFor, ServiceFlags } from "./services";
+import { actionsFor, SERVICE_NAMES, ServiceFlags } from "./services";
 
 /**
  * The read-only permissions for the enabled services, on `Resource: "*"` as the vendor documents.
@@ -8,7 +8,7 @@ import { actionsFor, ServiceFlags } from "./services";
 export function permissionPolicy(services: ServiceFlags): PolicyDocument {
   const actions = actionsFor(services);
   if (actions.length === 0) {
-    throw new Error("permissionPolicy: at least one service must be enabled");
+    throw new Error(`permissionPolicy: services got ${JSON.stringify(services)}; expected at least one of ${SERVICE_NAMES.join(", ")} set to true`);
   }
   return {
     Version: "2012-10-17",

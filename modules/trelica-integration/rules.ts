@@ -47,7 +47,6 @@ export const TAGS_RULE = {
   valuePattern: /^[\p{L}\p{Z}\p{N}_.:/=+\-@]{0,256}$/u,
   /** AWS keeps tag keys starting with `aws:`, in any case, for itself; IAM refuses them. */
   reservedKeyPrefix: /^aws:/i,
-  allowed: 'at most 50 tags; keys 1-128 and values 0-256 characters of letters, digits, spaces and _.:/=+-@; no key starting with "aws:"',
   count: "at most 50 tags (IAM's limit per role and per policy)",
   key: "a tag key of 1 to 128 characters of letters, digits, spaces and _.:/=+-@",
   reservedKey: 'a tag key that does not start with "aws:" in any case (AWS reserves that prefix for its own tags)',
