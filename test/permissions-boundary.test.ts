@@ -4,7 +4,7 @@ import { Testing } from "cdktf";
 import { validateConfig } from "../app/config/load";
 import { UserError } from "../app/errors";
 import { memberTemplate, resolveStackSet } from "../app/stackset";
-import { synthesizeInBatches, synthesizeStacks, writeManifest } from "../app/synthesize";
+import { groupByShape, synthesizeInBatches, synthesizeStacks, writeManifest } from "../app/synthesize";
 import { TrelicaIntegration, TrelicaIntegrationValidationError } from "../modules/trelica-integration";
 import { onlyResource, synthStacks } from "./helpers/app";
 import { filesUnder, tempDir } from "./helpers/files";
@@ -38,8 +38,11 @@ describe("role.permissionsBoundaryArn per account", () => {
     expect(stacks.map(boundaryOf)).toEqual(["arn:aws:iam::111111111111:policy/team/Boundary", "arn:aws:iam::222222222222:policy/team/Boundary"]);
   });
 
-  test("GIVEN {accountId} in the boundary ARN THEN synthesis by shape writes the same files as synthesizing each account on its own", () => {
-    const { deployments } = resolve(dir, withBoundary("arn:aws:iam::{accountId}:policy/Boundary"));
+  test("GIVEN {accountId} in the boundary ARN THEN the members still share one shape, and synthesis by shape writes the same files as synthesizing each account on its own", () => {
+    const members = ["222222222222", "333333333333", "444444444444"].map((id) => ({ id }));
+    const { deployments } = resolve(dir, withBoundary("arn:aws:iam::{accountId}:policy/Boundary", { accounts: [...TWO_ACCOUNTS.accounts, ...members.slice(1)] }));
+    // The management account differs (organizations on); the members are one shape, their IDs stamped in.
+    expect(groupByShape(deployments).map((shape) => shape.members.length).sort()).toEqual([1, 3]);
     const byShape = path.join(dir, "by-shape");
     const oneByOne = path.join(dir, "one-by-one");
     synthesizeStacks(deployments, byShape);

@@ -1,6 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { groupByShape, synthesizeInBatches, synthesizeStacks, writeManifest } from "../app/synthesize";
+import { synthesizeInBatches, synthesizeStacks, writeManifest } from "../app/synthesize";
 import { filesUnder, tempDir } from "./helpers/files";
 import { ACCOUNT_ID_SENTINEL } from "../app/config/reserved";
 import { resolve, resolveProblems, writeAccountsFile } from "./helpers/organization";
@@ -61,29 +61,6 @@ describe("synthesis by shape", () => {
     fs.writeFileSync(file, "stale");
     synthesizeStacks(resolution.deployments, out);
     expect(JSON.parse(fs.readFileSync(file, "utf8")).provider.aws[0].allowed_account_ids).toEqual(["200000000001"]);
-  });
-});
-
-describe("a permissions boundary per account ({accountId})", () => {
-  const folder = path.join(dir, "boundary");
-  writeAccountsFile(folder, "accounts.json", Array.from({ length: 8 }, (_, i) => ({ Id: String(300000000000 + i), State: "ACTIVE" })), "300000000000");
-  const { deployments } = resolve(folder, {
-    trelicaOrganizationId: "org-300000000001",
-    accountsFile: "accounts.json",
-    role: { permissionsBoundaryArn: "arn:aws:iam::{accountId}:policy/path/Boundary300000000002" },
-  });
-
-  test("GIVEN 8 accounts THEN the members share one shape, and each stack names its own account's boundary, byte-identical to per-account synthesis", () => {
-    // The management account differs (organizations on); the seven members are one shape.
-    expect(groupByShape(deployments).map((shape) => shape.members.length).sort()).toEqual([1, 7]);
-    const byShape = path.join(folder, "by-shape");
-    const oneByOne = path.join(folder, "one-by-one");
-    synthesizeStacks(deployments, byShape);
-    writeManifest(oneByOne, synthesizeInBatches(deployments, oneByOne));
-    expect(filesUnder(byShape)).toEqual(filesUnder(oneByOne));
-    const stack = JSON.parse(fs.readFileSync(path.join(byShape, "stacks", "trelica-300000000005", "cdk.tf.json"), "utf8"));
-    const role = Object.values(stack.resource.aws_iam_role)[0] as { permissions_boundary: string };
-    expect(role.permissions_boundary).toBe("arn:aws:iam::300000000005:policy/path/Boundary300000000002");
   });
 });
 
