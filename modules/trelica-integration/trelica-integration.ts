@@ -23,7 +23,10 @@ export interface TrelicaIntegrationProps {
   readonly trelicaAccountId?: string;
   /** @default "aws" */
   readonly partition?: Partition;
-  /** @default no permissions boundary */
+  /**
+   * An IAM policy ARN, checked when given as text; a token (known only at synthesis) is taken as is.
+   * @default no permissions boundary
+   */
   readonly permissionsBoundaryArn?: string;
   /**
    * The permissions boundary as a customer-managed policy of the role's own account, by name (and path,
