@@ -76,15 +76,68 @@ function accessChangeOf(resource: ResourceChange): AccessChange | undefined {
     return at(`changes the role's trust policy: principal ${old.principal} -> ${now.principal}, external ID ${old.externalId} -> ${now.externalId}`);
   }
   if (resource.type === "aws_iam_policy" && before.policy !== after.policy) {
-    const kept = allowedActions(after.policy);
-    const removed = [...allowedActions(before.policy)].filter((action) => !kept.has(action));
     if (after.policy === undefined || after.policy === null) return at("changes Trelica's policy to one known only after apply");
-    if (removed.length > 0) {
-      const shown = removed.slice(0, 5).join(", ") + (removed.length > 5 ? ` and ${removed.length - 5} more` : "");
-      return at(`removes ${removed.length} action${removed.length === 1 ? "" : "s"} from Trelica's policy: ${shown}`);
+    const removed = removedActions(allowedActions(before.policy), allowedActions(after.policy));
+    if (removed.length > 0) return at(removalText(removed, "Trelica's policy"));
+  }
+  if (resource.type === "aws_cloudformation_stack_set" && before.template_body !== after.template_body) {
+    // A template update reaches every enrolled account's role: the same checks as for one account's role and policy.
+    const [old, now] = [templateAccess(before.template_body), templateAccess(after.template_body)];
+    if (!old || !now) return at("changes the stack set's template to one that cannot be read before apply");
+    const reasons: string[] = [];
+    if (old.roleName !== now.roleName) reasons.push(`renames the role in every enrolled account (${old.roleName} -> ${now.roleName}), which replaces it`);
+    if (old.trust.principal !== now.trust.principal || old.trust.externalId !== now.trust.externalId) {
+      reasons.push(`changes every enrolled role's trust policy: principal ${old.trust.principal} -> ${now.trust.principal}, external ID ${old.trust.externalId} -> ${now.trust.externalId}`);
     }
+    const removed = removedActions(old.actions, now.actions);
+    if (removed.length > 0) reasons.push(removalText(removed, "every enrolled account's policy"));
+    if (reasons.length > 0) return at(reasons.join("; "));
   }
   return undefined;
+}
+
+function removedActions(before: Set<string>, after: Set<string>): string[] {
+  return [...before].filter((action) => !after.has(action));
+}
+
+function removalText(actions: readonly string[], from: string): string {
+  const shown = actions.slice(0, 5).join(", ") + (actions.length > 5 ? ` and ${actions.length - 5} more` : "");
+  return `removes ${actions.length} action${actions.length === 1 ? "" : "s"} from ${from}: ${shown}`;
+}
+
+/**
+ * What a stack set's CloudFormation template gives Trelica: the role's name and trust (a `Ref` to a
+ * parameter read as that parameter's default, as the stack set deploys it) and every action its
+ * policies allow. Undefined when the template cannot be read.
+ */
+function templateAccess(body: unknown): { roleName: string; trust: ReturnType<typeof trustOf>; actions: Set<string> } | undefined {
+  if (typeof body !== "string") return undefined;
+  try {
+    const template = JSON.parse(body) as {
+      Parameters?: Record<string, { Default?: unknown }>;
+      Resources?: Record<string, { Type?: string; Properties?: Record<string, unknown> }>;
+    };
+    const resolve = (value: unknown): unknown => {
+      if (Array.isArray(value)) return value.map(resolve);
+      if (!value || typeof value !== "object") return value;
+      const record = value as Record<string, unknown>;
+      if (typeof record.Ref === "string" && template.Parameters?.[record.Ref]) return template.Parameters[record.Ref].Default ?? `(parameter ${record.Ref})`;
+      return Object.fromEntries(Object.entries(record).map(([key, item]) => [key, resolve(item)]));
+    };
+    const resources = Object.values(template.Resources ?? {});
+    const role = resources.find((resource) => resource.Type === "AWS::IAM::Role")?.Properties ?? {};
+    const documents = [
+      ...resources.filter((resource) => resource.Type === "AWS::IAM::ManagedPolicy").map((resource) => resource.Properties?.PolicyDocument),
+      ...asArray(role.Policies).map((policy) => (policy as { PolicyDocument?: unknown }).PolicyDocument),
+    ];
+    return {
+      roleName: String(role.RoleName ?? "(generated)"),
+      trust: trustOf(JSON.stringify(resolve(role.AssumeRolePolicyDocument))),
+      actions: new Set(documents.flatMap((document) => [...allowedActions(JSON.stringify(resolve(document)))])),
+    };
+  } catch {
+    return undefined;
+  }
 }
 
 /**

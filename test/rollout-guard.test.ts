@@ -3,6 +3,7 @@
  * stack set, removed actions) is flagged per account with the reason, listed first, and refused by
  * apply unless --allow-access-change.
  */
+import { TrelicaIntegration, TrelicaIntegrationProps } from "../modules/trelica-integration";
 import { summarizePlan } from "../rollout/plan-summary";
 import { tempDir } from "./helpers/files";
 import { RolloutProject } from "./helpers/rollout";
@@ -98,5 +99,39 @@ describe("summarizePlan's access changes, per resource type", () => {
     const policy = (actions: string[]) => JSON.stringify({ Statement: [{ Effect: "Allow", Action: actions, Resource: "*" }] });
     expect(summarizePlan(change("aws_iam_role", ["update"], { description: "a", assume_role_policy: "{}" }, { description: "b", assume_role_policy: "{}" })).accessChanges).toEqual([]);
     expect(summarizePlan(change("aws_iam_policy", ["update"], { policy: policy(["iam:ListUsers"]) }, { policy: policy(["iam:ListUsers", "iam:ListRoles"]) })).accessChanges).toEqual([]);
+  });
+
+  describe("a stack set's template update, which reaches every enrolled account", () => {
+    const MEMBER_SERVICES = { cognito: true, connect: true, iam: true, organizations: false };
+    const template = (props: Partial<TrelicaIntegrationProps> = {}) =>
+      JSON.stringify(TrelicaIntegration.cloudFormationTemplate({ externalId: "org-42", services: MEMBER_SERVICES, ...props }));
+    const update = (before: string, after: string) => change("aws_cloudformation_stack_set", ["update"], { template_body: before }, { template_body: after });
+
+    test("GIVEN a service switched off THEN flagged with the removed actions", () => {
+      expect(summarizePlan(update(template(), template({ services: { ...MEMBER_SERVICES, connect: false } }))).accessChanges).toEqual([
+        {
+          address: "aws_cloudformation_stack_set.x",
+          reason: "removes 5 actions from every enrolled account's policy: connect:DescribeUser, connect:ListInstances, connect:ListSecurityProfiles, connect:ListUsers, ds:DescribeDirectories",
+        },
+      ]);
+    });
+
+    test("GIVEN another external ID (the template's parameter default) THEN flagged with both IDs and the principal", () => {
+      expect(summarizePlan(update(template(), template({ externalId: "org-43" }))).accessChanges).toEqual([
+        { address: "aws_cloudformation_stack_set.x", reason: `changes every enrolled role's trust policy: principal ${TRELICA} -> ${TRELICA}, external ID org-42 -> org-43` },
+      ]);
+    });
+
+    test("GIVEN a service switched on, or a new description THEN nothing is flagged", () => {
+      const narrow = template({ services: { ...MEMBER_SERVICES, connect: false } });
+      expect(summarizePlan(update(narrow, template())).accessChanges).toEqual([]);
+      expect(summarizePlan(update(template(), template({ description: "Read by Trelica" }))).accessChanges).toEqual([]);
+    });
+
+    test("GIVEN a template that cannot be read THEN flagged: nobody can say what it grants", () => {
+      expect(summarizePlan(update(template(), "not json")).accessChanges).toEqual([
+        { address: "aws_cloudformation_stack_set.x", reason: "changes the stack set's template to one that cannot be read before apply" },
+      ]);
+    });
   });
 });
