@@ -123,6 +123,20 @@ describe("TrelicaIntegration", () => {
     expect(Object.values(roles).map((role) => role.permissions_boundary)).toEqual([boundary]);
   });
 
+  test("GIVEN a boundary ARN with a token where the account ID goes THEN it is accepted and resolved; with a token inside text that is no ARN THEN refused", () => {
+    const account = Lazy.stringValue({ produce: () => "222222222222" });
+    const roles = resourcesOf(synth({ externalId: "org-1", permissionsBoundaryArn: `arn:aws:iam::${account}:policy/Boundary` }), "aws_iam_role");
+    expect(Object.values(roles).map((role) => role.permissions_boundary)).toEqual(["arn:aws:iam::222222222222:policy/Boundary"]);
+    expect(() => synth({ externalId: "org-1", permissionsBoundaryArn: `not an arn ${account}` })).toThrow(/`permissionsBoundaryArn` must be an IAM policy ARN/);
+  });
+
+  test("GIVEN a boundary ARN as a token for a CloudFormation template THEN refused: the template is plain JSON and nothing would resolve it", () => {
+    const arn = Lazy.stringValue({ produce: () => "arn:aws:iam::222222222222:policy/Boundary" });
+    expect(() => TrelicaIntegration.cloudFormationTemplate({ externalId: "org-1", permissionsBoundaryArn: arn })).toThrow(
+      "`permissionsBoundaryArn` must be text known when the template is rendered (cloudFormationTemplate cannot resolve a token), got \"<token>\"",
+    );
+  });
+
   test("GIVEN tags IAM refuses THEN each bad tag is named with the same rules as the config", () => {
     let error: unknown;
     try {

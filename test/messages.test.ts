@@ -11,7 +11,7 @@
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { Testing } from "cdktf";
+import { Lazy, Testing } from "cdktf";
 import { synthesizeOrganization } from "../app/organization-app";
 import { parseSynthCommand } from "../app/synth-command";
 import { permissionPolicy, TrelicaIntegration, TrelicaIntegrationProps } from "../modules/trelica-integration";
@@ -1179,6 +1179,18 @@ const ROWS: Row[] = [
     produce: props({ permissionsBoundaryArn: "Boundary" }),
     message: propProblem("`permissionsBoundaryArn` must be an IAM policy ARN such as arn:aws:iam::123456789012:policy/Boundary, got \"Boundary\""),
     names: names("`permissionsBoundaryArn`", '"Boundary"', "an IAM policy ARN such as arn:aws:iam::123456789012:policy/Boundary"),
+  },
+  {
+    given: "a construct boundary with a token inside text that is not an ARN",
+    produce: props({ permissionsBoundaryArn: `not an arn ${Lazy.stringValue({ produce: () => "111111111111" })}` }),
+    message: propProblem("`permissionsBoundaryArn` must be an IAM policy ARN such as arn:aws:iam::123456789012:policy/Boundary, got \"not an arn <token>\""),
+    names: names("`permissionsBoundaryArn`", '"not an arn <token>"', "an IAM policy ARN such as arn:aws:iam::123456789012:policy/Boundary"),
+  },
+  {
+    given: "a template boundary given as a token",
+    produce: props({ permissionsBoundaryArn: Lazy.stringValue({ produce: () => "arn:aws:iam::aws:policy/ReadOnlyAccess" }) }, "cloudformation"),
+    message: propProblem("`permissionsBoundaryArn` must be text known when the template is rendered (cloudFormationTemplate cannot resolve a token), got \"<token>\""),
+    names: names("`permissionsBoundaryArn`", '"<token>"', "text known when the template is rendered"),
   },
   {
     given: "a boundary policy name on a Terraform construct",

@@ -1,4 +1,4 @@
-import { Token } from "cdktf";
+import { Token, Tokenization } from "cdktf";
 import { PARTITIONS } from "../policy-document";
 import {
   ACCOUNT_ID_RULE,
@@ -45,14 +45,18 @@ export function validateTrelicaIntegrationProps(props: TrelicaIntegrationProps, 
     const value = props.maxSessionDuration;
     check(Number.isInteger(value) && value >= min && value <= max, "maxSessionDuration", value, allowed);
   }
-  // An unresolved token is known only at synthesis (as in aws-cdk-lib, validation lets it pass).
-  if (props.permissionsBoundaryArn !== undefined && !Token.isUnresolved(props.permissionsBoundaryArn)) {
-    check(
-      PERMISSIONS_BOUNDARY_RULE.pattern.test(props.permissionsBoundaryArn),
-      "permissionsBoundaryArn",
-      props.permissionsBoundaryArn,
-      PERMISSIONS_BOUNDARY_RULE.allowed,
-    );
+  if (props.permissionsBoundaryArn !== undefined) {
+    const arn = props.permissionsBoundaryArn;
+    const tokens = Token.isUnresolved(arn) ? Tokenization.reverseString(arn) : undefined;
+    if (tokens && target === "cloudformation") {
+      // A template is plain JSON written now: nothing would ever resolve the token.
+      check(false, "permissionsBoundaryArn", arn, "text known when the template is rendered (cloudFormationTemplate cannot resolve a token)");
+    } else if (!(tokens?.length === 1 && tokens.firstToken)) {
+      // Known only at synthesis when wholly a token (validation lets it pass, as in aws-cdk-lib); text around
+      // tokens is checked with each token standing for an account ID.
+      const checkable = (tokens?.tokens ?? []).reduce((text, token) => text.split(token.toString()).join("123456789012"), arn);
+      check(PERMISSIONS_BOUNDARY_RULE.pattern.test(checkable), "permissionsBoundaryArn", arn, PERMISSIONS_BOUNDARY_RULE.allowed);
+    }
   }
   if (props.permissionsBoundaryPolicyName !== undefined) {
     if (target === "terraform") {
@@ -84,6 +88,12 @@ export function validateTrelicaIntegrationProps(props: TrelicaIntegrationProps, 
 
 /** The value as JSON, cut short: 51 tags need not be printed whole to be recognized. */
 function shown(value: unknown): string {
-  const json = JSON.stringify(value);
+  // A token's encoding means nothing to a reader (and differs from run to run): show where it stands.
+  const json = JSON.stringify(typeof value === "string" ? withTokensNamed(value) : value);
   return json !== undefined && json.length > 80 ? `${json.slice(0, 77)}...` : String(json);
+}
+
+function withTokensNamed(text: string): string {
+  if (!Token.isUnresolved(text)) return text;
+  return Tokenization.reverseString(text).tokens.reduce((named, token) => named.split(token.toString()).join("<token>"), text);
 }
