@@ -24,7 +24,8 @@ export interface TrelicaIntegrationProps {
   /** @default "aws" */
   readonly partition?: Partition;
   /**
-   * An IAM policy ARN, checked when given as text; a token (known only at synthesis) is taken as is.
+   * An IAM policy ARN. In a Terraform stack a value that is wholly a token (known only at synthesis) is
+   * taken as is and text around tokens is checked; `cloudFormationTemplate` needs plain text.
    * @default no permissions boundary
    */
   readonly permissionsBoundaryArn?: string;
