@@ -8,7 +8,8 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { CFN_EXTERNAL_ID_PARAMETER, CFN_POLICY_LOGICAL_ID, CFN_ROLE_LOGICAL_ID } from "../../modules/trelica-integration/cloudformation-template";
+import { CFN_POLICY_LOGICAL_ID, CFN_ROLE_LOGICAL_ID } from "../../modules/trelica-integration/cloudformation-template";
+import { summarizePlan } from "../../rollout/plan-summary";
 import { tempDir } from "../helpers/files";
 import { describeWithRealTerraform, forProvider5 } from "../helpers/real-terraform";
 import { TerraformProject } from "../helpers/terraform-project";
@@ -44,8 +45,9 @@ describeWithRealTerraform("switching member accounts between modes, with the rea
   const roleIds: Record<string, string> = {};
 
   const terraform = async (stack: string, args: string[], codes = [0]) => {
-    // `state` subcommands take neither flag.
-    const result = await project.terraform(stack, args[0] === "state" ? args : [...args, "-input=false", "-no-color"]);
+    // Only these take -input; `state` takes neither flag.
+    const flags = ["init", "plan", "apply", "destroy"].includes(args[0]) ? ["-input=false", "-no-color"] : args[0] === "state" ? [] : ["-no-color"];
+    const result = await project.terraform(stack, [...args, ...flags]);
     if (!codes.includes(result.code ?? -1)) throw new Error(`terraform ${args.join(" ")} in ${stack} exited ${result.code}:\n${result.stdout.slice(-3000)}\n${result.stderr.slice(-3000)}`);
     return result;
   };
@@ -114,12 +116,14 @@ describeWithRealTerraform("switching member accounts between modes, with the rea
           ChangeSetType: "IMPORT",
           TemplateBody: template,
           Capabilities: ["CAPABILITY_NAMED_IAM"],
-          Parameters: [{ ParameterKey: CFN_EXTERNAL_ID_PARAMETER, ParameterValue: EXTERNAL_ID }],
           ResourcesToImport: [
             { ResourceType: "AWS::IAM::Role", LogicalResourceId: CFN_ROLE_LOGICAL_ID, ResourceIdentifier: { RoleName: "TrelicaIntegration" } },
             { ResourceType: "AWS::IAM::ManagedPolicy", LogicalResourceId: CFN_POLICY_LOGICAL_ID, ResourceIdentifier: { PolicyArn: policyArn(account) } },
           ],
         });
+        // aws cloudformation wait change-set-create-complete ...
+        const changeSet = project.fake.call(account, "cloudformation", "DescribeChangeSet", { ChangeSetName: "import-trelica-integration", StackName: "TrelicaIntegration" });
+        expect([account, changeSet.Status]).toEqual([account, "CREATE_COMPLETE"]);
         project.fake.call(account, "cloudformation", "ExecuteChangeSet", { ChangeSetName: "import-trelica-integration", StackName: "TrelicaIntegration" });
         const stacks = project.fake.call(account, "cloudformation", "DescribeStacks", { StackName: "TrelicaIntegration" }).Stacks as { StackStatus: string }[];
         expect([account, stacks.map((stack) => stack.StackStatus)]).toEqual([account, ["IMPORT_COMPLETE"]]);
@@ -160,24 +164,54 @@ describeWithRealTerraform("switching member accounts between modes, with the rea
     });
   });
 
+  describe("the lock-out guard on the stack set", () => {
+    test("WHEN the service is switched off again THEN the plan's JSON, as rollout reads it, flags the actions every member would lose", async () => {
+      synthStackSetMode("{ connect: false }");
+      await terraform(ORGANIZATION, ["plan", "-out=narrow.tfplan"]);
+      const show = await terraform(ORGANIZATION, ["show", "-json", "narrow.tfplan"]);
+      expect(summarizePlan(show.stdout).accessChanges).toEqual([
+        {
+          address: "aws_cloudformation_stack_set.stack_set",
+          reason: expect.stringMatching(/^removes 5 actions from every enrolled account's policy: connect:DescribeUser, /),
+        },
+      ]);
+      // Not applied: the members keep Connect.
+      synthStackSetMode("{ connect: true }");
+      await expectNoChanges(ORGANIZATION);
+    });
+  });
+
   describe("StackSets → per-account stacks", () => {
-    test("WHEN the stack instances are removed keeping their stacks THEN every member keeps its role", async () => {
-      // aws cloudformation delete-stack-instances --stack-set-name TrelicaIntegration --deployment-targets OrganizationalUnitIds=... --regions us-east-1 --retain-stacks
-      project.fake.call(MANAGEMENT, "cloudformation", "DeleteStackInstances", {
-        StackSetName: STACK_SET,
-        DeploymentTargets: { OrganizationalUnitIds: [OU] },
-        Regions: ["us-east-1"],
-        RetainStacks: true,
-      });
+    // aws cloudformation delete-stack-instances --stack-set-name TrelicaIntegration --deployment-targets ... --regions us-east-1 --retain-stacks
+    const removeKeepingStacks = (targets: Record<string, unknown>) =>
+      project.fake.call(MANAGEMENT, "cloudformation", "DeleteStackInstances", { StackSetName: STACK_SET, DeploymentTargets: targets, Regions: ["us-east-1"], RetainStacks: true });
+    const stackSetInstances = () => project.fake.account(MANAGEMENT).stackSets[STACK_SET]?.instances.map((instance) => instance.account).sort();
+
+    test("WHEN the members' stack instances are removed keeping their stacks, one account forgotten THEN every member keeps its role", async () => {
+      removeKeepingStacks({ OrganizationalUnitIds: [OU], AccountFilterType: "INTERSECTION", Accounts: MEMBERS });
       await settle();
-      expect(project.fake.account(MANAGEMENT).stackSets[STACK_SET].instances).toEqual([]);
+      expect(stackSetInstances()).toEqual([NEWCOMER]);
       expectRolesKept([...MEMBERS, NEWCOMER]);
     });
 
-    test("WHEN the emptied organization stack is destroyed THEN the stack set is gone and every member keeps its role", async () => {
+    test("GIVEN an instance left in the stack set WHEN the organization stack is destroyed after its instance resource left the state THEN the destroy fails and no role is deleted", async () => {
+      await terraform(ORGANIZATION, ["state", "rm", "aws_cloudformation_stack_set_instance.stack_set_instance"]);
+      const destroy = await terraform(ORGANIZATION, ["destroy", "-auto-approve"], [1]);
+      expect(destroy.stderr + destroy.stdout).toContain("StackSetNotEmpty");
+      expect(stackSetInstances()).toEqual([NEWCOMER]);
+      expectRolesKept([...MEMBERS, NEWCOMER]);
+    });
+
+    test("WHEN the last instance is removed keeping its stack and the destroy runs again THEN the stack set is gone, every member keeps its role, and the retained stacks own them", async () => {
+      removeKeepingStacks({ OrganizationalUnitIds: [OU] });
+      await settle();
       await terraform(ORGANIZATION, ["destroy", "-auto-approve"]);
       expect(project.fake.account(MANAGEMENT).stackSets).toEqual({});
       expectRolesKept([...MEMBERS, NEWCOMER]);
+      for (const account of [...MEMBERS, NEWCOMER]) {
+        const stacks = Object.values(project.fake.account(account).stacks);
+        expect([account, stacks.map((stack) => [stack.resources[CFN_ROLE_LOGICAL_ID], stack.stackSetId])]).toEqual([account, [["TrelicaIntegration", undefined]]]);
+      }
     });
 
     test("WHEN accounts mode with adoptExisting and the stack set's services is applied THEN every member's role is imported, not replaced, and a second plan has no changes", async () => {
