@@ -92,7 +92,8 @@ export function writeStackSetConnections(outdir: string, deployment: StackSetDep
   lines.push(
     "",
     `Every account of ${deployment.stackSet.organizationalUnitIds.join(", ")} gets ${roleArn(deployment.partition, "<account-id>", TrelicaIntegration.ROLE_NAME)} ` +
-      `from stack set ${deployment.stackSet.name}; list them with \`aws cloudformation list-stack-instances --stack-set-name ${deployment.stackSet.name}\`.`,
+      `from stack set ${deployment.stackSet.name}; list them with \`aws cloudformation list-stack-instances --stack-set-name ${deployment.stackSet.name}` +
+      `${deployment.stackSet.callAs === "DELEGATED_ADMIN" ? " --call-as DELEGATED_ADMIN" : ""}\` (a CURRENT instance has the role).`,
   );
   fs.writeFileSync(path.join(outdir, "trelica-connections.csv"), csv([row]));
   fs.writeFileSync(path.join(outdir, "trelica-connections.md"), lines.join("\n") + "\n");

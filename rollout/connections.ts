@@ -175,13 +175,14 @@ export function stackSetNotes(stacks: readonly Stack[], report: RunReport): stri
   return stacks
     .filter((stack) => stack.accountId === undefined)
     .flatMap((stack) => {
-      const json = JSON.parse(fs.readFileSync(stackFile(stack), "utf8")) as { resource?: Record<string, Record<string, { name?: string }>> };
+      const json = JSON.parse(fs.readFileSync(stackFile(stack), "utf8")) as { resource?: Record<string, Record<string, { name?: string; call_as?: string }>> };
       return Object.values(json.resource?.aws_cloudformation_stack_set ?? {}).map((stackSet) => {
         const applied = accountOf.get(stack.name)?.outputs?.stack_set_name === stackSet.name;
+        const callAs = stackSet.call_as === "DELEGATED_ADMIN" ? " --call-as DELEGATED_ADMIN" : "";
         return (
           `Every other account of the stack set's OUs gets its role from stack set ${stackSet.name} (stack ${stack.name}, ` +
           `${applied ? "applied" : "not confirmed applied by this run"}), not listed above: list them with ` +
-          `\`aws cloudformation list-stack-instances --stack-set-name ${stackSet.name}\`; a CURRENT instance has the role.`
+          `\`aws cloudformation list-stack-instances --stack-set-name ${stackSet.name}${callAs}\`; a CURRENT instance has the role.`
         );
       });
     });

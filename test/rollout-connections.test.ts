@@ -160,4 +160,19 @@ describe("connections table in StackSets mode", () => {
     const stacks = readStacks(outdir);
     expect(stackSetNotes(stacks, report({}))).toEqual([expect.stringContaining("(stack trelica-organization, not confirmed applied by this run)")]);
   });
+
+  test("GIVEN a stack set run by a delegated administrator THEN both the planned and the applied notes list the instances with --call-as DELEGATED_ADMIN", () => {
+    const delegated = path.join(dir, "stackset-delegated");
+    const out = path.join(delegated, "cdktf.out");
+    const file = writeFile(
+      delegated,
+      "trelica.config.yaml",
+      'trelicaOrganizationId: org-42\nmode: stackset\nmanagementAccountId: "111111111111"\n' +
+        'stackSet: { organizationalUnitIds: ["ou-ab12-workloads"], callAs: DELEGATED_ADMIN, delegatedAdminAccountId: "222222222222" }\n',
+    );
+    expect(runApp(file, out).status).toBe(0);
+    const command = "`aws cloudformation list-stack-instances --stack-set-name TrelicaIntegration --call-as DELEGATED_ADMIN`";
+    expect(fs.readFileSync(path.join(out, "trelica-connections.md"), "utf8")).toContain(command);
+    expect(stackSetNotes(readStacks(out), report({}))).toEqual([expect.stringContaining(command)]);
+  });
 });
