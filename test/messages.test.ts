@@ -18,7 +18,7 @@ import { permissionPolicy, TrelicaIntegration, TrelicaIntegrationProps } from ".
 import { checkOptions, RawOptions } from "../rollout/options";
 import { RolloutOptions } from "../rollout/run";
 import { PROJECT_ROOT, tempDir, writeFile } from "./helpers/files";
-import { MessageSite, messageSites, sitesIn } from "./helpers/message-sites";
+import { isGeneric, messageSites, siteKey as site, sitesIn, sitesOf, template, uncoveredSites } from "./helpers/message-sites";
 import { listAccountsJson } from "./helpers/organization";
 import { RolloutProject } from "./helpers/rollout";
 
@@ -42,6 +42,11 @@ interface Row {
   readonly produce: () => string[] | Promise<string[]>;
   readonly message: string;
   readonly names: Names;
+  /**
+   * The generic sites this row exercises, by `site(file, text)`: templates such as `…: got …; expected …`
+   * that other sites' messages match too, so matching proves nothing (test/helpers/message-sites.ts).
+   */
+  readonly sites?: readonly string[];
 }
 
 const names = (field: string, value: string | { absent: string }, allowed: string): Names => ({ field, value, allowed });
@@ -118,18 +123,18 @@ const rolloutCommandLine = (args: string[]) => () => {
   return [run.stderr.trim()];
 };
 
-let project: RolloutProject | undefined;
-/** One project of three synthesized accounts for the runner's refusals; rows that change it put it back. */
-function runs(): RolloutProject {
-  project ??= new RolloutProject(dir, "runs", 3);
-  return project;
+const projects = new Map<number, RolloutProject>();
+/** A project of synthesized accounts (three, unless a row needs more) for the runner's refusals; rows that change it put it back. */
+function runs(accounts: number): RolloutProject {
+  if (!projects.has(accounts)) projects.set(accounts, new RolloutProject(dir, `runs-${accounts}`, accounts));
+  return projects.get(accounts)!;
 }
 
-/** A rollout in the shared project; what `arrange` changes (stack files, terraform's version) is put back after. */
+/** A rollout in a shared project; what `arrange` changes (stack files, terraform's version) is put back after. */
 const rollout =
-  (options: Partial<RolloutOptions> & Pick<RolloutOptions, "command">, arrange: (project: RolloutProject) => void = () => undefined) =>
+  (options: Partial<RolloutOptions> & Pick<RolloutOptions, "command">, arrange: (project: RolloutProject) => void = () => undefined, accounts = 3) =>
   async () => {
-    const project = runs();
+    const project = runs(accounts);
     const stackFiles = project.stackNames().map((name) => path.join(project.dir, "cdktf.out", "stacks", name, "cdk.tf.json"));
     const saved = stackFiles.map((file) => fs.readFileSync(file, "utf8"));
     const cdktfJson = path.join(project.dir, "cdktf.json");
@@ -233,6 +238,7 @@ const ROWS: Row[] = [
       "  - line 2, column 9: Nested mappings are not allowed in compact mappings, in `region: us-east-1: eu-west-1`",
     ),
     names: names("line 2, column 9", "`region: us-east-1: eu-west-1`", "not valid YAML"),
+    sites: [site("app/config/source.ts", ", in `…`"), site("app/config/source.ts", "line …, column …: ……")],
   },
   {
     given: "a key twice in one map",
@@ -271,6 +277,7 @@ const ROWS: Row[] = [
     produce: config(`${VALID}regoin: eu-west-1\n`),
     message: problem("regoin: unknown key. Did you mean `region`? Allowed here: mode, stackSet, trelicaOrganizationId, trelicaAccountId, region, services, role, deployment, accountsFile, include, exclude, managementAccountId, adoptExisting, backend, terraformCloud, accounts"),
     names: names("regoin", "regoin", "Did you mean `region`?"),
+    sites: [site("app/config/load.ts", " Did you mean `…`?")],
   },
   {
     given: "a key that is close to none",
@@ -295,6 +302,7 @@ const ROWS: Row[] = [
     produce: config(ONE),
     message: problem("trelicaOrganizationId: is required; expected your Trelica organization ID (2 to 1224 characters of letters, digits and _+=,.@:/-)"),
     names: names("trelicaOrganizationId", absent("is required"), "your Trelica organization ID (2 to 1224 characters"),
+    sites: [site("app/config/load.ts", "Config file … has …; nothing was written:")],
   },
   {
     given: "an organization ID AWS refuses",
@@ -331,12 +339,14 @@ const ROWS: Row[] = [
     produce: config(`${ORG}accounts: [{ id: "0123" }]\n`),
     message: problem("accounts[0].id: got \"0123\"; expected exactly 12 digits, as a string"),
     names: names("accounts[0].id", '"0123"', "exactly 12 digits, as a string"),
+    sites: [site("app/config/load.ts", "…: got …; expected ……")],
   },
   {
     given: "a region that does not exist, close to one",
     produce: config(`${VALID}region: us-east-7\n`),
     message: problem("region: got \"us-east-7\"; expected an AWS region name such as us-east-1. Did you mean `us-east-1`?"),
     names: names("region", '"us-east-7"', "Did you mean `us-east-1`?"),
+    sites: [site("app/config/issues.ts", ". Did you mean `…`?")],
   },
   {
     given: "a region written as a number",
@@ -355,6 +365,7 @@ const ROWS: Row[] = [
     produce: config(`${VALID}adoptExisting: "yes"\n`),
     message: problem("adoptExisting: got \"yes\"; expected true or false"),
     names: names("adoptExisting", '"yes"', "true or false"),
+    sites: [site("app/config/schema.ts", "true or false")],
   },
   {
     given: "services that are not a map",
@@ -439,6 +450,7 @@ const ROWS: Row[] = [
     produce: config(`${VALID}role: { tags: { team: [a] } }\n`),
     message: problem("role.tags.team: got [\"a\"]; expected a string tag value"),
     names: names("role.tags.team", '["a"]', "a string tag value"),
+    sites: [site("app/config/schema.ts", "a string tag value")],
   },
   {
     given: "a tag value written as a number",
@@ -475,12 +487,14 @@ const ROWS: Row[] = [
     produce: config(`${VALID}role: { tags: ${JSON.stringify(Object.fromEntries(Array.from({ length: 51 }, (_, i) => [`t${i}`, "v"])))} }\n`),
     message: problem("role.tags: got {\"t0\":\"v\",\"t1\":\"v\",\"t2\":\"v\",\"t3\":\"v\",\"t4\":\"v\",\"t5\":\"v\",\"t6\":\"v\",\"t7\":\"v\",\"t8\"...; expected at most 50 tags (IAM's limit per role and per policy), not 51"),
     names: names("role.tags", '{"t0":"v"', "at most 50 tags (IAM's limit per role and per policy), not 51"),
+    sites: [site("modules/trelica-integration/rules.ts", "…, not …")],
   },
   {
     given: "a role name with a space",
     produce: config(`${VALID}deployment: { assumeRoleName: "Org Access" }\n`),
     message: problem("deployment.assumeRoleName: got \"Org Access\"; expected an IAM role name (1 to 64 characters of letters, digits and _+=,.@-)"),
     names: names("deployment.assumeRoleName", '"Org Access"', "an IAM role name (1 to 64 characters"),
+    sites: [site("app/config/schema.ts", "an IAM role name (1 to 64 characters of letters, digits and _+=,.@-)")],
   },
   {
     given: "a value that holds the program's reserved marker",
@@ -513,6 +527,7 @@ const ROWS: Row[] = [
     produce: config(`${VALID}backend: { type: s3, bucket: b, key: 5 }\n`),
     message: problem("backend.key: got 5; expected an S3 key pattern containing {accountId}"),
     names: names("backend.key", "5", "an S3 key pattern containing {accountId}"),
+    sites: [site("app/config/schema.ts", "an S3 key pattern containing …")],
   },
   {
     given: "an empty DynamoDB table",
@@ -543,6 +558,7 @@ const ROWS: Row[] = [
     produce: config(`${VALID}backend: { type: cloud, organization: acme, project: "" }\n`),
     message: problem("backend.project: got \"\"; expected a Terraform Cloud project name"),
     names: names("backend.project", '""', "a Terraform Cloud project name"),
+    sites: [site("app/config/schema.ts", "a Terraform Cloud project name")],
   },
   {
     given: "a workspace name without {accountId}",
@@ -555,6 +571,7 @@ const ROWS: Row[] = [
     produce: config(`${VALID}backend: { type: cloud, organization: acme, workspaceName: [a] }\n`),
     message: problem("backend.workspaceName: got [\"a\"]; expected a workspace name pattern containing {accountId}"),
     names: names("backend.workspaceName", '["a"]', "a workspace name pattern containing {accountId}"),
+    sites: [site("app/config/schema.ts", "a workspace name pattern containing …")],
   },
   {
     given: "an empty workspace tag",
@@ -573,6 +590,7 @@ const ROWS: Row[] = [
     produce: config(`${VALID}backend: { type: cloud, organization: acme, workspaceTags: [] }\n`),
     message: problem("backend.workspaceTags: got []; expected at least one tag"),
     names: names("backend.workspaceTags", "[]", "at least one tag"),
+    sites: [site("app/config/schema.ts", "at least one tag")],
   },
   {
     given: "workspace tags without {accountId}",
@@ -767,6 +785,13 @@ const ROWS: Row[] = [
     names: names("terraformCloud.project", '"ab"', "a Terraform Cloud project name (3 to 40 letters"),
   },
   {
+    given: "a createProject that is not true or false",
+    produce: config(terraformCloud('createProject: "yes"')),
+    message: problem("terraformCloud.createProject: got \"yes\"; expected true or false"),
+    names: names("terraformCloud.createProject", '"yes"', "true or false"),
+    sites: [site("app/config/terraform-cloud.ts", "true or false")],
+  },
+  {
     given: "a Terraform Cloud host given as a URL",
     produce: config(terraformCloud('hostname: "https://app.terraform.io"')),
     message: problem("terraformCloud.hostname: got \"https://app.terraform.io\"; expected a host name such as app.terraform.io or tfe.example.com (no https://, no path)"),
@@ -777,6 +802,7 @@ const ROWS: Row[] = [
     produce: config(terraformCloud("workspace: { executionMode: agent, agentPoolId: pool-1 }")),
     message: problem("terraformCloud.workspace.agentPoolId: got \"pool-1\"; expected an agent pool ID such as apool-AbCd1234"),
     names: names("terraformCloud.workspace.agentPoolId", '"pool-1"', "an agent pool ID such as apool-AbCd1234"),
+    sites: [site("app/config/terraform-cloud.ts", "an agent pool ID such as apool-AbCd1234")],
   },
   {
     given: "an execution mode that does not exist",
@@ -797,10 +823,18 @@ const ROWS: Row[] = [
     names: names("terraformCloud.workspace.tags", '["a"]', "a map of tag keys to string values"),
   },
   {
+    given: "a workspace tag value that is a list",
+    produce: config(terraformCloud("workspace: { tags: { team: [a] } }")),
+    message: problem("terraformCloud.workspace.tags.team: got [\"a\"]; expected a string tag value"),
+    names: names("terraformCloud.workspace.tags.team", '["a"]', "a string tag value"),
+    sites: [site("app/config/terraform-cloud.ts", "a string tag value")],
+  },
+  {
     given: "a run role name with a space",
     produce: config(terraformCloud('runRoleName: "Run Role"')),
     message: problem("terraformCloud.runRoleName: got \"Run Role\"; expected an IAM role name (1 to 64 characters of letters, digits and _+=,.@-)"),
     names: names("terraformCloud.runRoleName", '"Run Role"', "an IAM role name (1 to 64 characters of letters, digits and _+=,.@-)"),
+    sites: [site("app/config/terraform-cloud.ts", "an IAM role name (1 to 64 characters of letters, digits and _+=,.@-)")],
   },
   {
     given: "an AWS Organization ID of the wrong form",
@@ -935,6 +969,7 @@ const ROWS: Row[] = [
     ),
     message: problem("terraformCloud.awsOrganizationId: got nothing (and no accountsFile names the Organization), so the run role's policy lists the deployment role of each of 300 member accounts (20224 characters, over IAM's 10240 for a role's inline policies); expected the AWS Organization ID (o-..., aws organizations describe-organization --query Organization.Id), which lets the policy name the role once for the whole Organization"),
     names: names("terraformCloud.awsOrganizationId", absent("got nothing"), "the AWS Organization ID (o-..."),
+    sites: [site("app/terraform-cloud-stack.ts", "member account")],
   },
 
   // ---- the accounts file (app/config/accounts-file.ts)
@@ -943,6 +978,7 @@ const ROWS: Row[] = [
     produce: config(`${WITH_FILE}`),
     message: problem("accountsFile (<dir>/accounts.json): the file does not exist; expected the output of `aws organizations list-accounts`"),
     names: names("accountsFile (<dir>/accounts.json)", absent("does not exist"), "the output of `aws organizations list-accounts`"),
+    sites: [site("app/config/accounts-file.ts", "…: …; expected the output of `aws organizations list-accounts`")],
   },
   {
     given: "an accounts file that is not JSON",
@@ -961,6 +997,7 @@ const ROWS: Row[] = [
     produce: config(WITH_FILE, { "accounts.json": '{"Accounts": 5}' }),
     message: problem("accountsFile (<dir>/accounts.json) Accounts: got 5; expected a list of accounts"),
     names: names("Accounts", "5", "a list of accounts"),
+    sites: [site("app/config/accounts-file.ts", "a list of accounts")],
   },
   {
     given: "an account in the file that is not a map",
@@ -979,6 +1016,7 @@ const ROWS: Row[] = [
     produce: config(WITH_FILE, accountsFile(listed({ State: "ACTIV" }))),
     message: problem("accountsFile (<dir>/accounts.json) Accounts[0].State: got \"ACTIV\"; expected one of ACTIVE, PENDING_ACTIVATION, SUSPENDED, PENDING_CLOSURE, CLOSED. Did you mean `ACTIVE`?"),
     names: names("Accounts[0].State", '"ACTIV"', "Did you mean `ACTIVE`?"),
+    sites: [site("app/config/accounts-file.ts", "one of …")],
   },
   {
     given: "an account in the file with an old Status that does not exist",
@@ -997,6 +1035,7 @@ const ROWS: Row[] = [
     produce: config(WITH_FILE, accountsFile(listed({ Name: 5 }))),
     message: problem("accountsFile (<dir>/accounts.json) Accounts[0].Name: got 5; expected a string"),
     names: names("Accounts[0].Name", "5", "a string"),
+    sites: [site("app/config/accounts-file.ts", "a string"), site("app/config/accounts-file.ts", "got …"), site("app/config/accounts-file.ts", "…: …; expected ……")],
   },
   {
     given: "an account in the file with a joining method that is a number",
@@ -1027,6 +1066,7 @@ const ROWS: Row[] = [
       "  - accounts[*].id: got \"1\" at [0], \"2\" at [1], \"3\" at [2] and 2 more (5 in all); expected exactly 12 digits, as a string",
     ),
     names: names("accounts[*].id", '"1" at [0]', "exactly 12 digits, as a string"),
+    sites: [site("app/config/load.ts", "… at …"), site("app/config/load.ts", "…: got …; …")],
   },
   {
     given: "four accounts without IDs",
@@ -1036,6 +1076,7 @@ const ROWS: Row[] = [
       "  - accounts[*].id: is required at [0], [1], [2] and 1 more (4 in all); expected exactly 12 digits, as a string",
     ),
     names: names("accounts[*].id", absent("is required"), "exactly 12 digits, as a string"),
+    sites: [site("app/config/load.ts", "…: … at …; …")],
   },
 
   // ---- the accounts, resolved (app/deployments.ts)
@@ -1044,6 +1085,7 @@ const ROWS: Row[] = [
     produce: config(`${ORG}accounts: [{ id: "111111111111", name: prod }]\ninclude: ["staging-*"]\n`),
     message: problem("include[0]: got \"staging-*\", which matches no account ID or name among 1 account; expected a glob that matches one, such as \"111111111111\" or \"prod\""),
     names: names("include[0]", '"staging-*"', 'a glob that matches one, such as "111111111111" or "prod"'),
+    sites: [site("app/deployments.ts", ", such as \"…\"…"), site("app/deployments.ts", " or \"…\"")],
   },
   {
     given: "an account region of another partition",
@@ -1056,6 +1098,14 @@ const ROWS: Row[] = [
     produce: config(`${ORG}managementAccountId: "111111111111"\naccounts: [{ id: "111111111111", services: { cognito: false, connect: false, iam: false, organizations: false } }]\n`),
     message: problem("accounts[0] (111111111111): no service enabled after merging the defaults; expected at least one of cognito, connect, iam, organizations on"),
     names: names("accounts[0] (111111111111)", "no service enabled", "at least one of cognito, connect, iam, organizations on"),
+    sites: [site("app/deployments.ts", "accounts[…] (…)")],
+  },
+  {
+    given: "a member account from the accounts file left with no service",
+    produce: config(`${ORG}managementAccountId: "111111111111"\naccountsFile: accounts.json\nservices: { cognito: false, connect: false, iam: false }\n`, accountsFile([...listed(), { Id: "222222222222", State: "ACTIVE" }])),
+    message: problem("account 222222222222: no service enabled after merging the defaults; expected at least one of cognito, connect, iam, organizations on"),
+    names: names("account 222222222222", "no service enabled", "at least one of cognito, connect, iam, organizations on"),
+    sites: [site("app/deployments.ts", "account …")],
   },
   {
     given: "only accounts that are not ACTIVE",
@@ -1090,6 +1140,7 @@ const ROWS: Row[] = [
     produce: config(`${ORG}managementAccountId: "111111111111"\naccounts: [{ id: "111111111111" }, { id: "222222222222" }]\nrole: { permissionsBoundaryArn: "arn:aws:iam::111111111111:policy/Boundary" }\n`),
     message: problem("role.permissionsBoundaryArn: got \"arn:aws:iam::111111111111:policy/Boundary\", a policy of account 111111111111, for 2 accounts; IAM refuses a boundary the role's account does not own (here 222222222222). Expected \"arn:aws:iam::{accountId}:policy/Boundary\" ({accountId} becomes each account's ID, so each account needs that policy), or an AWS-managed policy (arn:aws:iam::aws:policy/...)"),
     names: names("role.permissionsBoundaryArn", '"arn:aws:iam::111111111111:policy/Boundary"', 'Expected "arn:aws:iam::{accountId}:policy/Boundary"'),
+    sites: [site("app/deployments.ts", "role.permissionsBoundaryArn: got \"…\", a policy of account …, for …; "), site("app/deployments.ts", "\"arn:…:iam::{accountId}:policy/…\" ({accountId} becomes each account's ID, so each account needs that policy), "), site("app/deployments.ts", "or an AWS-managed policy (arn:…:iam::aws:policy/...)")],
   },
   {
     given: "HCL output asked of synthesis",
@@ -1123,6 +1174,15 @@ const ROWS: Row[] = [
     produce: config(`${ORG}managementAccountId: "111111111111"\naccounts: [{ id: "111111111111" }, { id: "222222222222", services: { organizations: true } }]\n`),
     message: "Warning: services.organizations is on in 1 account that is not the management account (222222222222): organizations:ListAccounts only answers in the management account or a delegated administrator.",
     names: names("services.organizations", "222222222222", "only answers in the management account"),
+    sites: [site("app/deployments.ts", "organizations:ListAccounts only answers in the management account or a delegated administrator.")],
+  },
+  {
+    given: "organizations on in more member accounts than the warning lists",
+    produce: config(`${ORG}managementAccountId: "111111111111"\nservices: { organizations: true }\naccounts:\n${Array.from({ length: 7 }, (_, i) => `  - id: "${111111111111 * (i + 1)}"\n`).join("")}`),
+    message:
+      "Warning: services.organizations is on in 6 accounts that are not the management account (222222222222, 333333333333, 444444444444, 555555555555, 666666666666 and 1 more): organizations:ListAccounts only answers in the management account or a delegated administrator.",
+    names: names("services.organizations", "222222222222, 333333333333, 444444444444, 555555555555, 666666666666 and 1 more", "only answers in the management account"),
+    sites: [site("app/list.ts", "… and … more")],
   },
   {
     given: "an account that joined by invitation",
@@ -1155,6 +1215,7 @@ const ROWS: Row[] = [
     produce: props({ partition: "aws-eu" as never }),
     message: propProblem("`partition` must be one of aws, aws-us-gov, aws-cn, got \"aws-eu\""),
     names: names("`partition`", '"aws-eu"', "one of aws, aws-us-gov, aws-cn"),
+    sites: [site("modules/trelica-integration/private/validate.ts", "one of …")],
   },
   {
     given: "a construct service that does not exist",
@@ -1215,6 +1276,7 @@ const ROWS: Row[] = [
     produce: props({ policyName: "has space" }),
     message: propProblem("`policyName` must be 1 to 128 characters of letters, digits and _+=,.@-, got \"has space\""),
     names: names("`policyName`", '"has space"', "1 to 128 characters"),
+    sites: [site("modules/trelica-integration/rules.ts", "1 to 128 characters of letters, digits and _+=,.@-")],
   },
   {
     given: "a construct description with template syntax",
@@ -1254,6 +1316,7 @@ const ROWS: Row[] = [
     produce: synthFlags(["--confg", "x.yaml"]),
     message: "--confg: unknown option. Did you mean --config? Allowed: --config, --output, --version, --help; see npm run synth -- --help",
     names: names("--confg", "--confg", "Did you mean --config?"),
+    sites: [site("app/command-line.ts", "…; see …"), site("app/command-line.ts", " Did you mean …?")],
   },
   {
     given: "a synth flag close to none",
@@ -1304,6 +1367,7 @@ const ROWS: Row[] = [
     produce: rolloutOptions("aply", {}),
     message: optionProblem("command \"aply\": expected plan, apply, destroy, connections; did you mean \"apply\"?"),
     names: names("command", '"aply"', 'did you mean "apply"?'),
+    sites: [site("rollout/options.ts", "command \"…\": expected ……")],
   },
   {
     given: "a concurrency of 0",
@@ -1393,6 +1457,7 @@ const ROWS: Row[] = [
       "  - --accounts \"9999*\": matches no stack among 3; expected an account ID or stack name glob that matches one, such as trelica-100000000001 or 100000000001",
     ),
     names: names("--accounts", '"9999*"', "an account ID or stack name glob that matches one, such as trelica-100000000001"),
+    sites: [site("rollout/stacks.ts", ", such as ……"), site("rollout/stacks.ts", " or …"), site("rollout/stacks.ts", "Nothing was run:")],
   },
   {
     given: "a stack whose terraform version requirement rollout cannot read",
@@ -1442,6 +1507,22 @@ const ROWS: Row[] = [
     message:
       "terraform 1.5.7 (/in-memory/terraform) is too old for these stacks: 3 stacks run in Terraform Cloud (a cloud block), and rollout saves their plans there (plan -out of a remote run), which needs terraform >= 1.6.0: trelica-100000000001, trelica-100000000002, trelica-100000000003",
     names: names("terraform 1.5.7", "1.5.7", "which needs terraform >= 1.6.0"),
+  },
+  {
+    given: "a terraform too old to save plans of more stacks run in Terraform Cloud than it lists",
+    produce: rollout(
+      { command: "plan" },
+      (project) => {
+        project.double.versionString = "1.5.7";
+        project.requireTerraform(">= 1.5.0");
+        runInTerraformCloud(project, project.stackNames());
+      },
+      4,
+    ),
+    message:
+      "terraform 1.5.7 (/in-memory/terraform) is too old for these stacks: 4 stacks run in Terraform Cloud (a cloud block), and rollout saves their plans there (plan -out of a remote run), which needs terraform >= 1.6.0: trelica-100000000001, trelica-100000000002, trelica-100000000003 and 1 more",
+    names: names("terraform 1.5.7", "1.5.7", "which needs terraform >= 1.6.0"),
+    sites: [site("rollout/terraform.ts", "… and … more")],
   },
   {
     given: "a TERRAFORM_BINARY_NAME that does not exist",
@@ -1494,58 +1575,114 @@ describe("every message the program can produce, in our own words", () => {
 // ---- the table is complete -------------------------------------------------------------------
 
 /** Sites no input reaches, each with the reason. An entry that no longer names a site fails too. */
-const UNREACHABLE: readonly { readonly text: string; readonly why: string }[] = [
-  { text: "a value as the README describes it", why: "issues.ts's safety net: every check in our schemas has its own text; only an object has none, and gets its keys" },
-  { text: "(top level)", why: "formatPath's name for the config's root; load.ts words every message about the root without a path" },
+const UNREACHABLE: readonly { readonly site: string; readonly why: string }[] = [
+  { site: site("app/config/issues.ts", "a value as the README describes it"), why: "issues.ts's safety net: every check in our schemas has its own text; only an object has none, and gets its keys" },
+  { site: site("app/config/source.ts", "(top level)"), why: "formatPath's name for the config's root; load.ts words every message about the root without a path" },
 ];
-
-/** Does `message` contain each fragment, in order? */
-function producesSite(message: string, site: MessageSite): boolean {
-  let from = 0;
-  for (const fragment of site.fragments) {
-    const at = message.indexOf(fragment, from);
-    if (at < 0) return false;
-    from = at + fragment.length;
-  }
-  return true;
-}
-
-const coveredByTable = (site: MessageSite) => ROWS.some((row) => producesSite(row.message, site));
+const UNREACHABLE_KEYS = new Set(UNREACHABLE.map((entry) => entry.site));
+const sites = messageSites();
 
 describe("the table holds every message the source can make", () => {
-  const sites = messageSites();
-
-  test("GIVEN every place in main.ts, app/, modules/ and rollout/ where message text is written THEN some row of the table produces it", () => {
-    const uncovered = sites.filter((site) => !UNREACHABLE.some((entry) => entry.text === site.text) && !coveredByTable(site));
-    expect(uncovered.map((site) => `${site.where}: ${site.text}`)).toEqual([]);
+  test("GIVEN every place in main.ts, app/, modules/ and rollout/ where message text is written THEN a row of the table produces it, by its whole template, and names it where the template is generic", () => {
+    expect(uncoveredSites(sites, ROWS, UNREACHABLE_KEYS)).toEqual([]);
   });
 
   test("GIVEN the sites listed as unreachable THEN each is still in the source and no row produces it", () => {
+    const findings = uncoveredSites(sites, ROWS);
     for (const entry of UNREACHABLE) {
-      const matching = sites.filter((site) => site.text === entry.text);
-      expect({ entry: entry.text, found: matching.length > 0 }).toEqual({ entry: entry.text, found: true });
-      expect(matching.filter(coveredByTable)).toEqual([]);
+      const matching = sites.filter((found) => found.key === entry.site);
+      expect({ entry: entry.site, found: matching.length > 0 }).toEqual({ entry: entry.site, found: true });
+      // Without its exemption, the check names it as uncovered.
+      expect(findings.filter((finding) => finding.startsWith(`${matching.map((found) => found.where).join(", ")}: ${matching[0].text}`))).toHaveLength(1);
     }
   });
+});
+
+describe("the completeness check finds a new message site of every kind", () => {
+  /** Its findings with `source` added to the program as `rollout/frob.ts` (and `others` beside it). */
+  const withNewFile = (source: string, others: Record<string, string> = {}) => {
+    const added = sitesOf({ ...others, "rollout/frob.ts": source });
+    return { added, findings: uncoveredSites([...sites, ...added], ROWS, UNREACHABLE_KEYS) };
+  };
 
   test.each([
     ["a UserError", "throw new UserError(`--frobnicate ${value}: not an option we know; expected --force`);", "--frobnicate …: not an option we know; expected --force"],
-    ["a problem pushed", 'problems.push(`${field}: got ${value}; expected a frobnicated value`);', "…: got …; expected a frobnicated value"],
+    ["a problem pushed", "problems.push(`${field}: got ${value}; expected a frobnicated value`);", "…: got …; expected a frobnicated value"],
     ["a warning pushed", 'warnings.push("frobnication is on in every account");', "frobnication is on in every account"],
     ["a problem returned by a ...Problems function", "function frobProblems() { return [`frob: got ${x}; expected no frob`]; }", "frob: got …; expected no frob"],
     ["a variable the message uses", 'function f() { const why = "it is frobnicated"; throw configError(file, [`frob: ${why}`]); }', "it is frobnicated"],
     ["a `problem:` property", "const unknown = { problem: `frob: got nothing; expected a frob` };", "frob: got nothing; expected a frob"],
     ["an Error subclass's summary", "class FrobError extends Error { constructor() { super(`Invalid frob props:`); } }", "Invalid frob props:"],
+    ["a module-level constant passed to UserError", 'const REFUSED = "frob is refused by the frobnicator";\nexport function f() { throw new UserError(REFUSED); }', "frob is refused by the frobnicator"],
+    ["problems pushed as a spread of a map", "export function f(xs: string[]) { const problems: string[] = []; problems.push(...xs.map((x) => `${x}: not a frob we know`)); return problems; }", "…: not a frob we know"],
+    ["one word after a field's colon", "export function f(field: string) { const problems: string[] = []; problems.push(`${field}: frobbed`); return problems; }", "…: frobbed"],
+    ["a list of another name passed to UserError", 'export function f(x: number) { const errors: string[] = []; if (x > 1) errors.push(`frob ${x}: too many frobs`); throw new UserError("Frobs are wrong:", errors); }', "frob …: too many frobs"],
+    ["text a helper of another name returns", "function describe(x: string): string { return `frob ${x} is not frobnicated`; }\nexport function f(x: string) { throw new UserError(describe(x)); }", "frob … is not frobnicated"],
+    ["a warning pushed onto a property", 'interface R { warnings: string[] }\nexport function f(r: R) { r.warnings.push("frobnication is on everywhere"); }', "frobnication is on everywhere"],
+    ["what a wrapper's callers pass it", 'function fail(message: string): never { throw new UserError(message); }\nexport function f() { fail("the frob is gone"); }', "the frob is gone"],
+    ["a property of a constant object", 'const RULE = { pattern: /x/, allowed: "a frob of four letters" };\nexport function f(x: string) { if (!RULE.pattern.test(x)) throw new UserError(`frob ${x}: expected ${RULE.allowed}`); }', "a frob of four letters"],
+    ["what object literals give an interface's property", 'interface Words { readonly help: string }\nfunction parse(words: Words) { throw new UserError(`bad frob; see ${words.help}`); }\nexport function f() { parse({ help: "npm run frob -- --help" }); }', "npm run frob -- --help"],
   ])("GIVEN %s that no row produces THEN the check finds it and names it as uncovered", (_kind, source, text) => {
-    const found = sitesIn("rollout/frob.ts", source);
-    expect(found.map((site) => site.text)).toContain(text);
-    expect(found.filter((site) => site.text === text).filter(coveredByTable)).toEqual([]);
+    const { added, findings } = withNewFile(source);
+    const found = added.filter((candidate) => candidate.text === text);
+    expect(found.map((candidate) => candidate.text)).toEqual([text]);
+    // Its words are its own, so it is not generic: only a row its whole template matches would cover it.
+    expect(findings).toContain(`${found[0].where}: ${text}`);
+  });
+
+  test("GIVEN message text in another file, imported (through an index's re-export) THEN it is a site of the file that writes it", () => {
+    const others = { "rollout/words.ts": 'export const GONE = "the frob is gone for good";', "rollout/index.ts": 'export * from "./words";' };
+    const { added, findings } = withNewFile('import { GONE } from ".";\nexport function f() { throw new UserError(GONE); }', others);
+    expect(added.map((found) => `${found.where}: ${found.text}`)).toEqual(["rollout/words.ts:1: the frob is gone for good"]);
+    expect(findings).toContain("rollout/words.ts:1: the frob is gone for good");
+  });
+
+  test("GIVEN a helper a message calls with one argument and a summary with another THEN only the message's argument is a site", () => {
+    const source = 'function plural(n: number, noun: string) { return `${n} ${noun}s`; }\nexport function f(n: number) { console.log(plural(n, "summary line")); throw new UserError(`too many: ${plural(n, "frob thing")}`); }';
+    expect(sitesIn("rollout/frob.ts", source).map((found) => found.text)).toEqual(["too many: …", "frob thing"]);
   });
 
   test("GIVEN the construct (a library) THEN its plain Errors count; elsewhere a plain Error is a bug, not a message", () => {
     const source = 'throw new Error("frob: got a frob; expected none");';
-    expect(sitesIn("modules/frob.ts", source).map((site) => site.text)).toEqual(["frob: got a frob; expected none"]);
+    expect(sitesIn("modules/frob.ts", source).map((found) => found.text)).toEqual(["frob: got a frob; expected none"]);
     expect(sitesIn("rollout/frob.ts", source)).toEqual([]);
+  });
+
+  test("GIVEN a new generic template (its words all other sites' too) THEN rows that match it do not cover it: a row must name it", () => {
+    const { added, findings } = withNewFile("export function f(field: string, value: string, allowed: string) { throw new UserError(`${field}: got ${value}; expected ${allowed}`); }");
+    const [generic] = added;
+    expect(isGeneric(generic, [...sites, generic])).toBe(true);
+    // Rows of other sites match it (that is why it is generic) ...
+    expect(ROWS.filter((row) => template(generic).test(row.message)).length).toBeGreaterThan(10);
+    // ... and yet it is reported, as generic.
+    expect(findings).toContain(`${generic.where}: …: got …; expected … (generic: a row must name "${site("rollout/frob.ts", "…: got …; expected …")}")`);
+    // Named by a row whose message it matches, it is covered.
+    const naming = { given: "a frob", message: "frob: got 1; expected 2", sites: [generic.key] };
+    expect(uncoveredSites([...sites, generic], [...ROWS, naming], UNREACHABLE_KEYS)).toEqual([]);
+  });
+
+  test("GIVEN a row naming a site its message does not match, or one not in the source THEN the check says so", () => {
+    const rows = [...ROWS, { given: "a frob", message: "nothing alike", sites: [site("app/config/load.ts", "…: got …; expected ……"), site("rollout/frob.ts", "gone")] }];
+    expect(uncoveredSites(sites, rows, UNREACHABLE_KEYS)).toEqual([
+      `row "a frob" names "${site("app/config/load.ts", "…: got …; expected ……")}", whose template its message does not match`,
+      `row "a frob" names "${site("rollout/frob.ts", "gone")}", which is not a site in the source`,
+    ]);
+  });
+
+  test("GIVEN a site's pieces all in a row's message, but not as its template THEN that row does not cover it", () => {
+    const [frob] = sitesIn("rollout/frob.ts", "throw new UserError(`frob ${x}: not frobbed here; expected ${y}`);");
+    // The pieces, out of order; at the end with nothing after; inside a longer word.
+    for (const message of ["not frobbed here; expected x, frob y:", "frob y: not frobbed here; expected ", "refrob y: not frobbed here; expected z"]) {
+      expect({ message, covered: template(frob).test(message) }).toEqual({ message, covered: false });
+    }
+    expect(template(frob).test("frob y: not frobbed here; expected z")).toBe(true);
+  });
+
+  test("GIVEN a value that may be empty (a hint) THEN the template lets it be empty; any other must be filled", () => {
+    const [withHint] = sitesIn("rollout/frob.ts", 'function f(x: string, guess?: string) { throw new UserError(`${x}: unknown frob.${guess ? ` Try ${guess}.` : ""} Allowed: a, b`); }');
+    expect(withHint.optional).toEqual([false, true]);
+    expect(template(withHint).test("--x: unknown frob. Allowed: a, b")).toBe(true);
+    expect(template(withHint).test(": unknown frob. Allowed: a, b")).toBe(false);
   });
 });
 
