@@ -347,7 +347,9 @@ class Scan {
     const add = (symbol: ts.Symbol | undefined, values: readonly ts.Expression[]) => {
       for (const declaration of this.declarationsOf(symbol)) index.set(declaration, [...(index.get(declaration) ?? []), ...values]);
     };
-    const symbolAt = (target: ts.Expression) => this.checker.getSymbolAtLocation(ts.isPropertyAccessExpression(target) ? target.name : target);
+    // `list[i] = text` writes to the list.
+    const symbolAt = (target: ts.Expression): ts.Symbol | undefined =>
+      ts.isElementAccessExpression(target) ? symbolAt(target.expression) : this.checker.getSymbolAtLocation(ts.isPropertyAccessExpression(target) ? target.name : target);
     const walk = (node: ts.Node): void => {
       if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression) && LIST_WRITES.has(node.expression.name.text)) {
         add(symbolAt(node.expression.expression), node.arguments);
