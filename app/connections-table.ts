@@ -4,6 +4,7 @@ import { TrelicaIntegration } from "../modules/trelica-integration";
 import { roleArn } from "./config/defaults";
 import { Resolution } from "./deployments";
 import type { StackSetDeployment } from "./stackset";
+import { csvText, markdownTableLines } from "./tables";
 
 /*
  * What to type into Trelica per account (Admin > Integrations > Amazon Web Services > Connect),
@@ -32,19 +33,9 @@ function rowsOf(resolution: Resolution): Row[] {
   ]);
 }
 
-function csvField(value: string): string {
-  return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
-}
-
-function csv(rows: readonly Row[]): string {
-  return [COLUMNS, ...rows].map((row) => row.map(csvField).join(",")).join("\n") + "\n";
-}
-
 export function connectionsCsv(resolution: Resolution): string {
-  return csv(rowsOf(resolution));
+  return csvText(COLUMNS, rowsOf(resolution));
 }
-
-const cell = (value: string) => value.replace(/\|/g, "\\|");
 
 function markdownTable(rows: readonly Row[]): string[] {
   return [
@@ -55,17 +46,15 @@ function markdownTable(rows: readonly Row[]): string[] {
     "PLANNED, NOT CONFIRMED: written by synth, before any apply; a role here may not exist yet. " +
       "After applying, run `npm run rollout -- connections` (apply does it too) for the table from the applied state: only its `applied` rows have a role ARN to paste.",
     "",
-    `| ${COLUMNS.join(" | ")} |`,
-    `| ${COLUMNS.map(() => "---").join(" | ")} |`,
-    ...rows.map((row) => `| ${row.map(cell).join(" | ")} |`),
+    ...markdownTableLines(COLUMNS, rows),
   ];
 }
 
 export function connectionsMarkdown(resolution: Resolution): string {
   const lines = markdownTable(rowsOf(resolution));
   if (resolution.skipped.length > 0) {
-    lines.push("", "## Skipped (not ACTIVE)", "", "| account_id | account_name | state |", "| --- | --- | --- |");
-    lines.push(...resolution.skipped.map((s) => `| ${s.accountId} | ${cell(s.name ?? "")} | ${s.state} |`));
+    const skipped = resolution.skipped.map((s) => [s.accountId, s.name ?? "", s.state]);
+    lines.push("", "## Skipped (not ACTIVE)", "", ...markdownTableLines(["account_id", "account_name", "state"], skipped));
   }
   return lines.join("\n") + "\n";
 }
@@ -95,6 +84,6 @@ export function writeStackSetConnections(outdir: string, deployment: StackSetDep
       `from stack set ${deployment.stackSet.name}; list them with \`aws cloudformation list-stack-instances --stack-set-name ${deployment.stackSet.name}` +
       `${deployment.stackSet.callAs === "DELEGATED_ADMIN" ? " --call-as DELEGATED_ADMIN" : ""}\` (a CURRENT instance has the role).`,
   );
-  fs.writeFileSync(path.join(outdir, "trelica-connections.csv"), csv([row]));
+  fs.writeFileSync(path.join(outdir, "trelica-connections.csv"), csvText(COLUMNS, [row]));
   fs.writeFileSync(path.join(outdir, "trelica-connections.md"), lines.join("\n") + "\n");
 }

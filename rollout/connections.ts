@@ -8,6 +8,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { SERVICE_NAMES, TRELICA_SERVICES } from "../modules/trelica-integration/services";
+import { csvText, markdownTableLines, parseCsv } from "../app/tables";
 import { AccountReport, readReport, RunReport } from "./report";
 import { Stack, stackFile } from "./stacks";
 
@@ -128,42 +129,10 @@ function statusOf(account: AccountReport | undefined): ConnectionStatus {
   return "unknown";
 }
 
-function csvField(value: string): string {
-  return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
-}
-
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = "";
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ",") {
-      row.push(field);
-      field = "";
-    } else if (c === "\n") {
-      row.push(field);
-      rows.push(row);
-      row = [];
-      field = "";
-    } else if (c !== "\r") field += c;
-  }
-  if (field || row.length) rows.push([...row, field]);
-  return rows;
-}
-
 const cells = (row: ConnectionRow) => [row.accountId, row.name, row.region, row.roleArn, row.services, row.appliedAt, row.status];
 
 export function connectionsCsv(rows: readonly ConnectionRow[]): string {
-  return [[...CONNECTION_COLUMNS], ...rows.map(cells)].map((row) => row.map(csvField).join(",")).join("\n") + "\n";
+  return csvText(CONNECTION_COLUMNS, rows.map(cells));
 }
 
 /**
@@ -189,7 +158,6 @@ export function stackSetNotes(stacks: readonly Stack[], report: RunReport): stri
 }
 
 export function connectionsMarkdown(rows: readonly ConnectionRow[], runId: string, notes: readonly string[] = []): string {
-  const cell = (value: string) => value.replace(/\|/g, "\\|");
   const count = (status: ConnectionStatus) => rows.filter((row) => row.status === status).length;
   // Runs in Terraform Cloud: one more column, to trace a row to the run that applied it (the CSV, for Trelica, keeps its columns).
   const withRuns = rows.some((row) => row.run);
@@ -204,9 +172,7 @@ export function connectionsMarkdown(rows: readonly ConnectionRow[], runId: strin
       "Only `applied` rows have a role ARN: connect those in Trelica (Admin > Integrations > Amazon Web Services > Connect; enter the account ID and the region).",
       "`planned only`: no role (never applied, or destroyed); `failed`: this run's apply or destroy failed; `unknown`: its terraform outputs could not be read (see the run's report).",
       "",
-      `| ${columns.join(" | ")} |`,
-      `| ${columns.map(() => "---").join(" | ")} |`,
-      ...rows.map((row) => `| ${rowCells(row).map(cell).join(" | ")} |`),
+      ...markdownTableLines(columns, rows.map(rowCells)),
       ...notes.flatMap((note) => ["", note]),
     ].join("\n") + "\n"
   );
