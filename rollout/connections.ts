@@ -10,7 +10,7 @@ import * as path from "node:path";
 import { SERVICE_NAMES, TRELICA_SERVICES } from "../modules/trelica-integration/services";
 import { csvText, markdownTableLines, parseCsv } from "../app/tables";
 import { AccountReport, readReport, RunReport } from "./report";
-import { Stack, stackFile } from "./stacks";
+import { Stack, stackJson } from "./stacks";
 
 /**
  * applied: terraform output has role_arn. planned only: no role_arn (never applied, or destroyed).
@@ -44,7 +44,7 @@ export function parseOutputs(stdout: string): Record<string, string> {
  * one source for this column is the stack itself (what terraform applies), not synth's table.
  */
 export function stackServices(stack: Stack): string[] {
-  const json = JSON.parse(fs.readFileSync(stackFile(stack), "utf8")) as { resource?: Record<string, Record<string, { policy?: string }>> };
+  const json = stackJson<{ resource?: Record<string, Record<string, { policy?: string }>> }>(stack);
   const actions = new Set<string>();
   for (const policy of Object.values(json.resource?.aws_iam_policy ?? {})) {
     if (!policy.policy) continue;
@@ -56,7 +56,7 @@ export function stackServices(stack: Stack): string[] {
 }
 
 function stackRegion(stack: Stack): string {
-  const json = JSON.parse(fs.readFileSync(stackFile(stack), "utf8")) as { output?: Record<string, { value?: unknown }> };
+  const json = stackJson<{ output?: Record<string, { value?: unknown }> }>(stack);
   const region = json.output?.region?.value;
   return typeof region === "string" ? region : "";
 }
@@ -144,7 +144,7 @@ export function stackSetNotes(stacks: readonly Stack[], report: RunReport): stri
   return stacks
     .filter((stack) => stack.accountId === undefined)
     .flatMap((stack) => {
-      const json = JSON.parse(fs.readFileSync(stackFile(stack), "utf8")) as { resource?: Record<string, Record<string, { name?: string; call_as?: string }>> };
+      const json = stackJson<{ resource?: Record<string, Record<string, { name?: string; call_as?: string }>> }>(stack);
       return Object.values(json.resource?.aws_cloudformation_stack_set ?? {}).map((stackSet) => {
         const applied = accountOf.get(stack.name)?.outputs?.stack_set_name === stackSet.name;
         const callAs = stackSet.call_as === "DELEGATED_ADMIN" ? " --call-as DELEGATED_ADMIN" : "";

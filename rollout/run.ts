@@ -9,7 +9,7 @@ import { AccessChange, emptyCounts, hasChanges, PlanSummary, summarizePlan } fro
 import { Progress } from "./progress";
 import { AccountReport, changeText, Command, errorExcerpt, readReport, RunReport, statusLabel, summaryTable, writeReport } from "./report";
 import { runBounded } from "./scheduler";
-import { readStacks, runsInTerraformCloud, selectStacks, Stack, stackFile, stackHash, versionRequirements } from "./stacks";
+import { readStacks, runsInTerraformCloud, selectStacks, Stack, stackHash, stackJson, versionRequirements } from "./stacks";
 import { checkTerraformVersion, ProcessGroup, processRunner, TerraformResult, TerraformRunner } from "./terraform";
 import { backoffMs, classifyFailure } from "./transient";
 
@@ -562,7 +562,7 @@ const NO_CHANGES: PlanSummary = { counts: emptyCounts(), destructive: [], cutsTr
  * there (and the provider still installed), init would only cost time.
  */
 function initInputs(stack: Stack, context: StackContext): string {
-  const json = JSON.parse(fs.readFileSync(stackFile(stack), "utf8")) as { terraform?: unknown };
+  const json = stackJson<{ terraform?: unknown }>(stack);
   const lock = path.join(stack.dir, ".terraform.lock.hcl");
   return crypto
     .createHash("sha256")
@@ -655,7 +655,7 @@ export const EXIT_INTERRUPTED = 130;
 function exitCodeOf(report: RunReport): number {
   if (report.interrupted) return EXIT_INTERRUPTED;
   const bad = report.accounts.some((a) => ["failed", "refused", "interrupted", "not-started", "needs-action"].includes(a.status));
-  if (bad || report.interrupted) return 1;
+  if (bad) return 1;
   const planOnly = report.command === "plan" && !report.planAndApply;
   return planOnly && report.accounts.some((a) => a.outcome === "changes") ? 2 : 0;
 }

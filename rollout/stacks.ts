@@ -59,6 +59,11 @@ export function stackFile(stack: Stack): string {
   return path.join(stack.dir, "cdk.tf.json");
 }
 
+/** The synthesized stack as terraform reads it, read afresh: a re-synth may have changed it since. */
+export function stackJson<T = any>(stack: Stack): T {
+  return JSON.parse(fs.readFileSync(stackFile(stack), "utf8")) as T;
+}
+
 /** Identifies the synthesized configuration a plan was made from. */
 export function stackHash(stack: Stack): string {
   return crypto.createHash("sha256").update(fs.readFileSync(stackFile(stack))).digest("hex");
@@ -89,7 +94,7 @@ export function versionRequirements(stacks: readonly Stack[], { savedCloudPlans 
   const byMinimum = new Map<string, VersionRequirement>();
   const problems: string[] = [];
   for (const stack of stacks) {
-    const json = JSON.parse(fs.readFileSync(stackFile(stack), "utf8"));
+    const json = stackJson(stack);
     const constraint: unknown = json.terraform?.required_version;
     let required: string | undefined;
     if (constraint !== undefined) {
@@ -116,6 +121,6 @@ export function versionRequirements(stacks: readonly Stack[], { savedCloudPlans 
 
 /** Whether the stack's `cloud` block runs its plans and applies in Terraform Cloud (unless its workspace executes locally). */
 export function runsInTerraformCloud(stack: Stack): boolean {
-  const json = JSON.parse(fs.readFileSync(stackFile(stack), "utf8")) as { terraform?: { cloud?: unknown } };
+  const json = stackJson<{ terraform?: { cloud?: unknown } }>(stack);
   return json.terraform?.cloud !== undefined;
 }

@@ -67,10 +67,6 @@ export function classifyFailure(output: string): FailureClass {
   return kind ? { transient: kind.transient, hint: kind.hint } : { transient: false };
 }
 
-export function isTransient(output: string): boolean {
-  return classifyFailure(output).transient;
-}
-
 /** Exponential backoff with jitter, so parallel retries do not hit AWS in step. */
 export function backoffMs(attempt: number, baseMs: number): number {
   return Math.round(baseMs * 2 ** (attempt - 1) * (0.75 + Math.random() * 0.5));
