@@ -54,7 +54,7 @@ export function validateTrelicaIntegrationProps(props: TrelicaIntegrationProps, 
     } else if (!(tokens?.length === 1 && tokens.firstToken)) {
       // Known only at synthesis when wholly a token (validation lets it pass, as in aws-cdk-lib); text around
       // tokens is checked with each token standing for an account ID.
-      const checkable = (tokens?.tokens ?? []).reduce((text, token) => text.split(token.toString()).join("123456789012"), arn);
+      const checkable = replaceTokens(arn, "123456789012");
       check(PERMISSIONS_BOUNDARY_RULE.pattern.test(checkable), "permissionsBoundaryArn", arn, PERMISSIONS_BOUNDARY_RULE.allowed);
     }
   }
@@ -89,11 +89,12 @@ export function validateTrelicaIntegrationProps(props: TrelicaIntegrationProps, 
 /** The value as JSON, cut short: 51 tags need not be printed whole to be recognized. */
 function shown(value: unknown): string {
   // A token's encoding means nothing to a reader (and differs from run to run): show where it stands.
-  const json = JSON.stringify(typeof value === "string" ? withTokensNamed(value) : value);
+  const json = JSON.stringify(typeof value === "string" ? replaceTokens(value, "<token>") : value);
   return json !== undefined && json.length > 80 ? `${json.slice(0, 77)}...` : String(json);
 }
 
-function withTokensNamed(text: string): string {
+/** The text with every token in it (by its encoding) replaced by `by`. */
+function replaceTokens(text: string, by: string): string {
   if (!Token.isUnresolved(text)) return text;
-  return Tokenization.reverseString(text).tokens.reduce((named, token) => named.split(token.toString()).join("<token>"), text);
+  return Tokenization.reverseString(text).tokens.reduce((replaced, token) => replaced.split(token.toString()).join(by), text);
 }
