@@ -64,12 +64,17 @@ export function runUrlIn(output: string): string | undefined {
   return RUN_URL.exec(output)?.[0];
 }
 
+/** Policy failures as terraform words them: the outcome below and the holds further down read the same lines. */
+const HARD_FAILED_CHECK = /Policy Check hard failed\./;
+const SOFT_FAILED = /Policy Check soft failed\.|Cannot override soft failed policy checks|Failed to override:|needs to be manually overridden/;
+const SAVED_PLAN_NEEDS_OVERRIDE = /Saved plan requires policy override/;
+
 /** The worst policy outcome the output shows, from legacy Sentinel checks and from policy evaluations. */
 export function policyOutcomeIn(output: string): PolicyOutcome | undefined {
-  if (/Policy Check hard failed\./.test(output)) return "hard-failed";
+  if (HARD_FAILED_CHECK.test(output)) return "hard-failed";
   // Policy evaluations: a failed mandatory policy fails the task stage.
   if (/Overall Result: FAILED/.test(output) && /Task Stage failed\./.test(output)) return "hard-failed";
-  if (/Policy Check soft failed\.|Cannot override soft failed policy checks|Failed to override:|needs to be manually overridden|Saved plan requires policy override/.test(output)) return "soft-failed";
+  if (SOFT_FAILED.test(output) || SAVED_PLAN_NEEDS_OVERRIDE.test(output)) return "soft-failed";
   if (/Policy Check errored\./.test(output)) return "errored";
   const advisory = /\(advisory\)\s*Result: false/.test(output) || /Overall Result: PASSED \(with advisory\)/.test(output) || /\u24be Advisory/.test(output);
   if (advisory) return "advisory-failed";
@@ -115,15 +120,15 @@ const CLOUD_PROBLEMS: readonly { readonly pattern: RegExp; readonly problem: Clo
     },
   },
   {
-    pattern: /Policy Check hard failed\.|Overall Result: FAILED[\s\S]*Task Stage failed\./,
+    pattern: new RegExp(`${HARD_FAILED_CHECK.source}|Overall Result: FAILED[\\s\\S]*Task Stage failed\\.`),
     problem: { state: "policy-hard-failed", status: "failed", says: "a mandatory policy failed in Terraform Cloud: this change cannot be applied; change the configuration or the policy" },
   },
   {
-    pattern: /Saved plan requires policy override/,
+    pattern: SAVED_PLAN_NEEDS_OVERRIDE,
     problem: { state: "needs-override", status: "needs-action", says: "a soft-mandatory policy failed: someone allowed to override policies must override it in Terraform Cloud, then rerun apply" },
   },
   {
-    pattern: /Policy Check soft failed\.|Cannot override soft failed policy checks|Failed to override:|needs to be manually overridden/,
+    pattern: SOFT_FAILED,
     problem: {
       state: "needs-override",
       status: "needs-action",
