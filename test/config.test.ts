@@ -1,8 +1,8 @@
 import * as path from "node:path";
 import { loadConfig } from "../app/config/load";
 import { resolveDeployments } from "../app/deployments";
-import { UserError } from "../app/errors";
 import { PROJECT_ROOT, tempDir, writeFile } from "./helpers/files";
+import { refusalOf } from "./helpers/refusal";
 
 const dir = tempDir();
 let counter = 0;
@@ -19,13 +19,8 @@ function load(text: string, extension = ".yaml") {
 
 /** The listed problems of a config that must fail; fails the test if it loads. */
 function problemsOf(text: string, extension = ".yaml"): string[] {
-  try {
-    resolveDeployments(load(text, extension));
-  } catch (error) {
-    if (error instanceof UserError) return [error.summary, ...error.problems];
-    throw error;
-  }
-  throw new Error("expected the config to be rejected, but it loaded");
+  const refusal = refusalOf(() => resolveDeployments(load(text, extension)), "expected the config to be rejected, but it loaded");
+  return [refusal.summary, ...refusal.problems];
 }
 
 describe("config loading", () => {

@@ -1,14 +1,13 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { Testing } from "cdktf";
-import { validateConfig } from "../app/config/load";
-import { UserError } from "../app/errors";
-import { memberTemplate, resolveStackSet } from "../app/stackset";
+import { memberTemplate } from "../app/stackset";
 import { groupByShape, synthesizeInBatches, synthesizeStacks, writeManifest } from "../app/synthesize";
 import { TrelicaIntegration, TrelicaIntegrationValidationError } from "../modules/trelica-integration";
 import { onlyResource, synthStacks } from "./helpers/app";
 import { filesUnder, tempDir } from "./helpers/files";
-import { resolve, resolveProblems } from "./helpers/organization";
+import { resolve, resolveProblems, resolveStackSetConfig } from "./helpers/organization";
+import { refusalOf } from "./helpers/refusal";
 
 const dir = tempDir();
 const TWO_ACCOUNTS = { trelicaOrganizationId: "org-42", managementAccountId: "111111111111", accounts: [{ id: "111111111111" }, { id: "222222222222" }] };
@@ -21,15 +20,9 @@ const STACKSET = {
   managementAccountId: "111111111111",
   stackSet: { organizationalUnitIds: ["r-ab12"] },
 };
-const stackSetOf = (config: object) => resolveStackSet(validateConfig({ file: path.join(dir, "c.yaml"), data: config, numberText: new Map() }));
+const stackSetOf = (config: object) => resolveStackSetConfig(dir, config);
 function stackSetProblems(config: object): string[] {
-  try {
-    stackSetOf(config);
-  } catch (error) {
-    if (error instanceof UserError) return [...error.problems];
-    throw error;
-  }
-  throw new Error("expected the config to be rejected");
+  return [...refusalOf(() => stackSetOf(config), "expected the config to be rejected").problems];
 }
 
 describe("role.permissionsBoundaryArn per account", () => {

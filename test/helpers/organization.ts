@@ -1,8 +1,9 @@
 import * as path from "node:path";
 import { validateConfig } from "../../app/config/load";
 import { Resolution, resolveDeployments } from "../../app/deployments";
-import { UserError } from "../../app/errors";
+import { resolveStackSet, StackSetDeployment } from "../../app/stackset";
 import { writeFile } from "./files";
+import { refusalOf } from "./refusal";
 
 export interface ListedAccount {
   Id: string;
@@ -37,13 +38,12 @@ export function resolve(dir: string, config: object): Resolution {
 
 /** The problems of a config that must be rejected; fails the test if it resolves. */
 export function resolveProblems(dir: string, config: object): string[] {
-  try {
-    resolve(dir, config);
-  } catch (error) {
-    if (error instanceof UserError) return [...error.problems];
-    throw error;
-  }
-  throw new Error("expected the config to be rejected, but it resolved");
+  return [...refusalOf(() => resolve(dir, config), "expected the config to be rejected, but it resolved").problems];
+}
+
+/** Resolves a `mode: stackset` config given as an object. */
+export function resolveStackSetConfig(dir: string, config: object): StackSetDeployment {
+  return resolveStackSet(validateConfig({ file: path.join(dir, "c.yaml"), data: config, numberText: new Map() }));
 }
 
 export function writeAccountsFile(dir: string, name: string, accounts: ListedAccount[], managementId?: string): string {

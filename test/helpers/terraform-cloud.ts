@@ -2,10 +2,10 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { runSimulation } from "@cloud-copilot/iam-simulate";
 import { synthesizeOrganization } from "../../app/organization-app";
-import { UserError } from "../../app/errors";
 import { TERRAFORM_CLOUD_STACK_NAME } from "../../app/terraform-cloud-stack";
 import { readStack } from "./app";
 import { writeFile } from "./files";
+import { refusalOf } from "./refusal";
 import type { Decision } from "./iam";
 
 export const MANAGEMENT = "111111111111";
@@ -34,13 +34,7 @@ export function synthesize(dir: string, config: object, outdir = path.join(dir, 
 
 /** The problems a rejected config is reported with; fails the test if it synthesizes. */
 export function problemsOf(dir: string, config: object): string[] {
-  try {
-    synthesize(dir, config);
-  } catch (error) {
-    if (error instanceof UserError) return [...error.problems];
-    throw error;
-  }
-  throw new Error("expected the config to be rejected, but it synthesized");
+  return [...refusalOf(() => synthesize(dir, config), "expected the config to be rejected, but it synthesized").problems];
 }
 
 export function readBootstrap(outdir: string): any {
