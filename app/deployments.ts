@@ -8,7 +8,7 @@ import {
 import { AccountState, OrganizationAccount } from "./config/accounts-file";
 import { configError, LoadedConfig } from "./config/load";
 import { defaultServices, integrationBase, resolvedBackend } from "./config/defaults";
-import { namesOneAccount, parseBoundaryArn } from "./config/boundary";
+import { namesOneAccount, parseBoundaryArn, sharedBoundaryAllowed } from "./config/boundary";
 import { partitionOf, REGIONS_BY_PARTITION } from "./config/regions";
 import { AccountConfig, BackendConfig } from "./config/schema";
 import { globToRegExp, matchesAny } from "./glob";
@@ -263,8 +263,6 @@ function oneAccountBoundaryProblem(arn: string | undefined, deployments: readonl
   if (others.length === 0) return undefined;
   return (
     `role.permissionsBoundaryArn: got "${arn}", a policy of account ${boundary.account}, for ${plural(deployments.length, "account")}; ` +
-    `IAM refuses a boundary the role's account does not own (here ${listSome(others)}). Expected ` +
-    `"arn:${boundary.partition}:iam::{accountId}:policy/${boundary.policy}" ({accountId} becomes each account's ID, so each account needs that policy), ` +
-    `or an AWS-managed policy (arn:${boundary.partition}:iam::aws:policy/...)`
+    `IAM refuses a boundary the role's account does not own (here ${listSome(others)}). Expected ${sharedBoundaryAllowed(boundary)}`
   );
 }

@@ -4,7 +4,7 @@ import * as path from "node:path";
 import { App, Lazy, Manifest, StackManifest } from "cdktf";
 import { AccountStack } from "./account-stack";
 import { STACKS_OUTDIR_CONTEXT } from "./backend";
-import { parseBoundaryArn } from "./config/boundary";
+import { boundaryArnIn, parseBoundaryArn } from "./config/boundary";
 import { ACCOUNT_ID_SENTINEL } from "./config/reserved";
 import { AccountDeployment } from "./deployments";
 
@@ -92,8 +92,7 @@ function shapeOf(deployment: AccountDeployment): AccountDeployment {
   const template: AccountDeployment = { ...deployment, accountId: ACCOUNT_ID_SENTINEL, name: undefined };
   const boundary = parseBoundaryArn(deployment.integration.permissionsBoundaryArn);
   if (boundary?.account !== deployment.accountId) return template;
-  const permissionsBoundaryArn = `arn:${boundary.partition}:iam::${ACCOUNT_ID_SENTINEL}:policy/${boundary.policy}`;
-  return { ...template, integration: { ...deployment.integration, permissionsBoundaryArn } };
+  return { ...template, integration: { ...deployment.integration, permissionsBoundaryArn: boundaryArnIn(boundary, ACCOUNT_ID_SENTINEL) } };
 }
 
 /**

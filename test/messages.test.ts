@@ -1140,7 +1140,7 @@ const ROWS: Row[] = [
     produce: config(`${ORG}managementAccountId: "111111111111"\naccounts: [{ id: "111111111111" }, { id: "222222222222" }]\nrole: { permissionsBoundaryArn: "arn:aws:iam::111111111111:policy/Boundary" }\n`),
     message: problem("role.permissionsBoundaryArn: got \"arn:aws:iam::111111111111:policy/Boundary\", a policy of account 111111111111, for 2 accounts; IAM refuses a boundary the role's account does not own (here 222222222222). Expected \"arn:aws:iam::{accountId}:policy/Boundary\" ({accountId} becomes each account's ID, so each account needs that policy), or an AWS-managed policy (arn:aws:iam::aws:policy/...)"),
     names: names("role.permissionsBoundaryArn", '"arn:aws:iam::111111111111:policy/Boundary"', 'Expected "arn:aws:iam::{accountId}:policy/Boundary"'),
-    sites: [site("app/deployments.ts", "role.permissionsBoundaryArn: got \"…\", a policy of account …, for …; "), site("app/deployments.ts", "\"arn:…:iam::{accountId}:policy/…\" ({accountId} becomes each account's ID, so each account needs that policy), "), site("app/deployments.ts", "or an AWS-managed policy (arn:…:iam::aws:policy/...)")],
+    sites: [site("app/deployments.ts", "role.permissionsBoundaryArn: got \"…\", a policy of account …, for …; "), site("app/config/boundary.ts", "\"…\" (… becomes each account's ID, so each account needs that policy), "), site("app/config/boundary.ts", "or an AWS-managed policy (arn:…:iam::aws:policy/...)")],
   },
   {
     given: "HCL output asked of synthesis",

@@ -47,5 +47,18 @@ export function boundaryProps(
   // The schema has checked the shape; an unparsed value passes through for the construct to refuse.
   if (boundary === undefined || boundary.account !== ACCOUNT_ID_PLACEHOLDER) return arn === undefined ? {} : { permissionsBoundaryArn: arn };
   if (account === EACH_ACCOUNT) return { permissionsBoundaryPolicyName: boundary.policy };
-  return { permissionsBoundaryArn: `arn:${boundary.partition}:iam::${account}:policy/${boundary.policy}` };
+  return { permissionsBoundaryArn: boundaryArnIn(boundary, account) };
+}
+
+/** The boundary's ARN with `account` in the account's place: the parsed parts, put back together. */
+export function boundaryArnIn(boundary: BoundaryArn, account: string): string {
+  return `arn:${boundary.partition}:iam::${account}:policy/${boundary.policy}`;
+}
+
+/** What a boundary shared by several accounts may be, said the same way wherever one is refused. */
+export function sharedBoundaryAllowed(boundary: BoundaryArn): string {
+  return (
+    `"${boundaryArnIn(boundary, ACCOUNT_ID_PLACEHOLDER)}" (${ACCOUNT_ID_PLACEHOLDER} becomes each account's ID, so each account needs that policy), ` +
+    `or an AWS-managed policy (arn:${boundary.partition}:iam::aws:policy/...)`
+  );
 }

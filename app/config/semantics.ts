@@ -1,5 +1,5 @@
 import { SERVICE_NAMES, ServiceFlags, TRELICA_ACCOUNT_ID } from "../../modules/trelica-integration";
-import { namesOneAccount, parseBoundaryArn } from "./boundary";
+import { namesOneAccount, parseBoundaryArn, sharedBoundaryAllowed } from "./boundary";
 import { ALL_REGIONS, partitionOf } from "./regions";
 import { ACCOUNT_ID_PLACEHOLDER } from "./schema";
 import { show } from "./show";
@@ -124,8 +124,7 @@ function boundaryProblems(data: Raw, stackSetMode: boolean): string[] {
   if (stackSetMode && namesOneAccount(boundary)) {
     problems.push(
       `role.permissionsBoundaryArn: got "${arn}", a policy of account ${boundary.account}; with mode: stackset the role is in every enrolled account, ` +
-        `and IAM refuses a boundary the role's account does not own. Expected "arn:${boundary.partition}:iam::{accountId}:policy/${boundary.policy}" ` +
-        `({accountId} becomes each account's ID, so each account needs that policy), or an AWS-managed policy (arn:${boundary.partition}:iam::aws:policy/...)`,
+        `and IAM refuses a boundary the role's account does not own. Expected ${sharedBoundaryAllowed(boundary)}`,
     );
   }
   return problems;
