@@ -44,13 +44,7 @@ describeWithRealTerraform("switching member accounts between modes, with the rea
   /** Each member's role ID when it was made: the same ID later means the role was never replaced. */
   const roleIds: Record<string, string> = {};
 
-  const terraform = async (stack: string, args: string[], codes = [0]) => {
-    // Only these take -input; `state` takes neither flag.
-    const flags = ["init", "plan", "apply", "destroy"].includes(args[0]) ? ["-input=false", "-no-color"] : args[0] === "state" ? [] : ["-no-color"];
-    const result = await project.terraform(stack, [...args, ...flags]);
-    if (!codes.includes(result.code ?? -1)) throw new Error(`terraform ${args.join(" ")} in ${stack} exited ${result.code}:\n${result.stdout.slice(-3000)}\n${result.stderr.slice(-3000)}`);
-    return result;
-  };
+  const terraform = (stack: string, args: string[], codes = [0]) => project.terraformExpecting(stack, args, codes);
   const synthStackSetMode = (services?: string) => {
     project.synth(stackSetMode(services));
     if (real.providerVersion.startsWith("5.")) project.editStack(ORGANIZATION, forProvider5);

@@ -32,11 +32,7 @@ describeWithRealTerraform("StackSets mode with the real terraform", (real) => {
   const dir = tempDir("trelica-e2e-stackset-");
   let project: TerraformProject;
   let managementRoleId: string;
-  const terraform = async (stack: string, args: string[], codes = [0]) => {
-    const result = await project.terraform(stack, [...args, "-input=false", "-no-color"]);
-    if (!codes.includes(result.code ?? -1)) throw new Error(`terraform ${args[0]} in ${stack} exited ${result.code}:\n${result.stdout.slice(-3000)}\n${result.stderr.slice(-3000)}`);
-    return result;
-  };
+  const terraform = (stack: string, args: string[], codes = [0]) => project.terraformExpecting(stack, args, codes);
   const synth = (config: string) => {
     project.synth(config);
     // This machine's provider binary may be 5.x; see forProvider5.

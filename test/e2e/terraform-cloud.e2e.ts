@@ -39,12 +39,7 @@ describeWithRealTerraform("the Terraform Cloud bootstrap stack's AWS half, with 
   const dir = tempDir("trelica-e2e-tfc-");
   let project: TerraformProject;
   let synthesized: any;
-  const terraform = async (args: string[], codes = [0]) => {
-    // `output` takes no -input flag.
-    const result = await project.terraform(TERRAFORM_CLOUD_STACK_NAME, [...args, ...(args[0] === "output" ? [] : ["-input=false"]), "-no-color"]);
-    if (!codes.includes(result.code ?? -1)) throw new Error(`terraform ${args[0]} exited ${result.code}:\n${result.stdout.slice(-3000)}\n${result.stderr.slice(-3000)}`);
-    return result;
-  };
+  const terraform = (args: string[], codes = [0]) => project.terraformExpecting(TERRAFORM_CLOUD_STACK_NAME, args, codes);
 
   beforeAll(async () => {
     project = await TerraformProject.create(real, dir, { "trelica.config.yaml": CONFIG }, { managementAccountId: MANAGEMENT });

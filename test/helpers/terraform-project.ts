@@ -73,6 +73,17 @@ export class TerraformProject {
     return run(this.real.terraform, args, { cwd: this.stackDir(stack), env });
   }
 
+  /**
+   * terraform in `stack`, non-interactive and without colour (each subcommand gets the flags it takes);
+   * fails the test with terraform's output unless it exits with one of `codes`.
+   */
+  async terraformExpecting(stack: string, args: readonly string[], codes: readonly number[] = [0]): Promise<CommandResult> {
+    const flags = ["init", "plan", "apply", "destroy"].includes(args[0]) ? ["-input=false", "-no-color"] : args[0] === "state" ? [] : ["-no-color"];
+    const result = await this.terraform(stack, [...args, ...flags]);
+    if (!codes.includes(result.code ?? -1)) throw new Error(`terraform ${args.join(" ")} in ${stack} exited ${result.code}:\n${result.stdout.slice(-3000)}\n${result.stderr.slice(-3000)}`);
+    return result;
+  }
+
   /** The rollout runner in this process (the fake too: its terraform children are asynchronous). */
   rollout(options: Partial<RolloutOptions> & Pick<RolloutOptions, "command">, control?: RolloutControl): Promise<RolloutResult> {
     return rollout(
