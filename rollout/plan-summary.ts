@@ -1,3 +1,5 @@
+import { listSome, plural } from "../app/list";
+
 /** Per-account change counts from `terraform show -json <planfile>` (its resource_changes). */
 export interface ChangeCounts {
   create: number;
@@ -101,8 +103,7 @@ function removedActions(before: Set<string>, after: Set<string>): string[] {
 }
 
 function removalText(actions: readonly string[], from: string): string {
-  const shown = actions.slice(0, 5).join(", ") + (actions.length > 5 ? ` and ${actions.length - 5} more` : "");
-  return `removes ${actions.length} action${actions.length === 1 ? "" : "s"} from ${from}: ${shown}`;
+  return `removes ${plural(actions.length, "action")} from ${from}: ${listSome(actions)}`;
 }
 
 /**

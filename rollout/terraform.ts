@@ -2,6 +2,7 @@ import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { UserError } from "../app/errors";
+import { listSome } from "../app/list";
 import { compareVersions } from "../app/terraform-requirements";
 import { redact } from "./redact";
 import { VersionRequirement } from "./stacks";
@@ -180,7 +181,7 @@ export function checkTerraformVersion(binary: string, version: string, requireme
   if (unmet.length === 0) return;
   const described = unmet.map(({ minimum, stacks, source }) => {
     if (source === "cloud") {
-      const named = stacks.length > 3 ? `${stacks.slice(0, 3).join(", ")} and ${stacks.length - 3} more` : stacks.join(", ");
+      const named = listSome(stacks, 3);
       return (
         `${stacks.length} ${stacks.length === 1 ? "stack runs" : "stacks run"} in Terraform Cloud (a cloud block), and rollout saves their plans there ` +
         `(plan -out of a remote run), which needs terraform >= ${minimum}: ${named}`

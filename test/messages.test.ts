@@ -1522,7 +1522,7 @@ const ROWS: Row[] = [
     message:
       "terraform 1.5.7 (/in-memory/terraform) is too old for these stacks: 4 stacks run in Terraform Cloud (a cloud block), and rollout saves their plans there (plan -out of a remote run), which needs terraform >= 1.6.0: trelica-100000000001, trelica-100000000002, trelica-100000000003 and 1 more",
     names: names("terraform 1.5.7", "1.5.7", "which needs terraform >= 1.6.0"),
-    sites: [site("rollout/terraform.ts", "… and … more")],
+    sites: [site("app/list.ts", "… and … more")],
   },
   {
     given: "a TERRAFORM_BINARY_NAME that does not exist",
