@@ -7,11 +7,13 @@ import {
 } from "../modules/trelica-integration";
 import { AccountState, OrganizationAccount } from "./config/accounts-file";
 import { configError, LoadedConfig } from "./config/load";
-import { defaultServices, integrationBase, resolvedBackend } from "./config/defaults";
+import { defaultServices, deploymentRoleName, integrationBase, resolvedBackend } from "./config/defaults";
 import { namesOneAccount, parseBoundaryArn, sharedBoundaryAllowed } from "./config/boundary";
 import { partitionOf, REGIONS_BY_PARTITION } from "./config/regions";
 import { AccountConfig, BackendConfig } from "./config/schema";
+import { readOnlyDeployerName } from "./deployer/template";
 import { globToRegExp, matchesAny } from "./glob";
+import { planRoleName } from "./terraform-cloud-names";
 import { listSome, plural } from "./list";
 
 /** Everything one account's stack needs, resolved from the config: no defaults left to apply. */
@@ -24,6 +26,11 @@ export interface AccountDeployment {
   readonly services: Required<ServiceFlags>;
   /** The role the AWS provider assumes in the account; undefined: the ambient credentials. */
   readonly providerRoleName?: string;
+  /**
+   * Terraform Cloud with the deployer: a run whose credentials are `callerRoleName` (the plan role) assumes
+   * `roleName` (the deployer's read-only twin) instead of providerRoleName.
+   */
+  readonly planRole?: { readonly callerRoleName: string; readonly roleName: string };
   /** Import the hand-made role, policy and attachment on the first apply. */
   readonly adoptExisting: boolean;
   readonly backend: BackendConfig;
@@ -95,6 +102,7 @@ export function resolveDeployments(loaded: LoadedConfig): Resolution {
   const skipped = selected.filter((account) => account.state !== "ACTIVE").map(({ id, name, state }) => ({ accountId: id, name, state }));
   const active = selected.filter((account) => account.state === "ACTIVE");
 
+  const deployer = config.deployment.deployer;
   const noService: string[] = [];
   const organizationsOutsideManagement: string[] = [];
   const invitedWithDefaultRole: string[] = [];
@@ -113,7 +121,7 @@ export function resolveDeployments(loaded: LoadedConfig): Resolution {
     }
 
     // The management account never has OrganizationAccountAccessRole: use the ambient credentials there.
-    const assumeRoleName = entry?.assumeRoleName ?? (isManagementAccount ? false : config.deployment.assumeRoleName);
+    const assumeRoleName = entry?.assumeRoleName ?? (isManagementAccount ? false : deploymentRoleName(config));
     if (account.joinedMethod === "INVITED" && entry?.assumeRoleName === undefined && assumeRoleName === "OrganizationAccountAccessRole") {
       invitedWithDefaultRole.push(account.id);
     }
@@ -126,6 +134,9 @@ export function resolveDeployments(loaded: LoadedConfig): Resolution {
       isManagementAccount,
       services,
       providerRoleName: assumeRoleName === false ? undefined : assumeRoleName,
+      planRole: deployer && config.terraformCloud && assumeRoleName === deployer.roleName
+        ? { callerRoleName: planRoleName(config.terraformCloud.runRoleName), roleName: readOnlyDeployerName(deployer.roleName) }
+        : undefined,
       adoptExisting: entry?.adoptExisting ?? config.adoptExisting,
       backend,
       integration: { ...integrationBase(config, partition, account.id), services, policyName },

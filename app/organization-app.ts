@@ -10,8 +10,9 @@ import { Resolution, resolveDeployments, stackNameFor } from "./deployments";
 import { UserError } from "./errors";
 import { plural } from "./list";
 import { memberTemplate, ORGANIZATION_STACK_NAME, OrganizationStack, resolveStackSet } from "./stackset";
-import { createApp, synthesizeStacks } from "./synthesize";
-import { resolveTerraformCloud, synthesizeTerraformCloudStack, TERRAFORM_CLOUD_STACK_NAME } from "./terraform-cloud-stack";
+import { createApp, synthesizeBeside, synthesizeStacks } from "./synthesize";
+import { resolveTerraformCloud, synthesizeTerraformCloudStack, TERRAFORM_CLOUD_STACK_NAME, terraformCloudRoles } from "./terraform-cloud-stack";
+import { DEPLOYER_STACK_NAME, DeployerDeployment, DeployerStack, resolveDeployer } from "./deployer/stack";
 
 export interface OrganizationSynthOptions {
   /** @default $CDKTF_OUTDIR (set by the cdktf CLI), else "cdktf.out" as cdktf's App does */
@@ -31,14 +32,16 @@ export function synthesizeOrganization(configFile: string, options: Organization
 
   const resolution = resolveDeployments(loaded);
   const terraformCloud = resolveTerraformCloud(loaded, resolution);
+  const deployer = resolveDeployer(loaded, resolution, terraformCloud && terraformCloudRoles(terraformCloud));
   for (const warning of resolution.warnings) options.log(`Warning: ${warning}`);
   options.log(summaryLine(resolution));
   fs.mkdirSync(outdir, { recursive: true });
   synthesizeStacks(resolution.deployments, outdir);
   // The bootstrap stack stays when it is still configured: its .terraform and lock file survive a re-synth.
   const current = resolution.deployments.map((deployment) => stackNameFor(deployment.accountId));
-  removeStaleStacks(outdir, new Set(terraformCloud ? [...current, TERRAFORM_CLOUD_STACK_NAME] : current));
+  removeStaleStacks(outdir, new Set([...current, ...(terraformCloud ? [TERRAFORM_CLOUD_STACK_NAME] : []), ...(deployer ? [DEPLOYER_STACK_NAME] : [])]));
   if (terraformCloud) synthesizeTerraformCloudStack(terraformCloud, outdir, options.log);
+  if (deployer) synthesizeDeployerStack(deployer, outdir, options.log);
   writeConnectionsTable(outdir, resolution);
   writeRoleTemplate(outdir, TrelicaIntegration.cloudFormationTemplate(memberRoleProps(loaded.config, partitionOf(loaded.config.region))));
 }
@@ -131,4 +134,12 @@ function removeStaleStacks(outdir: string, current: ReadonlySet<string>): void {
       for (const entry of fs.readdirSync(folder)) fs.rmSync(path.join(folder, entry), { recursive: true, force: true });
     }
   }
+}
+
+function synthesizeDeployerStack(deployment: DeployerDeployment, outdir: string, log: (line: string) => void): void {
+  log(
+    `trelica: 1 deployer stack (${DEPLOYER_STACK_NAME}) for account ${deployment.managementAccountId}: stack set ${deployment.roleName} enrolling ` +
+      `${deployment.organizationalUnitIds.join(", ")}; apply it before the account stacks (rollout apply --accounts ${DEPLOYER_STACK_NAME}).`,
+  );
+  synthesizeBeside(outdir, DEPLOYER_STACK_NAME, (app) => new DeployerStack(app, deployment));
 }

@@ -135,3 +135,25 @@ export function writeManifest(outdir: string, stacks: StackManifests): void {
   Object.assign(manifest.stacks, stacks);
   manifest.writeToFile();
 }
+
+/**
+ * Writes one more stack (`build` adds it to the App) beside the account stacks, into the manifest they were
+ * written with, so the cdktf CLI keeps its folder and `cdktf deploy` finds it. Called after stale stacks
+ * are removed: its name starts with `trelica-` like theirs.
+ */
+export function synthesizeBeside(outdir: string, name: string, build: (app: App) => void): void {
+  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "trelica-beside-"));
+  try {
+    const app = createApp(scratch, outdir);
+    build(app);
+    app.synth();
+    const manifest: StackManifest = app.manifest.stacks[name];
+    fs.mkdirSync(path.join(outdir, manifest.workingDirectory), { recursive: true });
+    fs.copyFileSync(path.join(scratch, manifest.synthesizedStackPath), path.join(outdir, manifest.synthesizedStackPath));
+    const manifestFile = path.join(outdir, "manifest.json");
+    const existing: StackManifests = fs.existsSync(manifestFile) ? JSON.parse(fs.readFileSync(manifestFile, "utf8")).stacks : {};
+    writeManifest(outdir, { ...existing, [name]: manifest });
+  } finally {
+    fs.rmSync(scratch, { recursive: true, force: true });
+  }
+}

@@ -1,4 +1,5 @@
 import { Partition } from "../modules/trelica-integration";
+import { deployingPolicy } from "./deployer/policies";
 
 /*
  * The Terraform Cloud run role's two policies, as plain objects (no cdktf): its trust policy, which
@@ -15,7 +16,7 @@ export const INLINE_POLICY_LIMIT = 10_240;
 export interface PolicyStatementJson {
   readonly Sid?: string;
   readonly Effect: "Allow" | "Deny";
-  readonly Principal?: Record<string, string>;
+  readonly Principal?: Record<string, string | readonly string[]>;
   readonly Action: string | readonly string[];
   readonly Resource?: string | readonly string[];
   readonly Condition?: Record<string, Record<string, string | readonly string[]>>;
@@ -34,18 +35,24 @@ export interface RunRoleTrustProps {
   readonly project: string;
   /** The workspace names with `*` for the account ID, e.g. `trelica-*`. */
   readonly workspacePattern: string;
+  readonly phase: RunPhase;
 }
 
 export function oidcProviderArn(partition: Partition, accountId: string, hostname: string): string {
   return `arn:${partition}:iam::${accountId}:oidc-provider/${hostname}`;
 }
 
-/** The `sub` claim of any plan or apply run in our project's Trelica workspaces. */
-export function runSubjectPattern(props: Pick<RunRoleTrustProps, "organization" | "project" | "workspacePattern">): string {
-  return `organization:${props.organization}:project:${props.project}:workspace:${props.workspacePattern}:run_phase:*`;
+export type RunPhase = "plan" | "apply";
+
+/** The `sub` claim of one phase of a run in our project's Trelica workspaces. */
+export function runSubjectPattern(props: Pick<RunRoleTrustProps, "organization" | "project" | "workspacePattern" | "phase">): string {
+  return `organization:${props.organization}:project:${props.project}:workspace:${props.workspacePattern}:run_phase:${props.phase}`;
 }
 
-/** Only tokens Terraform Cloud issued for AWS, for a run of one of our workspaces, in our organization and project. */
+/**
+ * Only tokens Terraform Cloud issued for AWS, for one phase of a run of one of our workspaces, in our
+ * organization and project: a plan (a pull request's speculative plan included) never gets the apply role.
+ */
 export function runRoleTrustPolicy(props: RunRoleTrustProps): PolicyJson {
   return {
     Version: "2012-10-17",
@@ -63,53 +70,15 @@ export function runRoleTrustPolicy(props: RunRoleTrustProps): PolicyJson {
   };
 }
 
-/**
- * What the AWS provider calls to plan, create, update, adopt (import) and delete TrelicaIntegration,
- * its managed policy, the attachment and the exclusive-attachment resources. Nothing else in IAM.
- */
-export const ROLE_ACTIONS = [
-  "iam:GetRole",
-  "iam:CreateRole",
-  "iam:DeleteRole",
-  "iam:UpdateRole",
-  "iam:UpdateRoleDescription",
-  "iam:UpdateAssumeRolePolicy",
-  "iam:TagRole",
-  "iam:UntagRole",
-  "iam:ListRoleTags",
-  "iam:PutRolePermissionsBoundary",
-  "iam:DeleteRolePermissionsBoundary",
-  "iam:ListAttachedRolePolicies",
-  "iam:ListRolePolicies",
-  "iam:GetRolePolicy",
-  "iam:DeleteRolePolicy",
-  "iam:ListInstanceProfilesForRole",
-  // Any policy, so the exclusive-attachment resource can remove one attached by hand.
-  "iam:DetachRolePolicy",
-] as const;
-
-export const POLICY_ACTIONS = [
-  "iam:GetPolicy",
-  "iam:GetPolicyVersion",
-  "iam:ListPolicyVersions",
-  "iam:CreatePolicy",
-  "iam:CreatePolicyVersion",
-  "iam:DeletePolicyVersion",
-  "iam:SetDefaultPolicyVersion",
-  "iam:DeletePolicy",
-  "iam:TagPolicy",
-  "iam:UntagPolicy",
-  "iam:ListPolicyTags",
-  "iam:ListEntitiesForPolicy",
-] as const;
-
 export interface RunRolePermissionProps {
   readonly partition: Partition;
   readonly managementAccountId: string;
-  readonly roleName: string;
   /** The Trelica managed policy's name in the management account. */
   readonly policyName: string;
-  /** The deployment role names used in member accounts (normally just OrganizationAccountAccessRole). */
+  readonly phase: RunPhase;
+  /** With the deployer: TrelicaIntegrationBoundary exists, and TrelicaIntegration is created only under it. */
+  readonly withBoundary: boolean;
+  /** The role names this phase may assume in member accounts (the deployer, or its read-only twin for plans). */
   readonly deploymentRoleNames: readonly string[];
   /** With it, AssumeRole reaches any account of this Organization; without it, only `memberRoleArns`. */
   readonly awsOrganizationId?: string;
@@ -117,21 +86,20 @@ export interface RunRolePermissionProps {
   readonly memberRoleArns: readonly string[];
 }
 
+/**
+ * The apply role: the deploying table (app/deployer/actions.ts) on TrelicaIntegration and its policy in the
+ * management account; the plan role: only its reads. Each may assume only its member role.
+ */
 export function runRolePermissionPolicy(props: RunRolePermissionProps): PolicyJson {
-  const iam = `arn:${props.partition}:iam::${props.managementAccountId}`;
-  const statements: PolicyStatementJson[] = [
-    { Sid: "TrelicaRoleInManagementAccount", Effect: "Allow", Action: [...ROLE_ACTIONS], Resource: `${iam}:role/${props.roleName}` },
-    // Only our policy: a run that could attach any policy to a role Trelica's account assumes could grant it anything.
-    {
-      Sid: "AttachOnlyTrelicaPolicy",
-      Effect: "Allow",
-      Action: "iam:AttachRolePolicy",
-      Resource: `${iam}:role/${props.roleName}`,
-      Condition: { ArnEquals: { "iam:PolicyARN": `${iam}:policy/${props.policyName}` } },
-    },
-    { Sid: "TrelicaPolicyInManagementAccount", Effect: "Allow", Action: [...POLICY_ACTIONS], Resource: `${iam}:policy/${props.policyName}` },
-  ];
-  if (props.awsOrganizationId !== undefined) {
+  const own = deployingPolicy({
+    partition: props.partition,
+    account: props.managementAccountId,
+    policyNames: [props.policyName],
+    access: props.phase === "apply" ? "write" : "read",
+    boundaryArn: props.withBoundary ? undefined : false,
+  });
+  const statements: PolicyStatementJson[] = [...own.Statement];
+  if (props.awsOrganizationId !== undefined && props.deploymentRoleNames.length > 0) {
     const roles = props.deploymentRoleNames.map((name) => `arn:${props.partition}:iam::*:role/${name}`);
     statements.push({
       Sid: "DeploymentRoleInMemberAccounts",

@@ -1,19 +1,16 @@
-import * as fs from "node:fs";
-import * as os from "node:os";
-import * as path from "node:path";
 import { IamOpenidConnectProvider } from "@cdktf/provider-aws/lib/iam-openid-connect-provider";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { DataTfeProject } from "@cdktf/provider-tfe/lib/data-tfe-project";
 import { Project } from "@cdktf/provider-tfe/lib/project";
-import { ProjectVariableSet } from "@cdktf/provider-tfe/lib/project-variable-set";
 import { TfeProvider } from "@cdktf/provider-tfe/lib/provider";
 import { Variable } from "@cdktf/provider-tfe/lib/variable";
 import { VariableSet } from "@cdktf/provider-tfe/lib/variable-set";
 import { Workspace } from "@cdktf/provider-tfe/lib/workspace";
 import { WorkspaceSettings } from "@cdktf/provider-tfe/lib/workspace-settings";
-import { LocalBackend, StackManifest, TerraformOutput, TerraformStack } from "cdktf";
+import { WorkspaceVariableSet } from "@cdktf/provider-tfe/lib/workspace-variable-set";
+import { LocalBackend, TerraformOutput, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 import { Partition, TrelicaIntegration } from "../modules/trelica-integration";
 import { localStatePath, STACKS_OUTDIR_CONTEXT } from "./backend";
@@ -24,16 +21,19 @@ import { ACCOUNT_ID_PLACEHOLDER, BackendConfig } from "./config/schema";
 import { DEFAULT_TERRAFORM_CLOUD_HOSTNAME, TerraformCloudConfig } from "./config/terraform-cloud";
 import { Resolution } from "./deployments";
 import { plural } from "./list";
-import { createApp, writeManifest } from "./synthesize";
+import { synthesizeBeside } from "./synthesize";
 import {
   INLINE_POLICY_LIMIT,
   oidcProviderArn,
   policySize,
+  RunPhase,
   runRolePermissionPolicy,
   runRoleTrustPolicy,
   TERRAFORM_CLOUD_AUDIENCE,
 } from "./terraform-cloud-policies";
 import { TERRAFORM_CLOUD_STACK_NAME } from "./stack-names";
+import { readOnlyDeployerName } from "./deployer/template";
+import { planRoleName } from "./terraform-cloud-names";
 import { declareRequirements } from "./terraform-requirements";
 
 /*
@@ -69,12 +69,27 @@ export interface TerraformCloudDeployment {
   readonly workspaces: readonly TerraformCloudWorkspace[];
   /** Workspace names with `*` for the account ID: what the run role's trust policy admits. */
   readonly workspacePattern: string;
+  /** The apply role (TFC_AWS_APPLY_ROLE_ARN); the plan role's name is planRoleName(runRoleName). */
   readonly runRoleName: string;
+  /** With the deployer: TrelicaIntegrationBoundary exists in the management account. */
+  readonly withBoundary: boolean;
   readonly awsOrganizationId?: string;
   /** The Trelica policy's name in the management account. */
   readonly managementPolicyName: string;
   readonly deploymentRoleNames: readonly string[];
   readonly memberRoleArns: readonly string[];
+  /** What the plan role may assume in members: the deployer's read-only twin, or (without a deployer) the same roles. */
+  readonly planRoleNames: readonly string[];
+  readonly planMemberRoleArns: readonly string[];
+}
+
+
+/** The two roles' ARNs, which the deployer's trust policies name. */
+export function terraformCloudRoles(deployment: TerraformCloudDeployment): { applyRoleArn: string; planRoleArn: string } {
+  return {
+    applyRoleArn: roleArn(deployment.partition, deployment.managementAccountId, deployment.runRoleName),
+    planRoleArn: roleArn(deployment.partition, deployment.managementAccountId, planRoleName(deployment.runRoleName)),
+  };
 }
 
 /** The workspace an account stack's cloud block names (app/backend.ts); a test checks the two agree. */
@@ -132,12 +147,17 @@ export function resolveTerraformCloud(loaded: LoadedConfig, resolution: Resoluti
   const members = resolution.deployments.filter((deployment) => deployment.providerRoleName !== undefined);
   const deploymentRoleNames = [...new Set(members.map((deployment) => deployment.providerRoleName!))].sort();
   const memberRoleArns = members.map((deployment) => roleArn(deployment.partition, deployment.accountId, deployment.providerRoleName!));
+  // A plan reaches members only through the deployer's read-only twin (AccountStack picks it for the plan role).
+  const planRoleOf = (name: string) => (config.deployment.deployer && name === config.deployment.deployer.roleName ? readOnlyDeployerName(name) : name);
+  const planRoleNames = [...new Set(deploymentRoleNames.map(planRoleOf))].sort();
+  const planMemberRoleArns = members.map((deployment) => roleArn(deployment.partition, deployment.accountId, planRoleOf(deployment.providerRoleName!)));
+  const withBoundary = config.deployment.deployer !== undefined;
   const managementDeployment = resolution.deployments.find((deployment) => deployment.accountId === managementAccountId);
   const managementPolicyName = managementDeployment?.integration.policyName ?? config.role.policyName ?? TrelicaIntegration.DEFAULT_POLICY_NAME;
 
   if (awsOrganizationId === undefined && managementAccountId !== undefined) {
     const size = policySize(
-      runRolePermissionPolicy({ partition, managementAccountId, roleName: TrelicaIntegration.ROLE_NAME, policyName: managementPolicyName, deploymentRoleNames, memberRoleArns }),
+      runRolePermissionPolicy({ partition, managementAccountId, policyName: managementPolicyName, phase: "apply", withBoundary, deploymentRoleNames, memberRoleArns }),
     );
     if (size > INLINE_POLICY_LIMIT) {
       problems.push(
@@ -174,6 +194,9 @@ export function resolveTerraformCloud(loaded: LoadedConfig, resolution: Resoluti
     managementPolicyName,
     deploymentRoleNames,
     memberRoleArns,
+    withBoundary,
+    planRoleNames,
+    planMemberRoleArns,
   };
 }
 
@@ -200,38 +223,47 @@ export class TerraformCloudStack extends TerraformStack {
       url: `https://${hostname}`,
       clientIdList: [TERRAFORM_CLOUD_AUDIENCE],
     });
-    const runRole = new IamRole(this, "run_role", {
-      name: deployment.runRoleName,
-      description: `Terraform Cloud runs of the ${deployment.project} project's Trelica workspaces (${organization} on ${hostname})`,
-      assumeRolePolicy: JSON.stringify(runRoleTrustPolicy({ ...deployment, workspacePattern: deployment.workspacePattern })),
-      // The trust policy names the provider by ARN; it must exist before IAM accepts the policy.
-      dependsOn: [oidc],
-    });
-    new IamRolePolicy(this, "run_role_policy", {
-      name: "ManageTrelicaIntegration",
-      role: runRole.name,
-      policy: JSON.stringify(
-        runRolePermissionPolicy({
-          partition,
-          managementAccountId,
-          roleName: TrelicaIntegration.ROLE_NAME,
-          policyName: deployment.managementPolicyName,
-          deploymentRoleNames: deployment.deploymentRoleNames,
-          awsOrganizationId: deployment.awsOrganizationId,
-          memberRoleArns: deployment.memberRoleArns,
-        }),
-      ),
-    });
+    // One role per run phase: a plan (a pull request's speculative plan included) gets read-only credentials.
+    const phaseRole = (phase: RunPhase, id: string, name: string) => {
+      const role = new IamRole(this, id, {
+        name,
+        description: `Terraform Cloud ${phase} phases of the ${deployment.project} project's Trelica workspaces (${organization} on ${hostname})`,
+        assumeRolePolicy: JSON.stringify(runRoleTrustPolicy({ ...deployment, workspacePattern: deployment.workspacePattern, phase })),
+        // The trust policy names the provider by ARN; it must exist before IAM accepts the policy.
+        dependsOn: [oidc],
+      });
+      const apply = phase === "apply";
+      new IamRolePolicy(this, `${id}_policy`, {
+        name: apply ? "ManageTrelicaIntegration" : "ReadTrelicaIntegration",
+        role: role.name,
+        policy: JSON.stringify(
+          runRolePermissionPolicy({
+            partition,
+            managementAccountId,
+            policyName: deployment.managementPolicyName,
+            phase,
+            withBoundary: deployment.withBoundary,
+            deploymentRoleNames: apply ? deployment.deploymentRoleNames : deployment.planRoleNames,
+            awsOrganizationId: deployment.awsOrganizationId,
+            memberRoleArns: apply ? deployment.memberRoleArns : deployment.planMemberRoleArns,
+          }),
+        ),
+      });
+      return role;
+    };
+    // "run_role" keeps its address: an existing bootstrap state's run role becomes the apply role in place.
+    const applyRole = phaseRole("apply", "run_role", deployment.runRoleName);
+    const planRole = phaseRole("plan", "plan_role", planRoleName(deployment.runRoleName));
 
-    // Every workspace of the project gets keyless AWS credentials from these two variables.
+    // Our workspaces (by name, not the whole project: a workspace someone adds to it gets nothing) get keyless AWS credentials.
     const credentials = new VariableSet(this, "dynamic_credentials", {
       name: DYNAMIC_CREDENTIALS_VARIABLE_SET,
       description: "Terraform Cloud's dynamic AWS credentials (OIDC) for the Trelica workspaces: no static keys",
       organization,
     });
     new Variable(this, "provider_auth_variable", { variableSetId: credentials.id, category: "env", key: "TFC_AWS_PROVIDER_AUTH", value: "true" });
-    new Variable(this, "run_role_arn_variable", { variableSetId: credentials.id, category: "env", key: "TFC_AWS_RUN_ROLE_ARN", value: runRole.arn });
-    new ProjectVariableSet(this, "dynamic_credentials_on_project", { projectId, variableSetId: credentials.id });
+    new Variable(this, "plan_role_arn_variable", { variableSetId: credentials.id, category: "env", key: "TFC_AWS_PLAN_ROLE_ARN", value: planRole.arn });
+    new Variable(this, "apply_role_arn_variable", { variableSetId: credentials.id, category: "env", key: "TFC_AWS_APPLY_ROLE_ARN", value: applyRole.arn });
 
     const settings = deployment.workspaceSettings;
     const vcs = deployment.vcs;
@@ -249,6 +281,8 @@ export class TerraformCloudStack extends TerraformStack {
         workingDirectory: vcs && forAccount(vcs.workingDirectory, workspace.accountId),
         triggerPatterns: vcs?.triggerPatterns.map((pattern) => forAccount(pattern, workspace.accountId)),
         fileTriggersEnabled: vcs ? true : undefined,
+        // A pull request's plan runs its own code (data sources, external programs) with the plan credentials: none.
+        speculativeEnabled: vcs ? false : undefined,
         vcsRepo: vcs && {
           identifier: vcs.identifier,
           branch: vcs.branch,
@@ -256,6 +290,7 @@ export class TerraformCloudStack extends TerraformStack {
           githubAppInstallationId: vcs.githubAppInstallationId,
         },
       });
+      new WorkspaceVariableSet(this, `dynamic_credentials_${workspace.accountId}`, { workspaceId: created.id, variableSetId: credentials.id });
       // execution_mode and agent_pool_id on tfe_workspace are deprecated in favour of tfe_workspace_settings.
       new WorkspaceSettings(this, `workspace_settings_${workspace.accountId}`, {
         workspaceId: created.id,
@@ -264,7 +299,8 @@ export class TerraformCloudStack extends TerraformStack {
       });
     }
 
-    new TerraformOutput(this, "run_role_arn", { value: runRole.arn, description: "Terraform Cloud runs assume this role (TFC_AWS_RUN_ROLE_ARN)" });
+    new TerraformOutput(this, "run_role_arn", { value: applyRole.arn, description: "Terraform Cloud applies assume this role (TFC_AWS_APPLY_ROLE_ARN)" });
+    new TerraformOutput(this, "plan_role_arn", { value: planRole.arn, description: "Terraform Cloud plans assume this role (TFC_AWS_PLAN_ROLE_ARN): read only" });
     new TerraformOutput(this, "oidc_provider_arn", { value: oidcProviderArn(partition, managementAccountId, hostname) });
     new TerraformOutput(this, "workspace_count", { value: deployment.workspaces.length });
   }
@@ -280,18 +316,5 @@ export function synthesizeTerraformCloudStack(deployment: TerraformCloudDeployme
     `trelica: 1 bootstrap stack (${TERRAFORM_CLOUD_STACK_NAME}) for ${plural(deployment.workspaces.length, "workspace")} in ` +
       `${deployment.organization}/${deployment.project} on ${deployment.hostname}, run role ${deployment.runRoleName} in account ${deployment.managementAccountId}.`,
   );
-  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "trelica-tfc-synth-"));
-  try {
-    const app = createApp(scratch, outdir);
-    new TerraformCloudStack(app, deployment);
-    app.synth();
-    const manifest: StackManifest = app.manifest.stacks[TERRAFORM_CLOUD_STACK_NAME];
-    fs.mkdirSync(path.join(outdir, manifest.workingDirectory), { recursive: true });
-    fs.copyFileSync(path.join(scratch, manifest.synthesizedStackPath), path.join(outdir, manifest.synthesizedStackPath));
-    const manifestFile = path.join(outdir, "manifest.json");
-    const existing: Record<string, StackManifest> = fs.existsSync(manifestFile) ? JSON.parse(fs.readFileSync(manifestFile, "utf8")).stacks : {};
-    writeManifest(outdir, { ...existing, [TERRAFORM_CLOUD_STACK_NAME]: manifest });
-  } finally {
-    fs.rmSync(scratch, { recursive: true, force: true });
-  }
+  synthesizeBeside(outdir, TERRAFORM_CLOUD_STACK_NAME, (app) => new TerraformCloudStack(app, deployment));
 }

@@ -3,7 +3,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { UserError } from "../app/errors";
 import { globToRegExp } from "../app/glob";
-import { TERRAFORM_CLOUD_STACK_NAME } from "../app/stack-names";
+import { BOOTSTRAP_STACK_NAMES } from "../app/stack-names";
 import { compareVersions } from "../app/terraform-requirements";
 
 /** One synthesized stack: a folder terraform runs in. */
@@ -28,8 +28,9 @@ export function readStacks(outdir: string): Stack[] {
 
 /**
  * Stacks whose account ID or name matches an `include` glob (all if none) and no `exclude` glob. The Terraform Cloud bootstrap
- * stack runs only when `--accounts` names it exactly: it is applied once, by a person with a Terraform
- * Cloud token, never swept into a rollout of the accounts by `trelica-*`.
+ * stack and the deployer stack run only when `--accounts` names them exactly: each is applied by a person
+ * (with a Terraform Cloud token, with management-account credentials), never swept into a rollout of the
+ * accounts by `trelica-*`.
  */
 export function selectStacks(stacks: readonly Stack[], include: readonly string[], exclude: readonly string[]): Stack[] {
   const problems: string[] = [];
@@ -46,7 +47,7 @@ export function selectStacks(stacks: readonly Stack[], include: readonly string[
   const excludes = compile("--exclude", exclude);
   if (problems.length > 0) throw new UserError("Nothing was run:", problems);
   return stacks.filter((stack) => {
-    if (stack.name === TERRAFORM_CLOUD_STACK_NAME) return include.includes(stack.name);
+    if (BOOTSTRAP_STACK_NAMES.includes(stack.name)) return include.includes(stack.name);
     return (includes.length === 0 || includes.some((r) => matches(stack, r))) && !excludes.some((r) => matches(stack, r));
   });
 }

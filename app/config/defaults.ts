@@ -1,6 +1,7 @@
 import { Partition, ServiceFlags, TRELICA_ACCOUNT_ID, TrelicaIntegrationProps } from "../../modules/trelica-integration";
 import { boundaryProps, EACH_ACCOUNT, RoleAccount } from "./boundary";
 import { BackendConfig, Config } from "./schema";
+import { BOUNDARY_POLICY_NAME, boundaryArn } from "../deployer/policies";
 
 /*
  * Defaults that depend on the whole config, shared by both modes so one account's role is the same
@@ -25,7 +26,7 @@ export function integrationBase(config: Config, partition: Partition, account: R
     trelicaAccountId: config.trelicaAccountId ?? TRELICA_ACCOUNT_ID,
     partition,
     ...role,
-    ...boundaryProps(permissionsBoundaryArn, account),
+    ...(config.deployment.deployer ? deployerBoundary(partition, account) : boundaryProps(permissionsBoundaryArn, account)),
   };
 }
 
@@ -45,4 +46,14 @@ export function resolvedBackend(config: Config): BackendConfig {
 /** `arn:<partition>:iam::<account>:role/<name>`; `account` may be a placeholder for documentation. */
 export function roleArn(partition: Partition, account: string, name: string): string {
   return `arn:${partition}:iam::${account}:role/${name}`;
+}
+
+/** The role Terraform assumes in a member account unless the account names its own. */
+export function deploymentRoleName(config: Config): string | false {
+  return config.deployment.assumeRoleName ?? config.deployment.deployer?.roleName ?? "OrganizationAccountAccessRole";
+}
+
+/** With the deployer, every TrelicaIntegration is under TrelicaIntegrationBoundary (a user's own boundary is refused). */
+function deployerBoundary(partition: Partition, account: RoleAccount): Pick<TrelicaIntegrationProps, "permissionsBoundaryArn" | "permissionsBoundaryPolicyName"> {
+  return account === EACH_ACCOUNT ? { permissionsBoundaryPolicyName: BOUNDARY_POLICY_NAME } : { permissionsBoundaryArn: boundaryArn(partition, account) };
 }

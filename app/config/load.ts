@@ -10,6 +10,7 @@ import { show } from "./show";
 import { reservedMarkerProblems } from "./reserved";
 import { semanticProblems } from "./semantics";
 import { terraformCloudProblems } from "./terraform-cloud";
+import { deployerProblems } from "./deployer";
 
 export interface LoadedConfig {
   readonly file: string;
@@ -36,7 +37,7 @@ export function validateConfig(source: ConfigSource): LoadedConfig {
   const result = configSchema.safeParse(source.data, { reportInput: true, error: () => UNWORDED });
   const problems = result.success ? [] : result.error.issues.flatMap((issue) => describeIssue(issue, source));
   problems.push(...semanticProblems(source.data), ...reservedMarkerProblems(source.data));
-  problems.push(...terraformCloudProblems(source.data));
+  problems.push(...terraformCloudProblems(source.data), ...deployerProblems(source.data));
 
   // The accounts file is read even when the config has other problems, so all are reported together.
   const accountsFile = (source.data as { accountsFile?: unknown } | null)?.accountsFile;

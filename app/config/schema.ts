@@ -9,6 +9,7 @@ import {
   tagProblems,
 } from "../../modules/trelica-integration";
 import { ALL_REGIONS } from "./regions";
+import { deployerSchema, OU_OR_ROOT } from "./deployer";
 import { terraformCloudSchema } from "./terraform-cloud";
 
 /*
@@ -147,10 +148,6 @@ const backend = z.discriminatedUnion("type", [localBackend, s3Backend, cloudBack
   error: "a backend with `type` one of local, s3, cloud",
 });
 
-const OU_OR_ROOT = {
-  pattern: /^(ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}|r-[0-9a-z]{4,32})$/,
-  allowed: "an organizational unit ID (ou-xxxx-xxxxxxxx) or the root ID (r-xxxx)",
-};
 
 const count = (what: string) => z.number({ error: what }).int({ error: what }).min(1, { error: what });
 const percentage = (min: number, what: string) => z.number({ error: what }).int({ error: what }).min(min, { error: what }).max(100, { error: what });
@@ -201,8 +198,13 @@ export const configSchema = z.strictObject({
   services: services.optional(),
   role: roleOptions.default({}),
   deployment: z
-    .strictObject({ assumeRoleName: assumeRoleName.default("OrganizationAccountAccessRole") })
-    .default({ assumeRoleName: "OrganizationAccountAccessRole" }),
+    .strictObject({
+      /** @default deployer.roleName with a deployer, else "OrganizationAccountAccessRole" (defaults.ts: deploymentRoleName) */
+      assumeRoleName: assumeRoleName.optional(),
+      /** A narrow role in every member account instead of OrganizationAccountAccessRole (app/deployer/). */
+      deployer: deployerSchema.optional(),
+    })
+    .default({}),
   /** The JSON that `aws organizations list-accounts` prints; relative to the config file. */
   accountsFile: nonEmpty("a path to the JSON that `aws organizations list-accounts` prints").optional(),
   /** Keep only accounts whose ID or name matches one of these globs. */

@@ -1,0 +1,99 @@
+import { z } from "zod";
+import { ALL_REGIONS, partitionOf } from "./regions";
+import { show } from "./show";
+
+/*
+ * `deployment.deployer`: a narrow role (TrelicaDeployer) in every member account, put there by a stack
+ * set from the trelica-deployer stack, that rollout and cdktf deploy assume instead of
+ * OrganizationAccountAccessRole (app/deployer/). Kept apart from schema.ts, which only hooks it in.
+ */
+
+const DEFAULT_ROLE_NAME = "TrelicaDeployer";
+const ROLE_NAME = { pattern: /^[\w+=,.@-]{1,64}$/, allowed: "an IAM role name (1 to 64 characters of letters, digits and _+=,.@-)" };
+const PRINCIPAL_ARN = {
+  pattern: /^arn:aws(-us-gov|-cn)?:iam::\d{12}:(role|user)\/[\w+=,.@/-]{1,512}$/,
+  allowed: "the ARN of an IAM role or user that runs rollout or cdktf deploy, such as arn:aws:iam::111111111111:role/platform-ci",
+};
+export const OU_OR_ROOT = {
+  pattern: /^(ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}|r-[0-9a-z]{4,32})$/,
+  allowed: "an organizational unit ID (ou-xxxx-xxxxxxxx) or the root ID (r-xxxx)",
+};
+
+export const deployerSchema = z.strictObject({
+  /** The role in each member account; deployment.assumeRoleName defaults to it. @default "TrelicaDeployer" */
+  roleName: z.string({ error: ROLE_NAME.allowed }).regex(ROLE_NAME.pattern, { error: ROLE_NAME.allowed }).default(DEFAULT_ROLE_NAME),
+  /** Who may assume it (besides Terraform Cloud's apply role, when terraformCloud is set). */
+  trustedPrincipalArns: z
+    .array(z.string({ error: PRINCIPAL_ARN.allowed }).regex(PRINCIPAL_ARN.pattern, { error: PRINCIPAL_ARN.allowed }), { error: "a list of IAM role or user ARNs" })
+    .default([]),
+  /** Where the stack set puts the role: the root, or OUs. */
+  organizationalUnitIds: z
+    .array(z.string({ error: OU_OR_ROOT.allowed }).regex(OU_OR_ROOT.pattern, { error: OU_OR_ROOT.allowed }), {
+      error: "a list of organizational unit IDs (or the root ID) whose accounts get the deployer",
+    })
+    .min(1, { error: "at least one organizational unit (or the root) whose accounts get the deployer" }),
+});
+
+export type DeployerConfig = z.output<typeof deployerSchema>;
+
+type Raw = Record<string, unknown>;
+const isObject = (value: unknown): value is Raw => typeof value === "object" && value !== null && !Array.isArray(value);
+
+/**
+ * Checks of `deployment.deployer` against the rest of the config, on the raw input (run even when shapes
+ * have errors, so every problem shows at once). Values whose own shape is wrong are left to the schema.
+ */
+export function deployerProblems(data: unknown): string[] {
+  if (!isObject(data) || !isObject(data.deployment) || !isObject(data.deployment.deployer)) return [];
+  const deployer = data.deployment.deployer;
+  const problems: string[] = [];
+
+  if (data.mode === "stackset") {
+    problems.push(
+      "deployment.deployer: only read in the default mode (one stack per account); with mode: stackset CloudFormation creates the role in members " +
+        "and no Terraform run reaches them. Remove deployment.deployer, or the mode",
+    );
+  }
+  const principals = Array.isArray(deployer.trustedPrincipalArns) ? deployer.trustedPrincipalArns : [];
+  if (principals.length === 0 && data.terraformCloud === undefined && (deployer.trustedPrincipalArns === undefined || Array.isArray(deployer.trustedPrincipalArns))) {
+    problems.push(
+      `deployment.deployer.trustedPrincipalArns: got ${deployer.trustedPrincipalArns === undefined ? "nothing" : "[]"}; expected at least one role or user ARN ` +
+        "that runs rollout or cdktf deploy (without terraformCloud nobody else could assume the deployer)",
+    );
+  }
+  const region = data.region === undefined ? "us-east-1" : data.region;
+  if (typeof region === "string" && ALL_REGIONS.includes(region)) {
+    const partition = partitionOf(region);
+    principals.forEach((arn: unknown, index: number) => {
+      if (typeof arn !== "string" || !PRINCIPAL_ARN.pattern.test(arn)) return;
+      const own = arn.split(":")[1];
+      if (own !== partition) {
+        problems.push(
+          `deployment.deployer.trustedPrincipalArns[${index}]: got ${show(arn)}, an ARN of the ${own} partition; expected one of the ${partition} partition, ` +
+            `where the Organization is (region ${region})`,
+        );
+      }
+    });
+  }
+  const seen = new Set<string>();
+  principals.forEach((arn: unknown, index: number) => {
+    if (typeof arn !== "string") return;
+    if (seen.has(arn)) problems.push(`deployment.deployer.trustedPrincipalArns[${index}]: got ${show(arn)} again; each principal may appear once`);
+    seen.add(arn);
+  });
+  // One boundary per role: the deployer may create TrelicaIntegration only under TrelicaIntegrationBoundary.
+  if (isObject(data.role) && data.role.permissionsBoundaryArn !== undefined) {
+    problems.push(
+      `role.permissionsBoundaryArn: got ${show(data.role.permissionsBoundaryArn)} with deployment.deployer; expected no boundary of your own: ` +
+        "with the deployer every TrelicaIntegration role gets TrelicaIntegrationBoundary (at most Trelica's read-only actions), " +
+        "and a role has one boundary. Remove role.permissionsBoundaryArn, or deployment.deployer",
+    );
+  }
+  if (data.managementAccountId === undefined && data.accountsFile === undefined) {
+    problems.push(
+      "managementAccountId: got nothing, and no accountsFile; expected the management account's 12-digit ID with deployment.deployer, " +
+        "since the trelica-deployer stack (the stack set and the boundary) runs there",
+    );
+  }
+  return problems;
+}

@@ -1,0 +1,65 @@
+/*
+ * THE table of what the AWS provider calls to manage TrelicaIntegration: its role, its managed policy,
+ * their attachment and the two exclusive-attachment resources, through create, read (refresh, and the
+ * read after create and after import), update, tag, import and delete. Every deploying identity's policy
+ * (the member accounts' deployer, Terraform Cloud's plan and apply roles), the documentation and the
+ * simulator tests are made from it. Each row names where hashicorp/terraform-provider-aws makes the call
+ * (internal/service/iam/); design.md's "API calls seen" lists what provider 5.100.0 made against the fake.
+ */
+
+export type DeployerTarget = "role" | "policy";
+
+export interface DeployerAction {
+  readonly action: `iam:${string}`;
+  /** `role`: role/TrelicaIntegration; `policy`: policy/<policyName>. */
+  readonly on: DeployerTarget;
+  /** A plan (and the provider's refresh) needs only the reads. */
+  readonly access: "read" | "write";
+  /**
+   * Allowed only when the request names exactly our boundary (`iam:PermissionsBoundary`) or our policy
+   * (`iam:PolicyARN`): a role without the boundary, or with any other policy attached, could be made anything.
+   */
+  readonly only?: "ourBoundary" | "ourPolicy";
+  /** Where the provider makes the call. */
+  readonly calledBy: string;
+}
+
+export const DEPLOYER_ACTIONS: readonly DeployerAction[] = [
+  // ---- the role: aws_iam_role, and what the attachment resources read and change on it
+  { action: "iam:GetRole", on: "role", access: "read", calledBy: "role.go resourceRoleRead (FindRoleByName, waitRoleARNIsNotUniqueID): every refresh, after create and after import" },
+  { action: "iam:ListRolePolicies", on: "role", access: "read", calledBy: "role.go readRolePolicyNames (read, and DeleteRole with inline_policy); role_policies_exclusive.go findRolePoliciesByName" },
+  { action: "iam:GetRolePolicy", on: "role", access: "read", calledBy: "role.go readRoleInlinePolicies: each inline policy found on the role (one added by hand must be read before it can be removed)" },
+  { action: "iam:ListAttachedRolePolicies", on: "role", access: "read", calledBy: "role.go readRolePolicyAttachments; role_policy_attachment.go RoleHasPolicyARNAttachment; role_policy_attachments_exclusive.go findRolePolicyAttachmentsByName" },
+  { action: "iam:ListInstanceProfilesForRole", on: "role", access: "read", calledBy: "role.go deleteRoleInstanceProfiles, before DeleteRole" },
+  { action: "iam:CreateRole", on: "role", access: "write", only: "ourBoundary", calledBy: "role.go resourceRoleCreate (retryCreateRole), with tags and permissions_boundary in the request" },
+  { action: "iam:PutRolePermissionsBoundary", on: "role", access: "write", only: "ourBoundary", calledBy: "role.go resourceRoleUpdate, permissions_boundary changed (adopting a role made without it)" },
+  { action: "iam:UpdateAssumeRolePolicy", on: "role", access: "write", calledBy: "role.go resourceRoleUpdate, assume_role_policy changed (adoption, a new external ID)" },
+  { action: "iam:UpdateRoleDescription", on: "role", access: "write", calledBy: "role.go resourceRoleUpdate, description changed (adoption)" },
+  { action: "iam:UpdateRole", on: "role", access: "write", calledBy: "role.go resourceRoleUpdate, max_session_duration changed" },
+  { action: "iam:TagRole", on: "role", access: "write", calledBy: "tags.go roleUpdateTags: tags_all changed, or tags after create where tag-on-create is unsupported" },
+  { action: "iam:UntagRole", on: "role", access: "write", calledBy: "tags.go roleUpdateTags: a tag removed" },
+  { action: "iam:AttachRolePolicy", on: "role", access: "write", only: "ourPolicy", calledBy: "role_policy_attachment.go attachPolicyToRole; role_policy_attachments_exclusive.go syncAttachments (adds the configured ARN)" },
+  { action: "iam:DetachRolePolicy", on: "role", access: "write", calledBy: "role_policy_attachment.go DetachPolicyFromRole (destroy); role_policy_attachments_exclusive.go syncAttachments (removes any other policy: any ARN)" },
+  { action: "iam:DeleteRolePolicy", on: "role", access: "write", calledBy: "role_policies_exclusive.go syncAttachments (policy_names = []: removes every inline policy); role.go deleteRolePolicies" },
+  { action: "iam:DeleteRole", on: "role", access: "write", calledBy: "role.go DeleteRole (destroy)" },
+  // ---- the managed policy: aws_iam_policy
+  { action: "iam:GetPolicy", on: "policy", access: "read", calledBy: "policy.go resourcePolicyRead: every refresh, after create and after import (tags come with it)" },
+  { action: "iam:GetPolicyVersion", on: "policy", access: "read", calledBy: "policy.go resourcePolicyRead: the default version's document" },
+  { action: "iam:ListPolicyVersions", on: "policy", access: "read", calledBy: "policy.go policyListVersions: policyPruneVersions before an update, PolicyDeleteNondefaultVersions before delete" },
+  { action: "iam:CreatePolicy", on: "policy", access: "write", calledBy: "policy.go resourcePolicyCreate" },
+  { action: "iam:CreatePolicyVersion", on: "policy", access: "write", calledBy: "policy.go resourcePolicyUpdate (SetAsDefault: true, so no SetDefaultPolicyVersion)" },
+  { action: "iam:DeletePolicyVersion", on: "policy", access: "write", calledBy: "policy.go policyDeleteVersion: pruning the oldest of five, and before DeletePolicy" },
+  { action: "iam:TagPolicy", on: "policy", access: "write", calledBy: "tags.go policyUpdateTags: tags_all changed" },
+  { action: "iam:UntagPolicy", on: "policy", access: "write", calledBy: "tags.go policyUpdateTags: a tag removed" },
+  { action: "iam:DeletePolicy", on: "policy", access: "write", calledBy: "policy.go resourcePolicyDelete" },
+];
+
+/** The provider's first call with any credentials (allowed_account_ids, the account ID in ARNs). */
+export const CALLER_IDENTITY_ACTION = "sts:GetCallerIdentity";
+
+/** Never granted to a deploying identity: it would lift the ceiling on TrelicaIntegration (role.go calls it when permissions_boundary is removed). */
+export const NEVER_ALLOWED = ["iam:DeleteRolePermissionsBoundary"] as const;
+
+export function actionsOn(on: DeployerTarget, select: (row: DeployerAction) => boolean = () => true): string[] {
+  return DEPLOYER_ACTIONS.filter((row) => row.on === on && select(row)).map((row) => row.action);
+}

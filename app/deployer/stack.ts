@@ -1,0 +1,128 @@
+import { CloudformationStackSet } from "@cdktf/provider-aws/lib/cloudformation-stack-set";
+import { CloudformationStackSetInstance } from "@cdktf/provider-aws/lib/cloudformation-stack-set-instance";
+import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { LocalBackend, TerraformOutput, TerraformStack } from "cdktf";
+import { Construct } from "constructs";
+import { Partition, TrelicaIntegration } from "../../modules/trelica-integration";
+import { addBackend, localStatePath, STACKS_OUTDIR_CONTEXT } from "../backend";
+import { resolvedBackend, roleArn } from "../config/defaults";
+import { configError, LoadedConfig } from "../config/load";
+import { partitionOf } from "../config/regions";
+import { BackendConfig } from "../config/schema";
+import { Resolution } from "../deployments";
+import { DEPLOYER_STACK_NAME } from "../stack-names";
+import { declareRequirements } from "../terraform-requirements";
+import { BOUNDARY_POLICY_NAME, boundaryPolicy } from "./policies";
+import { deployerTemplate } from "./template";
+
+/*
+ * trelica-deployer: applied first, in the management account with its own credentials, before any member
+ * stack runs through the deployer. Its own small stack (not the management account's, not the Terraform
+ * Cloud bootstrap) so that it has its own state and lifecycle: destroying or re-planning an account stack
+ * never touches the roles every account stack runs through, and adding the deployer to an existing
+ * Organization changes no account stack until the roles are in place. It holds:
+ * - a service-managed stack set with auto-deployment: the deployer and TrelicaIntegrationBoundary in
+ *   every account of the OUs, new ones included (StackSets never deploy to the management account);
+ * - TrelicaIntegrationBoundary in the management account, whose TrelicaIntegration is under it too.
+ */
+
+export { DEPLOYER_STACK_NAME };
+/** Stands for the account ID in the deployer stack's state key. */
+export const DEPLOYER_STATE_ID = "deployer";
+
+export interface DeployerDeployment {
+  readonly managementAccountId: string;
+  readonly region: string;
+  readonly partition: Partition;
+  readonly backend: BackendConfig;
+  readonly roleName: string;
+  readonly organizationalUnitIds: readonly string[];
+  readonly principalArns: readonly string[];
+  readonly planPrincipalArn?: string;
+  readonly awsOrganizationId?: string;
+  /** Every Trelica policy name the account stacks use. */
+  readonly policyNames: readonly string[];
+}
+
+export interface TerraformCloudRoles {
+  readonly applyRoleArn: string;
+  readonly planRoleArn: string;
+}
+
+/** The deployer stack's deployment, or undefined without `deployment.deployer`. Throws one UserError listing every problem. */
+export function resolveDeployer(loaded: LoadedConfig, resolution: Resolution, cloud?: TerraformCloudRoles): DeployerDeployment | undefined {
+  const { config } = loaded;
+  const deployer = config.deployment.deployer;
+  if (deployer === undefined) return undefined;
+  const managementAccountId = resolution.managementAccountId;
+  if (managementAccountId === undefined) {
+    throw configError(loaded.file, [
+      "managementAccountId: got nothing, and the accountsFile's account ARNs do not name it; expected the management account's 12-digit ID " +
+        "with deployment.deployer, since the trelica-deployer stack (the stack set and the boundary) runs there",
+    ]);
+  }
+  const backend = resolvedBackend(config);
+  return {
+    managementAccountId,
+    region: config.region,
+    partition: partitionOf(config.region),
+    // Terraform Cloud's workspaces match trelica-*: this stack is applied by a person, with local state, as the bootstrap stack is.
+    backend: backend.type === "cloud" ? { type: "local" } : backend,
+    roleName: deployer.roleName,
+    organizationalUnitIds: deployer.organizationalUnitIds,
+    principalArns: [...new Set([...deployer.trustedPrincipalArns, ...(cloud ? [cloud.applyRoleArn] : [])])].sort(),
+    planPrincipalArn: cloud?.planRoleArn,
+    awsOrganizationId: organizationIdOf(loaded),
+    policyNames: [...new Set(resolution.deployments.map((deployment) => deployment.integration.policyName ?? TrelicaIntegration.DEFAULT_POLICY_NAME))].sort(),
+  };
+}
+
+/** The AWS Organization's ID: given, or named by every account ARN of the accounts file. */
+export function organizationIdOf(loaded: LoadedConfig): string | undefined {
+  const listed = [...new Set(loaded.organizationAccounts.flatMap((account) => (account.organizationId ? [account.organizationId] : [])))];
+  return loaded.config.terraformCloud?.awsOrganizationId ?? (listed.length === 1 ? listed[0] : undefined);
+}
+
+export class DeployerStack extends TerraformStack {
+  constructor(scope: Construct, readonly deployment: DeployerDeployment) {
+    super(scope, DEPLOYER_STACK_NAME);
+    const aws = new AwsProvider(this, "aws", { region: deployment.region, allowedAccountIds: [deployment.managementAccountId] });
+    if (deployment.backend.type === "local") {
+      const outdir: string = this.node.tryGetContext(STACKS_OUTDIR_CONTEXT);
+      new LocalBackend(this, { path: localStatePath(outdir, DEPLOYER_STACK_NAME) });
+    } else {
+      addBackend(this, deployment.backend, DEPLOYER_STATE_ID);
+    }
+    declareRequirements(this, aws, deployment.backend);
+
+    new IamPolicy(this, "boundary", {
+      name: BOUNDARY_POLICY_NAME,
+      path: "/",
+      description: "The most TrelicaIntegration may do: Trelica's read-only actions",
+      policy: JSON.stringify(boundaryPolicy()),
+    });
+
+    const set = new CloudformationStackSet(this, "stack_set", {
+      name: deployment.roleName,
+      description: `${deployment.roleName} and ${BOUNDARY_POLICY_NAME} in every account of the targeted OUs`,
+      permissionModel: "SERVICE_MANAGED",
+      autoDeployment: { enabled: true, retainStacksOnAccountRemoval: false },
+      capabilities: ["CAPABILITY_NAMED_IAM"],
+      templateBody: JSON.stringify(deployerTemplate(deployment)),
+      // The provider reports a perpetual diff on this attribute for service-managed stack sets.
+      lifecycle: { ignoreChanges: ["administration_role_arn"] },
+    });
+    new CloudformationStackSetInstance(this, "stack_set_instance", {
+      stackSetName: set.name,
+      // One region: IAM is global, and a second region's stack would collide on the role name.
+      stackSetInstanceRegion: deployment.region,
+      deploymentTargets: { organizationalUnitIds: [...deployment.organizationalUnitIds] },
+    });
+
+    new TerraformOutput(this, "deployer_role_arn", {
+      value: roleArn(deployment.partition, "<account-id>", deployment.roleName),
+      description: "The role account stacks assume in each member account",
+    });
+  }
+}

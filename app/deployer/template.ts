@@ -1,0 +1,86 @@
+import { Partition } from "../../modules/trelica-integration";
+import { PolicyJson } from "../terraform-cloud-policies";
+import { BOUNDARY_POLICY_NAME, boundaryPolicy, deployerTrustPolicy, deployingPolicy, EACH_ACCOUNT_ID } from "./policies";
+
+/*
+ * The stack set's template: what every member account of the targeted OUs gets. The deployer role and
+ * its policy, made from the one action table, and TrelicaIntegrationBoundary beside them. The
+ * deployer's policy names neither its own role nor its own policy, nor the boundary: it cannot widen
+ * itself or lift the ceiling.
+ */
+
+export interface DeployerTemplateProps {
+  readonly partition: Partition;
+  readonly roleName: string;
+  readonly policyNames: readonly string[];
+  /** Who may assume the deployer (rollout's callers, Terraform Cloud's apply role). */
+  readonly principalArns: readonly string[];
+  /** Terraform Cloud's plan role: it may assume only the read-only twin. */
+  readonly planPrincipalArn?: string;
+  readonly awsOrganizationId?: string;
+}
+
+/** The read-only twin Terraform Cloud's plan phase assumes in members. */
+export function readOnlyDeployerName(roleName: string): string {
+  return `${roleName}ReadOnly`;
+}
+
+export function deployerPolicyName(roleName: string): string {
+  return `${roleName}Policy`;
+}
+
+export function deployerTemplate(props: DeployerTemplateProps): object {
+  const resources: Record<string, object> = {
+    Boundary: managedPolicy(BOUNDARY_POLICY_NAME, "The most TrelicaIntegration may do: Trelica's read-only actions", boundaryPolicy()),
+    DeployerPolicy: managedPolicy(
+      deployerPolicyName(props.roleName),
+      "Manage TrelicaIntegration and its policy, under TrelicaIntegrationBoundary; nothing else",
+      deployingPolicy({ partition: props.partition, account: EACH_ACCOUNT_ID, policyNames: props.policyNames, access: "write" }),
+    ),
+    Deployer: role(props.roleName, "Deploys TrelicaIntegration (trelica-aws-role rollout, cdktf deploy, Terraform Cloud apply)", props.principalArns, props.awsOrganizationId, "DeployerPolicy"),
+  };
+  if (props.planPrincipalArn !== undefined) {
+    const readOnly = readOnlyDeployerName(props.roleName);
+    resources.ReadOnlyPolicy = managedPolicy(
+      deployerPolicyName(readOnly),
+      "Read TrelicaIntegration and its policy: what a plan needs",
+      deployingPolicy({ partition: props.partition, account: EACH_ACCOUNT_ID, policyNames: props.policyNames, access: "read" }),
+    );
+    resources.ReadOnlyDeployer = role(readOnly, "Terraform Cloud plans of TrelicaIntegration: read only", [props.planPrincipalArn], props.awsOrganizationId, "ReadOnlyPolicy");
+  }
+  return {
+    AWSTemplateFormatVersion: "2010-09-09",
+    Description: `${props.roleName} and ${BOUNDARY_POLICY_NAME} for trelica-aws-role`,
+    Resources: resources,
+  };
+}
+
+function managedPolicy(name: string, description: string, document: PolicyJson): object {
+  return {
+    Type: "AWS::IAM::ManagedPolicy",
+    DeletionPolicy: "Delete",
+    Properties: { ManagedPolicyName: name, Path: "/", Description: description, PolicyDocument: eachAccount(document) },
+  };
+}
+
+function role(name: string, description: string, principals: readonly string[], awsOrganizationId: string | undefined, policyLogicalId: string): object {
+  return {
+    Type: "AWS::IAM::Role",
+    DeletionPolicy: "Delete",
+    Properties: {
+      RoleName: name,
+      Path: "/",
+      Description: description,
+      AssumeRolePolicyDocument: deployerTrustPolicy({ principalArns: principals, awsOrganizationId }),
+      ManagedPolicyArns: [{ Ref: policyLogicalId }],
+    },
+  };
+}
+
+/** Strings naming "each account" become Fn::Sub, which CloudFormation resolves in the account it runs in. */
+function eachAccount(value: unknown): unknown {
+  if (typeof value === "string") return value.includes(EACH_ACCOUNT_ID) ? { "Fn::Sub": value } : value;
+  if (Array.isArray(value)) return value.map(eachAccount);
+  if (value && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, eachAccount(item)]));
+  return value;
+}
