@@ -2,7 +2,11 @@
  * The Terraform Cloud run role, as synthesized into trelica-terraform-cloud's cdk.tf.json, through the
  * IAM simulator (@cloud-copilot/iam-simulate): who may assume it, and what it may then do.
  */
-import { POLICY_ACTIONS, ROLE_ACTIONS } from "../app/terraform-cloud-policies";
+import { actionsOn } from "../app/deployer/actions";
+
+// Without a deployer no boundary exists: the apply role's CreateRole and PutRolePermissionsBoundary are unconditioned.
+const ROLE_ACTIONS = actionsOn("role", (row) => row.only !== "ourPolicy");
+const POLICY_ACTIONS = actionsOn("policy");
 import { tempDir } from "./helpers/files";
 import { allActionsOf } from "./helpers/iam";
 import {
@@ -31,18 +35,28 @@ function runRoleOf(outdir: string): { trust: object; policy: object } {
   };
 }
 
-describe("run role trust policy, simulated", () => {
-  const { trust } = runRoleOf(synthesize(dir, cloudConfig()));
+describe("run role (apply) trust policy, simulated", () => {
+  const outdir = synthesize(dir, cloudConfig());
+  const { trust } = runRoleOf(outdir);
+  const planTrust = JSON.parse(resource(readBootstrap(outdir), "aws_iam_role", "plan_role").assume_role_policy);
   const ours: WebIdentityToken = {
     providerArn: `arn:aws:iam::${MANAGEMENT}:oidc-provider/app.terraform.io`,
     hostname: "app.terraform.io",
     aud: "aws.workload.identity",
-    sub: "organization:acme:project:identity:workspace:trelica-222222222222:run_phase:plan",
+    sub: "organization:acme:project:identity:workspace:trelica-222222222222:run_phase:apply",
   };
   const assume = (token: WebIdentityToken) => simulateWebIdentity(trust, RUN_ROLE_ARN, token, "app.terraform.io");
+  const assumePlanRole = (token: WebIdentityToken) => simulateWebIdentity(planTrust, `${RUN_ROLE_ARN}Plan`, token, "app.terraform.io");
+  const phase = (name: string) => ({ ...ours, sub: `organization:acme:project:identity:workspace:trelica-333333333333:run_phase:${name}` });
 
-  test.each(["plan", "apply"])("GIVEN the %s phase of a run in one of our workspaces THEN it may assume the run role", async (phase) => {
-    expect(await assume({ ...ours, sub: `organization:acme:project:identity:workspace:trelica-333333333333:run_phase:${phase}` })).toBe("Allowed");
+  test("GIVEN the apply phase of a run in one of our workspaces THEN it may assume the apply role, and not the plan role", async () => {
+    expect(await assume(phase("apply"))).toBe("Allowed");
+    expect(await assumePlanRole(phase("apply"))).toMatch(/Denied$/);
+  });
+
+  test("GIVEN the plan phase (a pull request's speculative plan too) THEN it may assume the plan role, and never the apply role", async () => {
+    expect(await assumePlanRole(phase("plan"))).toBe("Allowed");
+    expect(await assume(phase("plan"))).toMatch(/Denied$/);
   });
 
   test.each([
