@@ -36,12 +36,13 @@ describe("config loading", () => {
       trelicaOrganizationId: "org-42",
       region: "us-east-1",
       role: {},
-      deployment: { assumeRoleName: "OrganizationAccountAccessRole" },
+      deployment: {},
       adoptExisting: false,
       backend: { type: "local" },
       accounts: [{ id: "111111111111" }],
     });
     expect(resolveDeployments(loaded).deployments[0].integration.trelicaAccountId).toBe("377450845233");
+    expect(resolveDeployments(loaded).deployments[0].providerRoleName).toBe("OrganizationAccountAccessRole");
   });
 
   test("GIVEN JSON instead of YAML THEN it loads the same", () => {

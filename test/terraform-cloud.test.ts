@@ -47,6 +47,7 @@ describe("GIVEN terraformCloud with a cloud backend", () => {
       const workspace = resource(bootstrap, "tfe_workspace", `workspace_${id}`);
       expect(workspace).toMatchObject({ auto_apply: false, queue_all_runs: false });
       expect(workspace.vcs_repo).toBeUndefined();
+      expect(workspace.speculative_enabled).toBeUndefined();
       expect(workspace.working_directory).toBeUndefined();
       expect(resource(bootstrap, "tfe_workspace_settings", `workspace_settings_${id}`)).toMatchObject({
         execution_mode: "remote",
@@ -56,16 +57,19 @@ describe("GIVEN terraformCloud with a cloud backend", () => {
     expect(resource(bootstrap, "tfe_workspace", `workspace_${MANAGEMENT}`).description).toContain("(management)");
   });
 
-  test("THEN a variable set on the project turns on dynamic AWS credentials with the run role, as environment variables", () => {
+  test("THEN a variable set on each named workspace (not the project) turns on dynamic AWS credentials with a plan and an apply role, as environment variables", () => {
     const set = resource(bootstrap, "tfe_variable_set", "dynamic_credentials");
     expect(set.organization).toBe("acme");
-    expect(resource(bootstrap, "tfe_project_variable_set", "dynamic_credentials_on_project")).toEqual(
-      expect.objectContaining({ project_id: "${data.tfe_project.project.id}", variable_set_id: "${tfe_variable_set.dynamic_credentials.id}" }),
-    );
+    expect(bootstrap.resource.tfe_project_variable_set).toBeUndefined();
+    const attached = Object.values(bootstrap.resource.tfe_workspace_variable_set) as any[];
+    expect(attached.map((entry) => entry.workspace_id).sort()).toEqual([MANAGEMENT, ...MEMBERS].map((id) => `\${tfe_workspace.workspace_${id}.id}`).sort());
+    expect(new Set(attached.map((entry) => entry.variable_set_id))).toEqual(new Set(["${tfe_variable_set.dynamic_credentials.id}"]));
     const variables = Object.values(bootstrap.resource.tfe_variable) as any[];
-    expect(variables.map(({ key, value, category, variable_set_id }) => ({ key, value, category, variable_set_id }))).toEqual([
+    const byKey = (a: { key: string }, b: { key: string }) => a.key.localeCompare(b.key);
+    expect(variables.map(({ key, value, category, variable_set_id }) => ({ key, value, category, variable_set_id })).sort(byKey)).toEqual([
+      { key: "TFC_AWS_APPLY_ROLE_ARN", value: "${aws_iam_role.run_role.arn}", category: "env", variable_set_id: "${tfe_variable_set.dynamic_credentials.id}" },
+      { key: "TFC_AWS_PLAN_ROLE_ARN", value: "${aws_iam_role.plan_role.arn}", category: "env", variable_set_id: "${tfe_variable_set.dynamic_credentials.id}" },
       { key: "TFC_AWS_PROVIDER_AUTH", value: "true", category: "env", variable_set_id: "${tfe_variable_set.dynamic_credentials.id}" },
-      { key: "TFC_AWS_RUN_ROLE_ARN", value: "${aws_iam_role.run_role.arn}", category: "env", variable_set_id: "${tfe_variable_set.dynamic_credentials.id}" },
     ]);
   });
 
@@ -91,10 +95,12 @@ describe("GIVEN terraformCloud with a cloud backend", () => {
         Action: "sts:AssumeRoleWithWebIdentity",
         Condition: {
           StringEquals: { "app.terraform.io:aud": "aws.workload.identity" },
-          StringLike: { "app.terraform.io:sub": "organization:acme:project:identity:workspace:trelica-*:run_phase:*" },
+          StringLike: { "app.terraform.io:sub": "organization:acme:project:identity:workspace:trelica-*:run_phase:apply" },
         },
       },
     ]);
+    const planTrust = JSON.parse(resource(bootstrap, "aws_iam_role", "plan_role").assume_role_policy);
+    expect(planTrust.Statement[0].Condition.StringLike).toEqual({ "app.terraform.io:sub": "organization:acme:project:identity:workspace:trelica-*:run_phase:plan" });
     expect(bootstrap.provider.aws).toEqual([{ allowed_account_ids: [MANAGEMENT], region: "us-east-1" }]);
   });
 
@@ -142,6 +148,8 @@ describe("GIVEN terraformCloud with every setting", () => {
       working_directory: "cdktf.out/stacks/trelica-222222222222",
       trigger_patterns: ["/cdktf.out/stacks/trelica-222222222222/**/*"],
       file_triggers_enabled: true,
+      // A pull request's plan would run its own code with the plan credentials.
+      speculative_enabled: false,
       vcs_repo: { identifier: "acme/trelica-stacks", branch: "main", github_app_installation_id: "ghain-Xyz789" },
     });
     expect(resource(bootstrap, "tfe_workspace_settings", "workspace_settings_222222222222")).toMatchObject({ execution_mode: "agent", agent_pool_id: "apool-Abc123" });
@@ -153,7 +161,7 @@ describe("GIVEN terraformCloud with every setting", () => {
     const trust = JSON.parse(resource(bootstrap, "aws_iam_role", "run_role").assume_role_policy);
     expect(trust.Statement[0].Condition).toEqual({
       StringEquals: { "tfe.example.com:aud": "aws.workload.identity" },
-      StringLike: { "tfe.example.com:sub": "organization:acme:project:Identity Team:workspace:aws-*-trelica:run_phase:*" },
+      StringLike: { "tfe.example.com:sub": "organization:acme:project:Identity Team:workspace:aws-*-trelica:run_phase:apply" },
     });
     expect(resource(bootstrap, "aws_iam_openid_connect_provider", "terraform_cloud_oidc").url).toBe("https://tfe.example.com");
     expect(bootstrap.provider.tfe).toEqual([{ hostname: "tfe.example.com", organization: "acme" }]);
