@@ -168,7 +168,7 @@ describe("Terraform Cloud with the deployer: the plan role and the read-only twi
   });
 
   test("GIVEN the apply role THEN on the management account's TrelicaIntegration and policy it holds exactly the table, under the boundary", async () => {
-    const ours = (action: string) =>
+    const ours = (action: string): Record<string, string> =>
       action === "iam:AttachRolePolicy" ? { "iam:PolicyARN": managementPolicy } : { "iam:PermissionsBoundary": `${iamOf(MANAGEMENT)}:policy/TrelicaIntegrationBoundary` };
     expect(await allowedOf(everyIamAction, { principal: applyRole, identityPolicy: applyPolicy, resource: managementRole }, ours)).toEqual(actionsOn("role").sort());
     expect(await allowedOf(everyIamAction, { principal: applyRole, identityPolicy: applyPolicy, resource: managementPolicy })).toEqual(actionsOn("policy").sort());

@@ -190,6 +190,9 @@ const STACKSET = `${ORG}mode: stackset\nmanagementAccountId: "111111111111"\n`;
 const stackSet = (settings: string) => `${STACKSET}stackSet: { organizationalUnitIds: [r-abcd], ${settings} }\n`;
 const CLOUD = `${VALID}backend: { type: cloud, organization: acme }\n`;
 const terraformCloud = (settings: string) => `${CLOUD}terraformCloud: { project: identity, ${settings} }\n`;
+const CI_ROLE = '"arn:aws:iam::111111111111:role/platform-ci"';
+const TRUSTED = `trustedPrincipalArns: [${CI_ROLE}]`;
+const deployer = (settings: string, extra = "") => `${ORG}managementAccountId: "111111111111"\n${ONE}${extra}deployment: { deployer: { ${settings} } }\n`;
 const accountsFile = (accounts: unknown) => ({ "accounts.json": JSON.stringify({ Accounts: accounts }) });
 const WITH_FILE = `${ORG}accountsFile: accounts.json\n`;
 const listed = (overrides: Record<string, unknown> = {}) => [{ Id: "111111111111", State: "ACTIVE", ...overrides }];
@@ -641,6 +644,7 @@ const ROWS: Row[] = [
     produce: config(`${VALID}role: { permissionsBoundaryArn: "arn:aws-cn:iam::aws:policy/ReadOnlyAccess" }\n`),
     message: problem("role.permissionsBoundaryArn: got \"arn:aws-cn:iam::aws:policy/ReadOnlyAccess\", an ARN of the aws-cn partition; expected one of the aws partition, where the role is (region us-east-1)"),
     names: names("role.permissionsBoundaryArn", '"arn:aws-cn:iam::aws:policy/ReadOnlyAccess"', "one of the aws partition"),
+    sites: [site("app/config/semantics.ts", 'role.permissionsBoundaryArn: got "…", an ARN of the … partition; expected one of the … partition, ')],
   },
 
   // ---- mode: stackset
@@ -967,9 +971,117 @@ const ROWS: Row[] = [
     produce: config(
       `${ORG}managementAccountId: "100000000000"\nbackend: { type: cloud, organization: acme }\nterraformCloud: { project: identity }\naccounts:\n${Array.from({ length: 301 }, (_, i) => `  - id: "${100000000000 + i}"\n`).join("")}`,
     ),
-    message: problem("terraformCloud.awsOrganizationId: got nothing (and no accountsFile names the Organization), so the run role's policy lists the deployment role of each of 300 member accounts (20224 characters, over IAM's 10240 for a role's inline policies); expected the AWS Organization ID (o-..., aws organizations describe-organization --query Organization.Id), which lets the policy name the role once for the whole Organization"),
+    message: problem("terraformCloud.awsOrganizationId: got nothing (and no accountsFile names the Organization), so the run role's policy lists the deployment role of each of 300 member accounts (20430 characters, over IAM's 10240 for a role's inline policies); expected the AWS Organization ID (o-..., aws organizations describe-organization --query Organization.Id), which lets the policy name the role once for the whole Organization"),
     names: names("terraformCloud.awsOrganizationId", absent("got nothing"), "the AWS Organization ID (o-..."),
     sites: [site("app/terraform-cloud-stack.ts", "member account")],
+  },
+
+  // ---- deployment.deployer (app/config/deployer.ts, app/deployer/stack.ts)
+  {
+    given: "a deployer role name with a space",
+    produce: config(deployer(`roleName: "bad name", ${TRUSTED}, organizationalUnitIds: [r-ab12]`)),
+    message: problem('deployment.deployer.roleName: got "bad name"; expected an IAM role name (1 to 64 characters of letters, digits and _+=,.@-)'),
+    names: names("deployment.deployer.roleName", '"bad name"', "an IAM role name"),
+    sites: [site("app/config/deployer.ts", "an IAM role name (1 to 64 characters of letters, digits and _+=,.@-)")],
+  },
+  {
+    given: "a group among the deployer's trusted principals",
+    produce: config(deployer('trustedPrincipalArns: ["arn:aws:iam::111111111111:group/admins"], organizationalUnitIds: [r-ab12]')),
+    message: problem('deployment.deployer.trustedPrincipalArns[0]: got "arn:aws:iam::111111111111:group/admins"; expected the ARN of an IAM role or user that runs rollout or cdktf deploy, such as arn:aws:iam::111111111111:role/platform-ci'),
+    names: names("deployment.deployer.trustedPrincipalArns[0]", '"arn:aws:iam::111111111111:group/admins"', "the ARN of an IAM role or user"),
+  },
+  {
+    given: "a trusted principal of another partition",
+    produce: config(deployer('trustedPrincipalArns: ["arn:aws-cn:iam::111111111111:role/ci"], organizationalUnitIds: [r-ab12]')),
+    message: problem('deployment.deployer.trustedPrincipalArns[0]: got "arn:aws-cn:iam::111111111111:role/ci", an ARN of the aws-cn partition; expected one of the aws partition, where the Organization is (region us-east-1)'),
+    names: names("deployment.deployer.trustedPrincipalArns[0]", '"arn:aws-cn:iam::111111111111:role/ci"', "one of the aws partition"),
+    sites: [site("app/config/deployer.ts", "deployment.deployer.trustedPrincipalArns[…]: got …, an ARN of the … partition; expected one of the … partition, ")],
+  },
+  {
+    given: "a trusted principal listed twice",
+    produce: config(deployer(`trustedPrincipalArns: [${CI_ROLE}, ${CI_ROLE}], organizationalUnitIds: [r-ab12]`)),
+    message: problem('deployment.deployer.trustedPrincipalArns[1]: got "arn:aws:iam::111111111111:role/platform-ci" again; each principal may appear once'),
+    names: names("deployment.deployer.trustedPrincipalArns[1]", '"arn:aws:iam::111111111111:role/platform-ci"', "each principal may appear once"),
+  },
+  {
+    given: "a deployer nobody may assume (no trusted principal, no Terraform Cloud)",
+    produce: config(deployer("trustedPrincipalArns: [], organizationalUnitIds: [r-ab12]")),
+    message: problem("deployment.deployer.trustedPrincipalArns: got []; expected at least one role or user ARN that runs rollout or cdktf deploy (without terraformCloud nobody else could assume the deployer)"),
+    names: names("deployment.deployer.trustedPrincipalArns", "[]", "at least one role or user ARN"),
+  },
+  {
+    given: "a deployer without trustedPrincipalArns",
+    produce: config(deployer("organizationalUnitIds: [r-ab12]")),
+    message: problem("deployment.deployer.trustedPrincipalArns: got nothing; expected at least one role or user ARN that runs rollout or cdktf deploy (without terraformCloud nobody else could assume the deployer)"),
+    names: names("deployment.deployer.trustedPrincipalArns", absent("nothing"), "at least one role or user ARN"),
+  },
+  {
+    given: "trusted principals as one string instead of a list",
+    produce: config(deployer(`trustedPrincipalArns: ${CI_ROLE}, organizationalUnitIds: [r-ab12]`)),
+    message: problem('deployment.deployer.trustedPrincipalArns: got "arn:aws:iam::111111111111:role/platform-ci"; expected a list of IAM role or user ARNs'),
+    names: names("deployment.deployer.trustedPrincipalArns", '"arn:aws:iam::111111111111:role/platform-ci"', "a list of IAM role or user ARNs"),
+  },
+  {
+    given: "a deployer OU ID of the wrong shape",
+    produce: config(deployer(`${TRUSTED}, organizationalUnitIds: [ou-bad]`)),
+    message: problem('deployment.deployer.organizationalUnitIds[0]: got "ou-bad"; expected an organizational unit ID (ou-xxxx-xxxxxxxx) or the root ID (r-xxxx)'),
+    names: names("deployment.deployer.organizationalUnitIds[0]", '"ou-bad"', "an organizational unit ID"),
+    sites: [site("app/config/deployer.ts", "an organizational unit ID (ou-xxxx-xxxxxxxx) or the root ID (r-xxxx)")],
+  },
+  {
+    given: "no OU for the deployer",
+    produce: config(deployer(`${TRUSTED}, organizationalUnitIds: []`)),
+    message: problem("deployment.deployer.organizationalUnitIds: got []; expected at least one organizational unit (or the root) whose accounts get the deployer"),
+    names: names("deployment.deployer.organizationalUnitIds", "[]", "at least one organizational unit"),
+  },
+  {
+    given: "the deployer's OUs as one string instead of a list",
+    produce: config(deployer(`${TRUSTED}, organizationalUnitIds: r-ab12`)),
+    message: problem('deployment.deployer.organizationalUnitIds: got "r-ab12"; expected a list of organizational unit IDs (or the root ID) whose accounts get the deployer'),
+    names: names("deployment.deployer.organizationalUnitIds", '"r-ab12"', "a list of organizational unit IDs"),
+  },
+  {
+    given: "a deployer with mode: stackset",
+    produce: config(`${stackSet("")}deployment: { deployer: { ${TRUSTED}, organizationalUnitIds: [r-ab12] } }\n`),
+    message: problem("deployment.deployer: only read in the default mode (one stack per account); with mode: stackset CloudFormation creates the role in members and no Terraform run reaches them. Remove deployment.deployer, or the mode"),
+    names: names("deployment.deployer", "mode: stackset", "Remove deployment.deployer, or the mode"),
+  },
+  {
+    given: "a permissions boundary of one's own with the deployer",
+    produce: config(deployer(`${TRUSTED}, organizationalUnitIds: [r-ab12]`, 'role: { permissionsBoundaryArn: "arn:aws:iam::aws:policy/ReadOnlyAccess" }\n')),
+    message: problem('role.permissionsBoundaryArn: got "arn:aws:iam::aws:policy/ReadOnlyAccess" with deployment.deployer; expected no boundary of your own: with the deployer every TrelicaIntegration role gets TrelicaIntegrationBoundary (at most Trelica\'s read-only actions), and a role has one boundary. Remove role.permissionsBoundaryArn, or deployment.deployer'),
+    names: names("role.permissionsBoundaryArn", '"arn:aws:iam::aws:policy/ReadOnlyAccess"', "no boundary of your own"),
+  },
+  {
+    given: "a deployer without managementAccountId or accountsFile",
+    produce: config(`${VALID}deployment: { deployer: { ${TRUSTED}, organizationalUnitIds: [r-ab12] } }\n`),
+    message: problem("managementAccountId: got nothing, and no accountsFile; expected the management account's 12-digit ID with deployment.deployer, since the trelica-deployer stack (the stack set and the boundary) runs there"),
+    names: names("managementAccountId", absent("nothing"), "the management account's 12-digit ID"),
+    sites: [site("app/config/deployer.ts", "since the trelica-deployer stack (the stack set and the boundary) runs there")],
+  },
+  {
+    given: "a deployer whose accounts file does not name the management account",
+    produce: config(`${WITH_FILE}deployment: { deployer: { ${TRUSTED}, organizationalUnitIds: [r-ab12] } }\n`, accountsFile([{ Id: "222222222222", State: "ACTIVE" }])),
+    message: problem("managementAccountId: got nothing, and the accountsFile's account ARNs do not name it; expected the management account's 12-digit ID with deployment.deployer, since the trelica-deployer stack (the stack set and the boundary) runs there"),
+    names: names("managementAccountId", absent("nothing"), "the management account's 12-digit ID"),
+  },
+  {
+    given: "a deployer named TrelicaIntegration",
+    produce: config(deployer(`roleName: TrelicaIntegration, ${TRUSTED}, organizationalUnitIds: [r-ab12]`)),
+    message: problem('deployment.deployer.roleName: got "TrelicaIntegration", the role it deploys; expected another name, such as TrelicaDeployer'),
+    names: names("deployment.deployer.roleName", '"TrelicaIntegration"', "another name"),
+  },
+  {
+    given: "Trelica's policy named like the deployer's own",
+    produce: config(deployer(`${TRUSTED}, organizationalUnitIds: [r-ab12]`, "role: { policyName: TrelicaDeployerPolicy }\n")),
+    message: problem('role.policyName: got "TrelicaDeployerPolicy", a policy of the deployer\'s own; expected another name, since the deployer may change Trelica\'s policy and must not change its own (TrelicaDeployerPolicy, TrelicaDeployerReadOnlyPolicy, TrelicaIntegrationBoundary)'),
+    names: names("role.policyName", '"TrelicaDeployerPolicy"', "another name"),
+  },
+  {
+    given: "a Terraform Cloud run role name too long for the plan role beside it",
+    produce: config(terraformCloud(`runRoleName: ${"R".repeat(61)}`)),
+    message: problem(`terraformCloud.runRoleName: got "${"R".repeat(61)}" (61 characters); expected at most 60, since the plan role beside it is named ${"R".repeat(61)}Plan and IAM role names stop at 64`),
+    names: names("terraformCloud.runRoleName", `"${"R".repeat(61)}"`, "at most 60"),
   },
 
   // ---- the accounts file (app/config/accounts-file.ts)
@@ -1168,6 +1280,7 @@ const ROWS: Row[] = [
     produce: config(WITH_FILE, accountsFile(listed())),
     message: "Warning: managementAccountId is not set and the accountsFile's account ARNs do not name it, so account 111111111111 is treated as a member account: Terraform assumes OrganizationAccountAccessRole there and organizations is off. If it is the Organization's management account, set managementAccountId: \"111111111111\" (the management account has no OrganizationAccountAccessRole, so apply would fail there); if it is a standalone account outside any Organization, set deployment.assumeRoleName: false to use your own credentials.",
     names: names("managementAccountId", "is not set", "set deployment.assumeRoleName: false"),
+    sites: [site("app/deployments.ts", "the accountsFile's account ARNs do not name it")],
   },
   {
     given: "organizations on in a member account",

@@ -89,11 +89,35 @@ export function deployerProblems(data: unknown): string[] {
         "and a role has one boundary. Remove role.permissionsBoundaryArn, or deployment.deployer",
     );
   }
+  problems.push(...nameProblems(data, deployer));
   if (data.managementAccountId === undefined && data.accountsFile === undefined) {
     problems.push(
       "managementAccountId: got nothing, and no accountsFile; expected the management account's 12-digit ID with deployment.deployer, " +
         "since the trelica-deployer stack (the stack set and the boundary) runs there",
     );
+  }
+  return problems;
+}
+
+/**
+ * The deployer may change TrelicaIntegration and the policies named like Trelica's: a deployer, or a
+ * Trelica policy, named like one of the deployer's own would let it change itself or lift the ceiling.
+ */
+function nameProblems(data: Raw, deployer: Raw): string[] {
+  const roleName = typeof deployer.roleName === "string" ? deployer.roleName : DEFAULT_ROLE_NAME;
+  const problems: string[] = [];
+  if (roleName === "TrelicaIntegration") {
+    problems.push(`deployment.deployer.roleName: got "TrelicaIntegration", the role it deploys; expected another name, such as ${DEFAULT_ROLE_NAME}`);
+  }
+  const own = [`${roleName}Policy`, `${roleName}ReadOnlyPolicy`, "TrelicaIntegrationBoundary"];
+  const named: [string, unknown][] = [["role.policyName", isObject(data.role) ? data.role.policyName : undefined]];
+  if (Array.isArray(data.accounts)) {
+    data.accounts.forEach((account: unknown, index: number) => named.push([`accounts[${index}].policyName`, isObject(account) ? account.policyName : undefined]));
+  }
+  for (const [field, name] of named) {
+    if (typeof name === "string" && own.includes(name)) {
+      problems.push(`${field}: got "${name}", a policy of the deployer's own; expected another name, since the deployer may change Trelica's policy and must not change its own (${own.join(", ")})`);
+    }
   }
   return problems;
 }

@@ -133,6 +133,12 @@ export function terraformCloudProblems(data: unknown): string[] {
     }
   }
 
+  // The plan role is named <runRoleName>Plan (app/terraform-cloud-names.ts), and IAM role names stop at 64.
+  if (typeof cloud.runRoleName === "string" && ROLE_NAME.pattern.test(cloud.runRoleName) && cloud.runRoleName.length > 60) {
+    problems.push(
+      `terraformCloud.runRoleName: got "${cloud.runRoleName}" (${cloud.runRoleName.length} characters); expected at most 60, since the plan role beside it is named ${cloud.runRoleName}Plan and IAM role names stop at 64`,
+    );
+  }
   const workspace = isObject(cloud.workspace) ? cloud.workspace : {};
   if (workspace.executionMode === "agent" && workspace.agentPoolId === undefined) {
     problems.push("terraformCloud.workspace.agentPoolId: is required with executionMode: agent; expected an agent pool ID such as apool-AbCd1234");
