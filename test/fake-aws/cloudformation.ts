@@ -143,6 +143,17 @@ export function cloudFormation(rules: StackSetRules): { handlers: Record<string,
           if (name in parameters) return parameters[name];
           return physical[name];
         }
+        // The string form of Fn::Sub: pseudo parameters and template parameters, as CloudFormation fills them in.
+        if (typeof record["Fn::Sub"] === "string") {
+          return (record["Fn::Sub"] as string).replace(/\$\{([A-Za-z0-9:]+)\}/g, (whole, name: string) => {
+            if (name === "AWS::AccountId") return instance.account;
+            if (name === "AWS::Partition") return "aws";
+            if (name === "AWS::Region") return instance.region;
+            if (name in parameters) return String(parameters[name]);
+            rules.unimplemented(`CloudFormation Fn::Sub of ${whole}`);
+            return whole;
+          });
+        }
         return Object.fromEntries(Object.entries(record).map(([key, item]) => [key, resolve(item)]));
       }
       return value;

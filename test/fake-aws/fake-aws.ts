@@ -43,6 +43,10 @@ export interface RequestRecord {
   readonly accountId?: string;
   readonly status: number;
   readonly code?: string;
+  /** Who called: a user's ARN, or an assumed-role session's (arn:aws:sts::<account>:assumed-role/<role>/<session>). */
+  readonly caller?: string;
+  /** sts:AssumeRole's RoleArn: which role the caller asked for. */
+  readonly roleArn?: string;
 }
 
 export interface Credentials {
@@ -280,7 +284,7 @@ export class FakeAws {
         throw accessDenied(denial.message);
       }
       const result = handler(input, caller);
-      this.requests.push({ service, action, accountId: caller.accountId, status: 200 });
+      this.requests.push({ service, action, accountId: caller.accountId, status: 200, caller: caller.arn, roleArn: roleArnOf(input) });
       response.writeHead(200, { "Content-Type": "text/xml", "x-amzn-RequestId": requestId });
       response.end(responseXml(model, operation, result, requestId));
     } catch (thrown) {
@@ -289,9 +293,13 @@ export class FakeAws {
       if (!(thrown instanceof AwsError)) this.unimplemented.push(`crash in ${service}:${action}: ${(thrown as Error).message}`);
       const known = SERVICE_NAMES.includes(service as ServiceName);
       const status = error.status ?? (known ? errorStatusOf(service as ServiceName, error.code) : undefined) ?? 400;
-      this.requests.push({ service, action, accountId: caller?.accountId, status, code: error.code });
+      this.requests.push({ service, action, accountId: caller?.accountId, status, code: error.code, caller: caller?.arn, roleArn: roleArnOf(params) });
       response.writeHead(status, { "Content-Type": "text/xml", "x-amzn-RequestId": requestId });
       response.end(errorXml(known ? modelOf(service as ServiceName) : undefined, { code: error.code, message: error.message, type: error.type }, requestId));
     }
   }
+}
+
+function roleArnOf(input: Record<string, unknown>): string | undefined {
+  return typeof input.RoleArn === "string" ? input.RoleArn : undefined;
 }
