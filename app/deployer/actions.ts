@@ -63,3 +63,16 @@ export const NEVER_ALLOWED = ["iam:DeleteRolePermissionsBoundary"] as const;
 export function actionsOn(on: DeployerTarget, select: (row: DeployerAction) => boolean = () => true): string[] {
   return DEPLOYER_ACTIONS.filter((row) => row.on === on && select(row)).map((row) => row.action);
 }
+
+/** The table as Markdown, for docs/security.md (a test keeps the two the same). */
+export function actionTableMarkdown(): string {
+  const resourceOf = { role: "`role/TrelicaIntegration`", policy: "`policy/<policyName>`" };
+  const only = { ourBoundary: "only with `iam:PermissionsBoundary` = TrelicaIntegrationBoundary", ourPolicy: "only with `iam:PolicyARN` = our policy" };
+  const rows = DEPLOYER_ACTIONS.map((row) => `| \`${row.action}\` | ${resourceOf[row.on]} | ${row.access}${row.only ? `, ${only[row.only]}` : ""} | ${row.calledBy} |`);
+  return [
+    "| action | resource | access | where the provider calls it (internal/service/iam/) |",
+    "| --- | --- | --- | --- |",
+    ...rows,
+    `| \`${CALLER_IDENTITY_ACTION}\` | \`*\` | read | the provider's start: allowed_account_ids |`,
+  ].join("\n");
+}
