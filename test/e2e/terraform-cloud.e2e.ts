@@ -1,6 +1,6 @@
 /*
- * The AWS half of the Terraform Cloud bootstrap stack (the OIDC provider for Terraform Cloud and the run
- * role with its policy, in the management account) planned, applied, planned again and destroyed with
+ * The AWS half of the Terraform Cloud bootstrap stack (the OIDC provider for Terraform Cloud and the plan
+ * and apply roles with their policies, in the management account) planned, applied, planned again and destroyed with
  * the real terraform and AWS provider against the fake AWS. The Terraform Cloud half needs the tfe
  * provider and Terraform Cloud itself, neither of which this machine has: the test copy of the stack
  * keeps only its AWS provider, resources and outputs (awsHalf below), everything else byte for byte.
@@ -57,17 +57,24 @@ describeWithRealTerraform("the Terraform Cloud bootstrap stack's AWS half, with 
     expect(provider.map(({ arn, url, clientIds }) => ({ arn, url, clientIds }))).toEqual([
       { arn: `arn:aws:iam::${MANAGEMENT}:oidc-provider/app.terraform.io`, url: "app.terraform.io", clientIds: ["aws.workload.identity"] },
     ]);
-    const [runRole] = Object.values<any>(synthesized.resource.aws_iam_role);
-    const [runRolePolicy] = Object.values<any>(synthesized.resource.aws_iam_role_policy);
-    const role = management.roles[runRole.name];
-    expect(JSON.parse(role.assumeRolePolicyDocument)).toEqual(JSON.parse(runRole.assume_role_policy));
-    expect(Object.keys(role.inlinePolicies)).toEqual([runRolePolicy.name]);
-    expect(JSON.parse(role.inlinePolicies[runRolePolicy.name])).toEqual(JSON.parse(runRolePolicy.policy));
-    expect(role.attachedPolicies).toEqual([]);
+    // The apply role (run_role) and the plan role, each with its own inline policy, exactly as synthesized.
+    const roles = synthesized.resource.aws_iam_role;
+    const policies = synthesized.resource.aws_iam_role_policy;
+    expect(Object.keys(roles).sort()).toEqual(["plan_role", "run_role"]);
+    for (const id of ["run_role", "plan_role"]) {
+      const role = management.roles[roles[id].name];
+      const inline = policies[`${id}_policy`];
+      expect(JSON.parse(role.assumeRolePolicyDocument)).toEqual(JSON.parse(roles[id].assume_role_policy));
+      expect(Object.keys(role.inlinePolicies)).toEqual([inline.name]);
+      expect(JSON.parse(role.inlinePolicies[inline.name])).toEqual(JSON.parse(inline.policy));
+      expect(role.attachedPolicies).toEqual([]);
+    }
+    const role = management.roles[roles.run_role.name];
     // Nothing anywhere else: the bootstrap stack runs in the management account only.
     expect(project.fake.accountsWithResources()).toEqual([MANAGEMENT]);
     const output = JSON.parse((await terraform(["output", "-json"])).stdout);
     expect(output.run_role_arn.value).toBe(role.arn);
+    expect(output.plan_role_arn.value).toBe(management.roles[roles.plan_role.name].arn);
   });
 
   test("WHEN planned again THEN there are no changes", async () => {
