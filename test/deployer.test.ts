@@ -34,6 +34,8 @@ describe("GIVEN deployment.deployer", () => {
       capabilities: ["CAPABILITY_NAMED_IAM"],
     });
     expect(resource(deployerStack, "aws_cloudformation_stack_set_instance", "stack_set_instance").deployment_targets).toEqual({ organizational_unit_ids: ["r-ab12"] });
+    // Terraform would read `${...}` in the template as an interpolation: each account's ARNs are Fn::Join around Ref AWS::AccountId.
+    expect(resource(deployerStack, "aws_cloudformation_stack_set", "stack_set").template_body).not.toContain("${");
   });
 
   test("THEN each member gets the deployer, whose policy is the table's rendering for that account, trusting exactly the configured principal", () => {

@@ -77,9 +77,17 @@ function role(name: string, description: string, principals: readonly string[], 
   };
 }
 
-/** Strings naming "each account" become Fn::Sub, which CloudFormation resolves in the account it runs in. */
+/**
+ * Strings naming "each account" become Fn::Join around a Ref to AWS::AccountId, which CloudFormation
+ * resolves in the account it runs in. Not Fn::Sub: its `${...}` inside the stack set's template_body
+ * would be read by Terraform as an interpolation.
+ */
 function eachAccount(value: unknown): unknown {
-  if (typeof value === "string") return value.includes(EACH_ACCOUNT_ID) ? { "Fn::Sub": value } : value;
+  if (typeof value === "string") {
+    if (!value.includes(EACH_ACCOUNT_ID)) return value;
+    const parts = value.split(EACH_ACCOUNT_ID).flatMap((part, index) => [...(index > 0 ? [{ Ref: "AWS::AccountId" }] : []), ...(part === "" ? [] : [part])]);
+    return { "Fn::Join": ["", parts] };
+  }
   if (Array.isArray(value)) return value.map(eachAccount);
   if (value && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, eachAccount(item)]));
   return value;

@@ -143,16 +143,9 @@ export function cloudFormation(rules: StackSetRules): { handlers: Record<string,
           if (name in parameters) return parameters[name];
           return physical[name];
         }
-        // The string form of Fn::Sub: pseudo parameters and template parameters, as CloudFormation fills them in.
-        if (typeof record["Fn::Sub"] === "string") {
-          return (record["Fn::Sub"] as string).replace(/\$\{([A-Za-z0-9:]+)\}/g, (whole, name: string) => {
-            if (name === "AWS::AccountId") return instance.account;
-            if (name === "AWS::Partition") return "aws";
-            if (name === "AWS::Region") return instance.region;
-            if (name in parameters) return String(parameters[name]);
-            rules.unimplemented(`CloudFormation Fn::Sub of ${whole}`);
-            return whole;
-          });
+        if (Array.isArray(record["Fn::Join"])) {
+          const [separator, parts] = record["Fn::Join"] as [string, unknown[]];
+          return (resolve(parts) as unknown[]).map(String).join(separator);
         }
         return Object.fromEntries(Object.entries(record).map(([key, item]) => [key, resolve(item)]));
       }

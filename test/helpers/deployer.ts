@@ -27,7 +27,11 @@ export function memberTemplate(outdir: string, account: string): any {
     if (Array.isArray(value)) return value.map(resolve);
     if (value && typeof value === "object") {
       const record = value as Record<string, unknown>;
-      if (typeof record["Fn::Sub"] === "string") return (record["Fn::Sub"] as string).split("${AWS::AccountId}").join(account);
+      if (record.Ref === "AWS::AccountId") return account;
+      if (Array.isArray(record["Fn::Join"])) {
+        const [separator, parts] = record["Fn::Join"] as [string, unknown[]];
+        return (resolve(parts) as unknown[]).join(separator);
+      }
       return Object.fromEntries(Object.entries(record).map(([key, item]) => [key, resolve(item)]));
     }
     return value;
