@@ -2,9 +2,10 @@ import { Partition } from "../modules/trelica-integration";
 import { deployingPolicy } from "./deployer/policies";
 
 /*
- * The Terraform Cloud run role's two policies, as plain objects (no cdktf): its trust policy, which
- * admits only our workspaces' OIDC tokens, and its permissions, which reach only the Trelica role and
- * policy in the management account and the deployment role in member accounts.
+ * Terraform Cloud's plan and apply roles' policies, as plain objects (no cdktf): their trust policies,
+ * which admit only our workspaces' OIDC tokens of one run phase, and their permissions (the deploying
+ * table's reads, or all of it), which reach only the Trelica role and policy in the management account
+ * and one role in member accounts.
  */
 
 /** Terraform Cloud's fixed OIDC audience for AWS (`TFC_AWS_WORKLOAD_IDENTITY_AUDIENCE` left at its default). */

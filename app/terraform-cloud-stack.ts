@@ -39,9 +39,10 @@ import { declareRequirements } from "./terraform-requirements";
 /*
  * terraformCloud: the bootstrap stack, applied once from a machine with a Terraform Cloud user or team
  * token (TFE_TOKEN) and management-account credentials. It creates one workspace per account stack and
- * the keyless credentials their runs use: an OIDC provider for Terraform Cloud and a run role in the
- * management account, announced to every workspace by a variable set on the project. From then on
- * every account's plan and apply runs in Terraform Cloud without a stored AWS key.
+ * the keyless credentials their runs use: an OIDC provider for Terraform Cloud and, in the management
+ * account, a read-only plan role and an apply role, announced to each of our workspaces by a variable
+ * set attached to it by name. From then on every account's plan and apply runs in Terraform Cloud
+ * without a stored AWS key, and a plan never holds write credentials.
  */
 
 export { TERRAFORM_CLOUD_STACK_NAME };
