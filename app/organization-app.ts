@@ -5,7 +5,7 @@ import { AccountStack } from "./account-stack";
 import { memberRoleProps } from "./config/defaults";
 import { partitionOf } from "./config/regions";
 import { LoadedConfig, loadConfig } from "./config/load";
-import { DEFAULT_OUTDIR, shownPath } from "./command-line";
+import { DEFAULT_OUTDIR, shownPath } from "./project-options";
 import { LeavingStack, markLeaving, sortStaleStacks } from "./leaving-stacks";
 import { checkOutputFolder, writingInto } from "./output-folder";
 import { placeholderWarnings } from "./placeholder";

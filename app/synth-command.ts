@@ -1,5 +1,6 @@
 import { Command } from "commander";
-import { addProjectOptions, parseCommandLine, PROJECT_ENVIRONMENT, ProjectPaths, projectPaths } from "./command-line";
+import { parseCommandLine } from "./command-line";
+import { addProjectOptions, PROJECT_ENVIRONMENT, ProjectPaths, projectPaths } from "./project-options";
 
 export type SynthCommand = ProjectPaths;
 
