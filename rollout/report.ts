@@ -1,6 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import type { CloudReport } from "./cloud";
+import type { CloudReport } from "./cloud-report";
 import { AccessChange, ChangeCounts, hasChanges } from "./plan-summary";
 import { redact } from "./redact";
 

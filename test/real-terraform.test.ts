@@ -8,6 +8,9 @@ import { PROJECT_ROOT, tempDir } from "./helpers/files";
 import { describeWithRealTerraform } from "./helpers/real-terraform";
 import { makeRoleByHand, TerraformProject } from "./helpers/terraform-project";
 
+// Real terraform and provider start-ups on a shared, loaded machine: a plan of three accounts took 74 s at load 15.
+jest.setTimeout(300_000);
+
 const MANAGEMENT = "111111111111";
 const PRODUCTION = "222222222222";
 const SANDBOX = "033333333333"; // adoptExisting in the shipped example
