@@ -54,7 +54,8 @@ export async function rollout(options: RolloutOptions, control = new RolloutCont
   const planRun = usesSavedPlans ? lastPlanRun(stateDir) : undefined;
 
   // The first line names what is run: synthesis prints the config and output folder it used.
-  if (options.synth) synthesize(options.projectDir, outdir, options.configFile ?? path.join(options.projectDir, DEFAULT_CONFIG_FILE), options.env);
+  const configFile = path.resolve(options.projectDir, options.configFile ?? options.env.TRELICA_CONFIG ?? DEFAULT_CONFIG_FILE);
+  if (options.synth) synthesize(options.projectDir, outdir, configFile, options.env);
   else output(`trelica: rollout ${options.command} of the stacks in ${shownPath(outdir)} as they are (--no-synth: no config read).\n`);
 
   const terraform = options.terraform ?? processRunner(options.env);
