@@ -66,7 +66,7 @@ describe("every message the program can produce, in our own words", () => {
 
 /** Sites no input reaches, each with the reason. An entry that no longer names a site fails too. */
 const UNREACHABLE: readonly { readonly site: string; readonly why: string }[] = [
-  { site: site("app/config/issues.ts", "a value as the README describes it"), why: "issues.ts's safety net: every check in our schemas has its own text; only an object has none, and gets its keys" },
+  { site: site("app/config/issues.ts", "a value as docs/configuration.md describes it"), why: "issues.ts's safety net: every check in our schemas has its own text; only an object has none, and gets its keys" },
   { site: site("app/config/source.ts", "(top level)"), why: "formatPath's name for the config's root; load.ts words every message about the root without a path" },
 ];
 const UNREACHABLE_KEYS = new Set(UNREACHABLE.map((entry) => entry.site));
