@@ -6,8 +6,20 @@ import { RolloutOptions } from "./rollout-options";
  * --allow-access-change), or deletes or replaces something else (needs --allow-destroy), or nobody
  * could check which (needs both: they allow whatever it holds).
  */
-export function guardRefusal(destructive: readonly string[], accessChanges: readonly AccessChange[], options: RolloutOptions, unchecked?: string): string | undefined {
+export function guardRefusal(
+  destructive: readonly string[],
+  accessChanges: readonly AccessChange[],
+  options: RolloutOptions,
+  unchecked?: string,
+  leaving = false,
+): string | undefined {
   if (options.command === "destroy") return undefined;
+  // A leaving account's plan destroys its role: --confirm-destroy is the consent, as for destroy itself.
+  if (leaving) {
+    return options.confirmDestroy
+      ? undefined
+      : "its account left the config: this plan destroys its TrelicaIntegration role and cuts Trelica off there; rerun with --confirm-destroy to do it, or put the account back in the config";
+  }
   if (unchecked && !(options.allowAccessChange && options.allowDestroy)) {
     return `the plan could not be checked for changes to Trelica's access (${unchecked}); review its run, then rerun with --allow-access-change --allow-destroy, or confirm it in Terraform Cloud`;
   }

@@ -54,7 +54,8 @@ export async function runStack(stack: Stack, account: AccountReport, context: St
       planFile = path.join(context.runDir, "plans", `${stack.name}.tfplan`);
       account.stackHash = stackHash(stack);
       const planArgs = ["plan", "-input=false", "-no-color", "-detailed-exitcode", `-lock-timeout=${options.lockTimeout}`, `-out=${planFile}`];
-      if (options.command === "destroy") planArgs.push("-destroy");
+      // A leaving stack is kept only to remove its role: whatever the command, its plan destroys.
+      if (options.command === "destroy" || stack.leaving) planArgs.push("-destroy");
       const plan = await terraform("plan", planArgs, "planning", [0, 2]);
       if (plan.exitCode !== 0 && plan.exitCode !== 2) return failOrHeld(plan);
       // A saved cloud plan (a bookmark of the run) rather than a local plan: the workspace runs remotely.
@@ -89,7 +90,7 @@ export async function runStack(stack: Stack, account: AccountReport, context: St
         account.outcome = "no-changes";
         return;
       }
-      const refusal = guardRefusal(summary.destructive, summary.accessChanges, options, unchecked);
+      const refusal = guardRefusal(summary.destructive, summary.accessChanges, options, unchecked, stack.leaving);
       if (refusal) {
         refuse(account, refusal);
         return;
@@ -104,7 +105,7 @@ export async function runStack(stack: Stack, account: AccountReport, context: St
     }
     if (context.planRun) markApplied(planFile, context.runId);
     account.status = "succeeded";
-    account.outcome = options.command === "destroy" ? "destroyed" : "applied";
+    account.outcome = options.command === "destroy" || stack.leaving ? "destroyed" : "applied";
     if (account.cloud && readSavedCloudPlan(planFile)) account.cloud.state = "applied";
     // The applied state, for the connections table (after destroy: no role_arn any more): a read that
     // fails leaves the account failed (exit 1), its row unknown.

@@ -3,7 +3,8 @@ import { costEstimateIn, policyOutcomeIn, runUrlIn } from "./cloud";
 import { Progress } from "./progress";
 import { AccountReport, errorExcerpt } from "./report";
 import { StackContext } from "./stack-context";
-import { Stack } from "./stacks";
+import { awsProviderConstraint, initFailure } from "./init-failure";
+import { Stack, stackJson } from "./stacks";
 import { TerraformResult } from "./terraform";
 import { backoffMs, classifyFailure } from "./transient";
 
@@ -43,6 +44,12 @@ export function gate(stack: Stack, account: AccountReport, context: StackContext
     account.status = control.interrupted ? "interrupted" : "failed";
     if (isStopped(result)) {
       account.reason = `interrupted before ${result.stoppedBefore}${result.stoppedBefore === "applying" ? ": the plan was not applied" : ""}`;
+      return;
+    }
+    const init = initFailure(result.output, awsProviderConstraint(stackJson(stack)));
+    if (init) {
+      account.reason = `terraform init: ${init.cause}`;
+      if (!control.interrupted) account.hint = init.hint;
       return;
     }
     account.reason = errorExcerpt(result.output) || (result.signal ? `terraform ended by ${result.signal}` : `terraform exited ${result.exitCode}`);

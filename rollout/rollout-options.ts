@@ -9,6 +9,10 @@ export interface RolloutOptions {
   readonly projectDir: string;
   /** cdktf's output folder. @default <projectDir>/cdktf.out */
   readonly outdir?: string;
+  /** The config synthesis reads (--config, TRELICA_CONFIG). @default <projectDir>/trelica.config.yaml */
+  readonly configFile?: string;
+  /** TF_LOG for terraform (--terraform-log); otherwise any TF_LOG* in the environment is dropped. @default none */
+  readonly terraformLog?: string;
   readonly synth: boolean;
   readonly concurrency: number;
   /** Failures tolerated; one more and no new account starts. */

@@ -18,8 +18,12 @@ import { RolloutOptions } from "./rollout-options";
 import { checkSavedPlan, lastPlanRun, recordLastPlan } from "./saved-plans";
 import { runBounded } from "./scheduler";
 import { StackContext } from "./stack-context";
-import { readStacks, selectStacks, Stack, versionRequirements } from "./stacks";
+import { readStacks, selectStacks, Stack, stackJson, versionRequirements } from "./stacks";
+import { awsProviderConstraint, initFailure } from "./init-failure";
 import { synthesize } from "./synth-app";
+import { refusePlaceholder } from "./placeholder-guard";
+import { privateDir } from "./private-files";
+import { DEFAULT_CONFIG_FILE, DEFAULT_OUTDIR, shownPath } from "../app/project-options";
 import { checkTerraformVersion, processRunner } from "./terraform";
 import { copyLockFile, warmPluginCache } from "./terraform-init";
 
@@ -35,28 +39,36 @@ export interface RolloutResult {
 
 
 export async function rollout(options: RolloutOptions, control = new RolloutControl()): Promise<RolloutResult> {
-  const outdir = path.resolve(options.projectDir, options.outdir ?? "cdktf.out");
+  const outdir = path.resolve(options.projectDir, options.outdir ?? DEFAULT_OUTDIR);
   const stateDir = path.join(options.projectDir, ".rollout");
+  const output = options.output ?? ((text: string) => process.stdout.write(text));
+  // Everything the command line names is checked before anything runs, synthesis included.
   if (options.command === "destroy" && !options.confirmDestroy) {
     throw new UserError(
       "destroy removes the TrelicaIntegration role from every selected account and cuts Trelica off; " +
         "rerun with --confirm-destroy to do it (narrow it first with --accounts).",
     );
   }
-  if (options.synth) synthesize(options.projectDir, outdir, options.env);
+  const resumed = options.resume ? resumedReport(options.resume, options) : undefined;
+  const usesSavedPlans = options.command === "apply" && !options.planAndApply;
+  const planRun = usesSavedPlans ? lastPlanRun(stateDir) : undefined;
+
+  // The first line names what is run: synthesis prints the config and output folder it used.
+  const configFile = path.resolve(options.projectDir, options.configFile ?? options.env.TRELICA_CONFIG ?? DEFAULT_CONFIG_FILE);
+  if (options.synth) synthesize(options.projectDir, outdir, configFile, options.env);
+  else output(`trelica: rollout ${options.command} of the stacks in ${shownPath(outdir)} as they are (--no-synth: no config read).\n`);
 
   const terraform = options.terraform ?? processRunner(options.env);
   const binary = terraform.binary;
   const version = await terraform.version();
   const selected = selectStacks(readStacks(outdir), options.accounts, options.exclude);
+  if (options.command === "apply" || options.command === "destroy") refusePlaceholder(options.command, selected);
   // Only commands that plan save cloud plans; `connections` reads outputs, which any terraform with a cloud block can.
   checkTerraformVersion(binary, version, versionRequirements(selected, { savedCloudPlans: options.command !== "connections" }));
 
   const runId = newRunId(stateDir, options.command);
   const runDir = path.join(stateDir, runId);
-  fs.mkdirSync(path.join(runDir, "plans"), { recursive: true });
-  const usesSavedPlans = options.command === "apply" && !options.planAndApply;
-  const planRun = usesSavedPlans ? lastPlanRun(stateDir) : undefined;
+  for (const dir of [stateDir, runDir, path.join(runDir, "plans")]) privateDir(dir);
 
   const report: RunReport = {
     runId,
@@ -67,16 +79,14 @@ export async function rollout(options: RolloutOptions, control = new RolloutCont
     terraform: { binary, version },
     options: { concurrency: options.concurrency, maxFailures: options.maxFailures, lockTimeout: options.lockTimeout, retries: options.retries },
     fromPlanRun: planRun?.runId,
-    accounts: selected.map((stack) => ({ stack: stack.name, accountId: stack.accountId, status: "not-started", attempts: 0 })),
+    accounts: selected.map((stack) => ({ stack: stack.name, accountId: stack.accountId, ...(stack.leaving ? { leaving: true } : {}), status: "not-started", attempts: 0 })),
   };
   const accountOf = new Map(report.accounts.map((account) => [account.stack, account]));
   const reportFiles = [path.join(runDir, "report.json"), ...(options.report ? [path.resolve(options.report)] : [])];
 
   // Decide up front what must not run at all, so nothing is half-done for a reason known in advance.
   const plannedOf = new Map((planRun?.accounts ?? []).map((a) => [a.stack, a]));
-  const succeededBefore = new Set(
-    options.resume ? resumedReport(options.resume, options).accounts.filter((a) => a.status === "succeeded").map((a) => a.stack) : [],
-  );
+  const succeededBefore = new Set((resumed?.accounts ?? []).filter((a) => a.status === "succeeded").map((a) => a.stack));
   const toRun = selected.filter((stack) => {
     const account = accountOf.get(stack.name)!;
     if (succeededBefore.has(stack.name)) return skip(account, `succeeded in ${path.basename(options.resume!)}`);
@@ -84,13 +94,15 @@ export async function rollout(options: RolloutOptions, control = new RolloutCont
   });
 
   const env = {
-    ...options.env,
+    ...withoutTerraformLog(options.env),
+    // Only on request, and then into the account's log, where lines are masked (never a TF_LOG_PATH file).
+    ...(options.terraformLog ? { TF_LOG: options.terraformLog } : {}),
     TF_IN_AUTOMATION: "1",
     TF_INPUT: "0",
     // One provider download for the whole run (and later runs); stacks get the lock file of the first.
     TF_PLUGIN_CACHE_DIR: path.join(stateDir, "plugin-cache"),
   };
-  fs.mkdirSync(env.TF_PLUGIN_CACHE_DIR, { recursive: true });
+  privateDir(env.TF_PLUGIN_CACHE_DIR);
 
   const context: StackContext = { options, control, terraform, env, runId, runDir, planRun };
   let failures = 0;
@@ -112,8 +124,9 @@ export async function rollout(options: RolloutOptions, control = new RolloutCont
       const why = control.interrupted ? "interrupted before it started" : `not started: more than ${options.maxFailures} failures`;
       for (const stack of notStarted) accountOf.get(stack.name)!.reason = why;
     } else {
-      const why = `not started: the first terraform init (${toRun[0].name}) failed: ${errorExcerpt(warmUp.output, 300)}`;
-      for (const stack of toRun) accountOf.get(stack.name)!.reason = why;
+      const init = initFailure(warmUp.output, awsProviderConstraint(stackJson(toRun[0])));
+      const why = `not started: the first terraform init (${toRun[0].name}) failed: ${init ? init.cause : errorExcerpt(warmUp.output, 300)}`;
+      for (const stack of toRun) Object.assign(accountOf.get(stack.name)!, { reason: why, ...(init ? { hint: init.hint } : {}) });
     }
   }
 
@@ -139,10 +152,18 @@ export async function rollout(options: RolloutOptions, control = new RolloutCont
   }
   const connections = writesConnections ? writeAppliedConnections(selected, report, outdir, stateDir) : undefined;
   options.progress.close();
-  const output = options.output ?? ((text: string) => process.stdout.write(text));
   const connectionsLine = connections ? `Connections (applied state; only \`applied\` rows have a role ARN): ${connections} and .md\n` : "";
   output(`\n${summaryTable(report)}\nReport: ${reportFiles.join(", ")}\nLogs: ${runDir}\n${connectionsLine}`);
   return { exitCode: exitCodeOf(report), report, reportFile: reportFiles[0] };
+}
+
+/**
+ * terraform's debug log holds request and response bodies (credentials, tokens): an ambient TF_LOG or
+ * TF_LOG_PATH left in a shell must not fill .rollout/ with them unasked.
+ */
+function withoutTerraformLog(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const { TF_LOG, TF_LOG_PATH, TF_LOG_CORE, TF_LOG_PROVIDER, ...rest } = env;
+  return rest;
 }
 
 function newRunId(stateDir: string, command: Command): string {

@@ -37,6 +37,10 @@ export function checkSavedPlan(stack: Stack, account: AccountReport, planRun: Ru
     const run = planned.cloud?.runs.plan ? `: ${planned.cloud.runs.plan}` : "";
     return refuse(account, `its plan in ${planRun.runId} did not succeed (${statusLabel(planned)})${run}`);
   }
+  // Leaving or back in the config since: the stack file may be byte for byte the same, the plan is not.
+  if (Boolean(planned.leaving) !== Boolean(stack.leaving)) {
+    return refuse(account, `${stack.leaving ? "its account left the config" : "its account is back in the config"} since plan run ${planRun.runId}; run plan again`);
+  }
   const stackChanged = planned.stackHash !== stackHash(stack);
   // Already applied: its changes are made, so its counts are not copied as if still to do. A stack
   // edited since is refused instead: that is new work, not something already done.
@@ -52,7 +56,7 @@ export function checkSavedPlan(stack: Stack, account: AccountReport, planRun: Ru
   });
   if (planned.outcome === "no-changes") return skip(account, "no changes in the plan");
   if (!planned.planFile || !fs.existsSync(planned.planFile)) return refuse(account, `its saved plan is gone (${planned.planFile}); run plan again`);
-  const refusal = guardRefusal(planned.destructive ?? [], planned.accessChanges ?? [], options, planned.accessUnchecked);
+  const refusal = guardRefusal(planned.destructive ?? [], planned.accessChanges ?? [], options, planned.accessUnchecked, stack.leaving);
   if (refusal) return refuse(account, refusal);
   account.planFile = planned.planFile;
   return true;

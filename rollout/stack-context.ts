@@ -2,6 +2,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { RolloutControl } from "./rollout-control";
 import { RolloutOptions } from "./rollout-options";
+import { PRIVATE_FILE } from "./private-files";
 import { RunReport } from "./report";
 import { Stack } from "./stacks";
 import { TerraformRunner } from "./terraform";
@@ -19,7 +20,7 @@ export interface StackContext {
 
 /** An account's log in the run's folder, appended to by each of its steps. */
 export function openLog(stack: Stack, runDir: string): fs.WriteStream {
-  return fs.createWriteStream(logFile(stack, runDir), { flags: "a" });
+  return fs.createWriteStream(logFile(stack, runDir), { flags: "a", mode: PRIVATE_FILE });
 }
 
 export function logFile(stack: Stack, runDir: string): string {
