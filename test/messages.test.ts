@@ -68,6 +68,12 @@ describe("every message the program can produce, in our own words", () => {
 const UNREACHABLE: readonly { readonly site: string; readonly why: string }[] = [
   { site: site("app/config/issues.ts", "a value as docs/configuration.md describes it"), why: "issues.ts's safety net: every check in our schemas has its own text; only an object has none, and gets its keys" },
   { site: site("app/config/source.ts", "(top level)"), why: "formatPath's name for the config's root; load.ts words every message about the root without a path" },
+  // The output folder's failures that need another user or another file system: the tests run as root (who may write anywhere) on one writable disk with space.
+  ...["permission denied", "not permitted", "the file system is read-only", "no space left on the device", "the disk quota is used up", "a file is in the way"].map((reason) => ({
+    site: site("app/output-folder.ts", reason),
+    why: "an EACCES, EPERM, EROFS, ENOSPC, EDQUOT or EEXIST from the file system: root on one writable disk with space meets none of them",
+  })),
+  { site: site("app/output-folder.ts", "Output folder …: … cannot be written (…); …. Nothing was written."), why: "stat or the write-access check failing other than ENOENT/ENOTDIR: root passes the access check on a writable disk" },
 ];
 const UNREACHABLE_KEYS = new Set(UNREACHABLE.map((entry) => entry.site));
 const sites = messageSites();

@@ -35,6 +35,8 @@ interface ConfigInput {
   readonly files?: Readonly<Record<string, string>>;
   readonly env?: Readonly<Record<string, string>>;
   readonly folder?: boolean;
+  /** The output folder, in the row's folder. @default out */
+  readonly output?: string;
 }
 
 type Arrangement =
@@ -42,7 +44,8 @@ type Arrangement =
   | { readonly requireTerraform: string; readonly stacks?: number }
   | { readonly runInTerraformCloud: number | "all" }
   | { readonly cdktfApp: string }
-  | { readonly notTerraform: string };
+  | { readonly notTerraform: string }
+  | { readonly externalId: string };
 
 interface RolloutInput {
   readonly options: Partial<RolloutOptions> & Pick<RolloutOptions, "command">;
@@ -165,7 +168,7 @@ export class MessageInputs {
     Object.assign(process.env, input.env);
     const lines: string[] = [];
     try {
-      synthesizeOrganization(configFile, { outdir: path.join(folder, "out"), log: (line) => lines.push(line) });
+      synthesizeOrganization(configFile, { outdir: path.join(folder, input.output ?? "out"), log: (line) => lines.push(line) });
     } catch (error) {
       return [inOurPaths((error as Error).message, folder)];
     } finally {
@@ -227,6 +230,8 @@ export class MessageInputs {
     else if ("notTerraform" in step) {
       // An executable that answers `version -json` with words, not JSON.
       fs.chmodSync(writeFile(this.dir, step.notTerraform, '#!/bin/sh\necho "this is not terraform"\n'), 0o755);
+    } else if ("externalId" in step) {
+      for (const name of project.stackNames()) requireExternalId(project, name, step.externalId);
     } else throw new Error(`unknown arrangement ${JSON.stringify(step)}`);
   }
 }
@@ -240,6 +245,18 @@ function runInTerraformCloud(project: RolloutProject, stacks: readonly string[])
     json.terraform.cloud = { organization: "acme", workspaces: { name } };
     fs.writeFileSync(file, JSON.stringify(json));
   }
+}
+
+/** Makes a stack's trust policies require `externalId`, as a config with that organization ID would. */
+function requireExternalId(project: RolloutProject, name: string, externalId: string): void {
+  const file = path.join(project.dir, "cdktf.out", "stacks", name, "cdk.tf.json");
+  const json = JSON.parse(fs.readFileSync(file, "utf8"));
+  for (const role of Object.values(json.resource?.aws_iam_role ?? {}) as { assume_role_policy: string }[]) {
+    const policy = JSON.parse(role.assume_role_policy);
+    for (const statement of [policy.Statement].flat()) statement.Condition.StringEquals["sts:ExternalId"] = externalId;
+    role.assume_role_policy = JSON.stringify(policy);
+  }
+  fs.writeFileSync(file, JSON.stringify(json));
 }
 
 /** Environment for the real process runner, without whatever terraform this machine names. */
