@@ -150,10 +150,29 @@ export function synthesizeBeside(outdir: string, name: string, build: (app: App)
     const manifest: StackManifest = app.manifest.stacks[name];
     fs.mkdirSync(path.join(outdir, manifest.workingDirectory), { recursive: true });
     fs.copyFileSync(path.join(scratch, manifest.synthesizedStackPath), path.join(outdir, manifest.synthesizedStackPath));
-    const manifestFile = path.join(outdir, "manifest.json");
-    const existing: StackManifests = fs.existsSync(manifestFile) ? JSON.parse(fs.readFileSync(manifestFile, "utf8")).stacks : {};
-    writeManifest(outdir, { ...existing, [name]: manifest });
+    addToManifest(outdir, { [name]: manifest });
   } finally {
     fs.rmSync(scratch, { recursive: true, force: true });
   }
+}
+
+/** Adds stacks to the manifest.json already written in `outdir`, as cdktf would have listed them. */
+export function addToManifest(outdir: string, stacks: StackManifests | readonly string[]): void {
+  const entries: StackManifests = Array.isArray(stacks) ? Object.fromEntries(stacks.map((name) => [name, stackManifestEntry(name)])) : (stacks as StackManifests);
+  const manifestFile = path.join(outdir, "manifest.json");
+  const existing: StackManifests = fs.existsSync(manifestFile) ? JSON.parse(fs.readFileSync(manifestFile, "utf8")).stacks : {};
+  writeManifest(outdir, { ...existing, ...entries });
+}
+
+/** The manifest entry cdktf writes for a stack of this name (a leaving stack keeps the folder it had). */
+function stackManifestEntry(name: string): StackManifest {
+  return {
+    name,
+    constructPath: name,
+    workingDirectory: `stacks/${name}`,
+    synthesizedStackPath: `stacks/${name}/cdk.tf.json`,
+    stackMetadataPath: `stacks/${name}/metadata.json`,
+    annotations: [],
+    dependencies: [],
+  };
 }

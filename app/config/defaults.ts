@@ -57,3 +57,9 @@ export function deploymentRoleName(config: Config): string | false {
 function deployerBoundary(partition: Partition, account: RoleAccount): Pick<TrelicaIntegrationProps, "permissionsBoundaryArn" | "permissionsBoundaryPolicyName"> {
   return account === EACH_ACCOUNT ? { permissionsBoundaryPolicyName: BOUNDARY_POLICY_NAME } : { permissionsBoundaryArn: boundaryArn(partition, account) };
 }
+
+/**
+ * The shipped example's organization ID: plainly not a real one. Synth warns when a config uses it,
+ * and rollout refuses to apply or destroy stacks that hold it (app/placeholder.ts).
+ */
+export const EXAMPLE_ORGANIZATION_ID = "REPLACE-ME-with-your-Trelica-organization-ID";
