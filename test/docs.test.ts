@@ -7,6 +7,7 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { z } from "zod";
+import { deployerSchema } from "../app/config/deployer";
 import { configSchema } from "../app/config/schema";
 import { EXIT_CODES } from "../rollout/exit-codes";
 import { GENERATED_BLOCKS, staleBlocks, withBlock } from "../scripts/docs/generated";
@@ -80,11 +81,15 @@ describe("the docs hold together", () => {
 describe("the drift checks can fail", () => {
   test("GIVEN a config key added to the schema without its row THEN the check names it", () => {
     const extended = configSchema.extend({
-      deployment: z.strictObject({ assumeRoleName: z.string().default("OrganizationAccountAccessRole"), deployer: z.strictObject({ roleName: z.string().optional() }).optional() }),
+      deployment: z.strictObject({
+        assumeRoleName: z.string().optional(),
+        deployer: deployerSchema.optional(),
+        canary: z.strictObject({ roleName: z.string().optional() }).optional(),
+      }),
     });
     expect(configDocProblems(configKeys(extended), CONFIG_DOC)).toEqual([
-      `${CONFIG_DOC}: no row for \`deployment.deployer\` (a key of the config schema): add one to its table`,
-      `${CONFIG_DOC}: no row for \`deployment.deployer.roleName\` (a key of the config schema): add one to its table`,
+      `${CONFIG_DOC}: no row for \`deployment.canary\` (a key of the config schema): add one to its table`,
+      `${CONFIG_DOC}: no row for \`deployment.canary.roleName\` (a key of the config schema): add one to its table`,
     ]);
   });
 
