@@ -1,5 +1,6 @@
 import { Partition } from "../modules/trelica-integration";
 import { deployingPolicy } from "./deployer/policies";
+import type { PolicyJson, PolicyStatementJson } from "./policy-json";
 
 /*
  * Terraform Cloud's plan and apply roles' policies, as plain objects (no cdktf): their trust policies,
@@ -14,19 +15,7 @@ export const TERRAFORM_CLOUD_AUDIENCE = "aws.workload.identity";
 /** IAM's limit on a role's inline policies, in characters without whitespace. */
 export const INLINE_POLICY_LIMIT = 10_240;
 
-export interface PolicyStatementJson {
-  readonly Sid?: string;
-  readonly Effect: "Allow" | "Deny";
-  readonly Principal?: Record<string, string | readonly string[]>;
-  readonly Action: string | readonly string[];
-  readonly Resource?: string | readonly string[];
-  readonly Condition?: Record<string, Record<string, string | readonly string[]>>;
-}
-
-export interface PolicyJson {
-  readonly Version: "2012-10-17";
-  readonly Statement: readonly PolicyStatementJson[];
-}
+export type { PolicyJson, PolicyStatementJson } from "./policy-json";
 
 export interface RunRoleTrustProps {
   readonly partition: Partition;

@@ -1,5 +1,5 @@
 import { ALL_SERVICES, Partition, permissionPolicy, TrelicaIntegration } from "../../modules/trelica-integration";
-import type { PolicyJson, PolicyStatementJson } from "../terraform-cloud-policies";
+import type { PolicyJson, PolicyStatementJson } from "../policy-json";
 import { actionsOn, CALLER_IDENTITY_ACTION, DEPLOYER_ACTIONS, NEVER_ALLOWED } from "./actions";
 
 /*

@@ -1,5 +1,5 @@
 import { Partition } from "../../modules/trelica-integration";
-import { PolicyJson } from "../terraform-cloud-policies";
+import type { PolicyJson } from "../policy-json";
 import { BOUNDARY_POLICY_NAME, boundaryPolicy, deployerTrustPolicy, deployingPolicy, EACH_ACCOUNT_ID } from "./policies";
 
 /*
