@@ -483,10 +483,28 @@ const ROWS: Row[] = [
     names: names("role.tags.owner", '"a;b"', "a tag value of 0 to 256 characters"),
   },
   {
-    given: "51 tags",
-    produce: config(`${VALID}role: { tags: ${JSON.stringify(Object.fromEntries(Array.from({ length: 51 }, (_, i) => [`t${i}`, "v"])))} }\n`),
-    message: problem("role.tags: got {\"t0\":\"v\",\"t1\":\"v\",\"t2\":\"v\",\"t3\":\"v\",\"t4\":\"v\",\"t5\":\"v\",\"t6\":\"v\",\"t7\":\"v\",\"t8\"...; expected at most 50 tags (IAM's limit per role and per policy), not 51"),
-    names: names("role.tags", '{"t0":"v"', "at most 50 tags (IAM's limit per role and per policy), not 51"),
+    given: "49 tags beside the 2 the program sets",
+    produce: config(`${VALID}role: { tags: ${JSON.stringify(Object.fromEntries(Array.from({ length: 49 }, (_, i) => [`t${i}`, "v"])))} }\n`),
+    message: problem("role.tags: got {\"t0\":\"v\",\"t1\":\"v\",\"t2\":\"v\",\"t3\":\"v\",\"t4\":\"v\",\"t5\":\"v\",\"t6\":\"v\",\"t7\":\"v\",\"t8\"...; expected at most 48 tags besides managed-by: trelica-aws-role and third-party: trelica, which every role and policy carries (IAM's limit is 50 per role and per policy), not 49"),
+    names: names("role.tags", '{"t0":"v"', "at most 48 tags besides managed-by: trelica-aws-role and third-party: trelica"),
+  },
+  {
+    given: "a role tag contradicting one the program sets",
+    produce: config(`${VALID}role: { tags: { managed-by: me } }\n`),
+    message: problem("role.tags.managed-by: got \"me\"; expected \"trelica-aws-role\", or no managed-by tag: the program tags every role and policy managed-by: trelica-aws-role, which an SCP may rely on to protect them (docs/security.md)"),
+    names: names("role.tags.managed-by", '"me"', '"trelica-aws-role", or no managed-by tag'),
+  },
+  {
+    given: "a role tag key equal but for case to one the program sets",
+    produce: config(`${VALID}role: { tags: { Third-Party: trelica } }\n`),
+    message: problem("role.tags.Third-Party: got \"Third-Party\"; expected a tag key other than \"third-party\" in any case: the program tags every role and policy third-party: trelica itself"),
+    names: names("role.tags.Third-Party", '"Third-Party"', 'a tag key other than "third-party" in any case'),
+  },
+  {
+    given: "51 workspace tags",
+    produce: config(terraformCloud(`workspace: { tags: ${JSON.stringify(Object.fromEntries(Array.from({ length: 51 }, (_, i) => [`t${i}`, "v"])))} }`)),
+    message: problem("terraformCloud.workspace.tags: got {\"t0\":\"v\",\"t1\":\"v\",\"t2\":\"v\",\"t3\":\"v\",\"t4\":\"v\",\"t5\":\"v\",\"t6\":\"v\",\"t7\":\"v\",\"t8\"...; expected at most 50 tags (IAM's limit per role and per policy), not 51"),
+    names: names("terraformCloud.workspace.tags", '{"t0":"v"', "at most 50 tags (IAM's limit per role and per policy), not 51"),
     sites: [site("modules/trelica-integration/rules.ts", "…, not …")],
   },
   {
@@ -1285,10 +1303,16 @@ const ROWS: Row[] = [
     names: names("`description`", '"costs ${var.x}"', 'without "${" or "%{"'),
   },
   {
-    given: "51 construct tags",
-    produce: props({ tags: Object.fromEntries(Array.from({ length: 51 }, (_, i) => [`t${i}`, "v"])) }),
-    message: propProblem("`tags` must be at most 50 tags (IAM's limit per role and per policy), not 51, got {\"t0\":\"v\",\"t1\":\"v\",\"t2\":\"v\",\"t3\":\"v\",\"t4\":\"v\",\"t5\":\"v\",\"t6\":\"v\",\"t7\":\"v\",\"t8\"..."),
-    names: names("`tags`", '{"t0":"v"', "at most 50 tags"),
+    given: "49 construct tags beside the 2 it sets",
+    produce: props({ tags: Object.fromEntries(Array.from({ length: 49 }, (_, i) => [`t${i}`, "v"])) }),
+    message: propProblem("`tags` must be at most 48 tags besides managed-by: trelica-aws-role and third-party: trelica, which every role and policy carries (IAM's limit is 50 per role and per policy), not 49, got {\"t0\":\"v\",\"t1\":\"v\",\"t2\":\"v\",\"t3\":\"v\",\"t4\":\"v\",\"t5\":\"v\",\"t6\":\"v\",\"t7\":\"v\",\"t8\"..."),
+    names: names("`tags`", '{"t0":"v"', "at most 48 tags besides"),
+  },
+  {
+    given: "a construct tag contradicting one it sets",
+    produce: props({ tags: { "third-party": "acme" } }),
+    message: propProblem("`tags.third-party` must be \"trelica\", or no third-party tag: the program tags every role and policy third-party: trelica, which an SCP may rely on to protect them (docs/security.md), got \"acme\""),
+    names: names("`tags.third-party`", '"acme"', '"trelica", or no third-party tag'),
   },
   {
     given: "a construct tag key with AWS's prefix",

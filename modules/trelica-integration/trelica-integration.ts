@@ -4,6 +4,7 @@ import { IamRolePoliciesExclusive } from "@cdktf/provider-aws/lib/iam-role-polic
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import { IamRolePolicyAttachmentsExclusive } from "@cdktf/provider-aws/lib/iam-role-policy-attachments-exclusive";
 import { Construct } from "constructs";
+import { withDefaultTags } from "./default-tags";
 import { permissionPolicy } from "./permission-policy";
 import { Partition, TRELICA_ACCOUNT_ID } from "./policy-document";
 import { validateTrelicaIntegrationProps } from "./private/validate";
@@ -37,7 +38,11 @@ export interface TrelicaIntegrationProps {
    * `permissionsBoundaryArn` there.
    */
   readonly permissionsBoundaryPolicyName?: string;
-  /** Tags for the role and the policy. @default no tags */
+  /**
+   * Tags for the role and the policy, beside `DEFAULT_TAGS` (managed-by: trelica-aws-role,
+   * third-party: trelica), which they may repeat but not contradict; together at most IAM's 50.
+   * @default only DEFAULT_TAGS
+   */
   readonly tags?: Readonly<Record<string, string>>;
   /** @default 3600 (one hour, IAM's default) */
   readonly maxSessionDuration?: number;
@@ -92,7 +97,7 @@ export class TrelicaIntegration extends Construct {
     this.partition = props.partition ?? "aws";
     this.policyName = props.policyName ?? TrelicaIntegration.DEFAULT_POLICY_NAME;
     const description = props.description ?? TrelicaIntegration.DEFAULT_DESCRIPTION;
-    const tags = props.tags && Object.keys(props.tags).length > 0 ? { ...props.tags } : undefined;
+    const tags = withDefaultTags(props.tags);
 
     this.role = new IamRole(this, "role", {
       name: TrelicaIntegration.ROLE_NAME,

@@ -168,6 +168,7 @@ export function cloudFormation(rules: StackSetRules): { handlers: Record<string,
         if (physical[logicalId]) {
           call("UpdateAssumeRolePolicy", { RoleName: physical[logicalId], PolicyDocument: trust });
           call("UpdateRole", { RoleName: physical[logicalId], Description: props.Description, MaxSessionDuration: props.MaxSessionDuration });
+          if (props.Tags) call("TagRole", { RoleName: physical[logicalId], Tags: props.Tags });
         } else {
           call("CreateRole", {
             RoleName: props.RoleName,
