@@ -4,5 +4,6 @@ export * from "./trust-policy";
 export * from "./permission-policy";
 export * from "./rules";
 export * from "./default-tags";
+export * from "./trelica-integration-props";
 export * from "./trelica-integration";
 export * from "./cloudformation-template";
