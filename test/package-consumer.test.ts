@@ -47,6 +47,12 @@ describe("trelica-aws-role as an installed package", () => {
 
   afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
 
+  test("GIVEN the peer versions asked for THEN the app has exactly those installed", () => {
+    const installed = (name: string) => JSON.parse(fs.readFileSync(path.join(app, "node_modules", name, "package.json"), "utf8")).version;
+    const peers = consumerPeerVersions();
+    expect(Object.fromEntries(Object.keys(peers).map((name) => [name, installed(name)]))).toEqual(peers);
+  });
+
   test("GIVEN npm pack THEN the tarball holds only the compiled construct, its types and the package's documents", () => {
     const outsideDist = packed.files.filter((file) => !file.startsWith("dist/"));
     expect(outsideDist).toEqual(["CHANGELOG.md", "LICENSE", "README.md", "package.json"]);
@@ -104,6 +110,9 @@ describe("trelica-aws-role as an installed package", () => {
     expect(fs.readdirSync(path.join(policiesOnly, "node_modules")).filter((name) => !name.startsWith("."))).toEqual(["trelica-aws-role"]);
     const rendered = JSON.parse(run(process.execPath, ["render-policies.js", "org-42"], policiesOnly).stdout);
     expect(rendered).toEqual({ trust: trustPolicy({ externalId: "org-42" }), permissions: permissionPolicy(ALL_SERVICES) });
+    // ES modules get the same names from the CommonJS build.
+    const esm = run(process.execPath, ["--input-type=module", "-e", 'import { trustPolicy } from "trelica-aws-role/policies"; console.log(JSON.stringify(trustPolicy({ externalId: "org-42" })))'], policiesOnly);
+    expect(JSON.parse(esm.stdout)).toEqual(rendered.trust);
     // The construct itself does need its peers: the root entry says which one is missing.
     const root = run(process.execPath, ["-e", 'require("trelica-aws-role")'], policiesOnly, false);
     expect(root.status).not.toBe(0);
