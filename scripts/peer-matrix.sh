@@ -4,6 +4,7 @@
 # (each set downloads a provider package of its own); run it when the peer ranges change:
 #   bash scripts/peer-matrix.sh            # the ends of the declared ranges
 #   bash scripts/peer-matrix.sh "cdktf@0.21.0 constructs@10.4.2 @cdktf/provider-aws@21.5.0"
+# TRELICA_CONSUMER_IGNORE_PEER_RANGES=1 tries versions outside the declared ranges (npm refuses them otherwise).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 export CHECKPOINT_DISABLE=1

@@ -62,7 +62,9 @@ export function installConsumerApp(dir: string, tarball: string, peers: Record<s
   for (const file of fs.readdirSync(EXAMPLE_APP)) fs.copyFileSync(path.join(EXAMPLE_APP, file), path.join(dir, file));
   const typesNode = JSON.parse(fs.readFileSync(path.join(REPO, "node_modules", "@types", "node", "package.json"), "utf8")).version;
   writePackageJson(dir, { "trelica-aws-role": `file:${tarball}`, ...peers, "@types/node": typesNode });
-  run("npm", ["install", ...NPM_QUIET], dir);
+  // To try versions outside the declared peer ranges before widening them (npm refuses them otherwise).
+  const probe = process.env.TRELICA_CONSUMER_IGNORE_PEER_RANGES === "1" ? ["--legacy-peer-deps"] : [];
+  run("npm", ["install", ...probe, ...NPM_QUIET], dir);
 }
 
 /** Only the package, its peers left out: what `trelica-aws-role/policies` needs and nothing else. */
