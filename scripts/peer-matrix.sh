@@ -11,9 +11,11 @@ export CHECKPOINT_DISABLE=1
 
 if [ "$#" -gt 0 ]; then sets=("$@"); else
   sets=(
-    # lowest of each range
+    # lowest and highest of each range and of each provider major (20.x: hashicorp/aws 5.x; 21.x: 6.x)
+    "cdktf@0.21.0 constructs@10.4.2 @cdktf/provider-aws@20.0.0"
+    "cdktf@0.21.0 constructs@10.8.1 @cdktf/provider-aws@20.1.0"
     "cdktf@0.21.0 constructs@10.4.2 @cdktf/provider-aws@21.0.0"
-    # highest published of each range (the versions this repository develops with)
+    # the versions this repository develops with (the newest published)
     "cdktf@0.21.0 constructs@10.8.1 @cdktf/provider-aws@21.22.1"
   )
 fi
