@@ -9,6 +9,7 @@ import {
   run,
   scratchDir,
   typeCheckAndCompile,
+  typeCheckScriptWithNode16,
 } from "./helpers/package-consumer";
 
 /*
@@ -67,6 +68,12 @@ describe("trelica-aws-role as an installed package", () => {
 
   test("GIVEN the example app importing only trelica-aws-role WHEN tsc checks it THEN it compiles without errors", () => {
     const checked = typeCheckAndCompile(app);
+    expect(checked.stdout + checked.stderr).toBe("");
+    expect(checked.status).toBe(0);
+  });
+
+  test("GIVEN moduleResolution node16 (the exports map instead of typesVersions) WHEN tsc checks the policies script THEN it compiles too", () => {
+    const checked = typeCheckScriptWithNode16(app);
     expect(checked.stdout + checked.stderr).toBe("");
     expect(checked.status).toBe(0);
   });

@@ -79,6 +79,12 @@ export function typeCheckAndCompile(dir: string): CommandResult {
   return run(process.execPath, [TSC, "-p", "tsconfig.json"], dir, false);
 }
 
+/** The plain Node script alone under `moduleResolution: node16`, where TypeScript reads the exports map (not typesVersions). */
+export function typeCheckScriptWithNode16(dir: string): CommandResult {
+  const options = ["--noEmit", "--skipLibCheck", "--allowJs", "--checkJs", "--strict", "--module", "node16", "--moduleResolution", "node16", "--types", "node"];
+  return run(process.execPath, [TSC, ...options, "render-policies.js"], dir, false);
+}
+
 function writePackageJson(dir: string, dependencies: Record<string, string>): void {
   const manifest = { name: path.basename(dir).toLowerCase(), version: "0.0.0", private: true, dependencies };
   fs.writeFileSync(path.join(dir, "package.json"), `${JSON.stringify(manifest, null, 2)}\n`);
