@@ -1,6 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { ALL_SERVICES, permissionPolicy, trustPolicy } from "../modules/trelica-integration";
+import { ALL_SERVICES, permissionPolicy, trustPolicy, withDefaultTags } from "../modules/trelica-integration";
 import {
   consumerPeerVersions,
   installConsumerApp,
@@ -20,14 +20,16 @@ import {
 /** What the root entry exports at run time: the construct, its error, the renderers, the table and rules, the template. */
 const ROOT_EXPORTS = [
   "ACCOUNT_ID_RULE", "ALL_SERVICES", "CFN_EXTERNAL_ID_PARAMETER", "CFN_POLICY_LOGICAL_ID", "CFN_ROLE_LOGICAL_ID",
-  "DESCRIPTION_RULE", "EXTERNAL_ID_RULE", "MAX_SESSION_DURATION_RULE", "PARTITIONS", "PERMISSIONS_BOUNDARY_RULE",
+  "DEFAULT_TAGS", "DESCRIPTION_RULE", "EXTERNAL_ID_RULE", "MAX_SESSION_DURATION_RULE", "PARTITIONS", "PERMISSIONS_BOUNDARY_RULE",
   "POLICY_NAME_RULE", "POLICY_PATH_AND_NAME_RULE", "SERVICE_NAMES", "TAGS_RULE", "TRELICA_ACCOUNT_ID", "TRELICA_SERVICES",
   "TrelicaIntegration", "TrelicaIntegrationValidationError", "actionsFor", "cloudFormationTemplate", "enabledServices",
-  "permissionPolicy", "tagProblems", "trustPolicy",
+  "permissionPolicy", "tagProblems", "trustPolicy", "withDefaultTags",
 ];
-/** The dependency-free entry: everything of the root but the construct, its error and the template. */
+/** The dependency-free entry: everything of the root but the construct, its error, its default tags and the template. */
 const POLICIES_EXPORTS = ROOT_EXPORTS.filter(
-  (name) => !["TrelicaIntegration", "TrelicaIntegrationValidationError", "cloudFormationTemplate"].includes(name) && !name.startsWith("CFN_"),
+  (name) =>
+    !["TrelicaIntegration", "TrelicaIntegrationValidationError", "cloudFormationTemplate", "DEFAULT_TAGS", "withDefaultTags"].includes(name) &&
+    !name.startsWith("CFN_"),
 );
 
 const INSTALL_TIMEOUT = 6 * 60 * 1000;
@@ -93,7 +95,7 @@ describe("trelica-aws-role as an installed package", () => {
     expect(role.path).toBe("/");
     expect(JSON.parse(role.assume_role_policy as string)).toEqual(trustPolicy({ externalId: "your-trelica-organization-id" }));
     expect(JSON.parse(policy.policy as string)).toEqual(permissionPolicy({ iam: true, organizations: true }));
-    expect(role.tags).toEqual({ owner: "platform-team" });
+    expect(role.tags).toEqual(withDefaultTags({ owner: "platform-team" }));
     expect(one("aws_iam_role_policy_attachment")[1]).toMatchObject({
       role: `\${aws_iam_role.${roleId}.name}`,
       policy_arn: `\${aws_iam_policy.${policyId}.arn}`,
