@@ -207,12 +207,12 @@ describe("GIVEN AssumeRole, decided by the target role's trust policy", () => {
 });
 
 describe("GIVEN a role a stack set created in a member", () => {
-  test("THEN it holds the template's policies and may do exactly what they allow", async () => {
+  test("THEN it holds the template's managed and inline policies (Fn::Sub resolved per account) and may do exactly what they allow", async () => {
     const template = JSON.stringify({
       Resources: {
         Policy: {
           Type: "AWS::IAM::ManagedPolicy",
-          Properties: { ManagedPolicyName: "DeployerPolicy", Path: "/", PolicyDocument: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "iam:GetRole", Resource: roleArn(MEMBER, "Deployer") }] } },
+          Properties: { ManagedPolicyName: "DeployerPolicy", Path: "/", PolicyDocument: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "iam:GetRole", Resource: { "Fn::Sub": "arn:${AWS::Partition}:iam::${AWS::AccountId}:role/Deployer" } }] } },
         },
         Role: {
           Type: "AWS::IAM::Role",
@@ -221,6 +221,7 @@ describe("GIVEN a role a stack set created in a member", () => {
             Path: "/",
             AssumeRolePolicyDocument: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { AWS: `arn:aws:iam::${MANAGEMENT}:root` }, Action: "sts:AssumeRole" }] },
             ManagedPolicyArns: [{ Ref: "Policy" }],
+            Policies: [{ PolicyName: "list", PolicyDocument: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "iam:ListRoles", Resource: "*" }] } }],
           },
         },
       },
@@ -231,6 +232,7 @@ describe("GIVEN a role a stack set created in a member", () => {
     expect(fake.account(MEMBER).roles.Deployer.attachedPolicies).toEqual([`arn:aws:iam::${MEMBER}:policy/DeployerPolicy`]);
     const session = sessionFrom(await assume(MEMBER, "Deployer"));
     expect((await call("iam", { Action: "GetRole", RoleName: "Deployer" }, session)).status).toBe(200);
+    expect((await call("iam", { Action: "ListRoles" }, session)).status).toBe(200);
     expect(denied(await call("iam", { Action: "GetRole", RoleName: "OrganizationAccountAccessRole" }, session))).toEqual([403, "AccessDenied"]);
     expect(denied(await call("iam", { Action: "DeleteRole", RoleName: "Deployer" }, session))).toEqual([403, "AccessDenied"]);
   });

@@ -32,6 +32,11 @@ async function until(condition: () => boolean, timeoutMs = 20_000): Promise<void
   }
 }
 
+/** Plans whose stand-in terraform is running with its SIGINT handler in place (whatever the machine's load). */
+function readyPlans(readyDir: string): number {
+  return fs.readdirSync(readyDir).filter((name) => name.startsWith("plan-")).length;
+}
+
 function startCli(project: RolloutProject, reportFile: string, env: NodeJS.ProcessEnv): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
   const child = spawn(
     process.execPath,
@@ -49,12 +54,13 @@ describe("rollout under SIGINT (the real command line)", () => {
   const project = new RolloutProject(dir, "signals", 6, "", "process");
 
   test("GIVEN two plans in flight WHEN interrupted once THEN each running terraform gets exactly one SIGINT and finishes, nothing new starts, the report is written, exit 130, no process is left", async () => {
-    project.scenario({}, { sleepMs: 4000 });
+    // Plans far longer than any machine's start-up: the first SIGINT cuts them short, so this costs no time.
+    project.scenario({}, { sleepMs: 600_000 });
     project.clearEvents();
     const reportFile = path.join(dir, "once.json");
-    const cli = startCli(project, reportFile, { FAKE_TERRAFORM_SHUTDOWN_MS: "300" });
-    await until(() => (cli.output().match(/ planning$/gm) ?? []).length >= 2);
-    await sleep(500); // past the stand-in's start-up, so its SIGINT handler is in place
+    const readyDir = fs.mkdtempSync(path.join(dir, "ready-"));
+    const cli = startCli(project, reportFile, { FAKE_TERRAFORM_SHUTDOWN_MS: "300", FAKE_TERRAFORM_READY_DIR: readyDir });
+    await until(() => readyPlans(readyDir) >= 2, 240_000);
     cli.child.kill("SIGINT");
     expect(await cli.exited).toBe(130);
     expect(cli.output()).toContain("SIGINT: no new step starts in any account");
@@ -74,19 +80,20 @@ describe("rollout under SIGINT (the real command line)", () => {
   });
 
   test("GIVEN plans shutting down slowly after a first SIGINT WHEN a second SIGINT comes THEN it says what that risks, forwards a second SIGINT, terraform stops at once, exit 130", async () => {
-    project.scenario({}, { sleepMs: 4000 });
+    project.scenario({}, { sleepMs: 600_000 });
     project.clearEvents();
     const reportFile = path.join(dir, "twice.json");
-    // A graceful shutdown far longer than the test waits: only the second SIGINT can end it in time.
-    const cli = startCli(project, reportFile, { FAKE_TERRAFORM_SHUTDOWN_MS: "30000" });
-    await until(() => (cli.output().match(/ planning$/gm) ?? []).length >= 2);
-    await sleep(500);
+    const readyDir = fs.mkdtempSync(path.join(dir, "ready-"));
+    // A graceful shutdown of ten minutes: only the second SIGINT can end it within the test.
+    const cli = startCli(project, reportFile, { FAKE_TERRAFORM_SHUTDOWN_MS: "600000", FAKE_TERRAFORM_READY_DIR: readyDir });
+    await until(() => readyPlans(readyDir) >= 2, 240_000);
     cli.child.kill("SIGINT");
-    await sleep(300);
+    await until(() => cli.output().includes("SIGINT: no new step starts"), 240_000);
     const secondAt = Date.now();
     cli.child.kill("SIGINT");
     expect(await cli.exited).toBe(130);
-    expect(Date.now() - secondAt).toBeLessThan(10_000);
+    // Far below the ten-minute graceful shutdown, however loaded the machine.
+    expect(Date.now() - secondAt).toBeLessThan(240_000);
     expect(cli.output()).toMatch(/SIGINT again: forwarding a second interrupt to 2 running terraform processes; they stop hard\. A state lock may stay held .*an apply may be partial/);
 
     const plans = project.events().filter((e) => e.command === "plan");
@@ -108,14 +115,15 @@ describe("the gate between steps (rollout in-process, the stand-in as processes)
     project.scenario({ [first]: { throttled: 1 } });
     project.clearEvents();
     const control = new RolloutControl();
-    const running = project.run({ command: "plan", accounts: [first], retries: 3, retryDelayMs: 20_000 }, control);
-    // The throttled plan has ended: the runner is now in its 15-25 s backoff.
-    await until(() => project.events().some((e) => e.command === "plan" && e.exit === 1));
+    const running = project.run({ command: "plan", accounts: [first], retries: 3, retryDelayMs: 600_000 }, control);
+    // The throttled plan has ended: the runner is now in its 7.5-12.5 minute backoff.
+    await until(() => project.events().some((e) => e.command === "plan" && e.exit === 1), 240_000);
     await sleep(100);
     const interruptedAt = Date.now();
     control.interrupt();
     const result = await running;
-    expect(Date.now() - interruptedAt).toBeLessThan(3000);
+    // Far below the backoff, however loaded the machine: the wait was cut short.
+    expect(Date.now() - interruptedAt).toBeLessThan(240_000);
     expect(result.exitCode).toBe(130);
     expect(result.report.accounts[0]).toMatchObject({ status: "interrupted", attempts: 1 });
     expect(project.events().filter((e) => e.command === "plan")).toHaveLength(1);

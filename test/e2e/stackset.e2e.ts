@@ -4,6 +4,9 @@
  * (and no other), switching modes never touches the management account's role nor plans to destroy
  * the stack set, and destroy leaves every account empty.
  */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { LEAVING_MARKER } from "../../app/leaving-stacks";
 import { tempDir } from "../helpers/files";
 import { describeWithRealTerraform, forProvider5 } from "../helpers/real-terraform";
 import { TerraformProject } from "../helpers/terraform-project";
@@ -84,9 +87,10 @@ describeWithRealTerraform("StackSets mode with the real terraform", (real) => {
     }
   });
 
-  test("WHEN switched back to accounts mode THEN the management stack still plans no change and nothing plans to destroy the stack set", async () => {
+  test("WHEN switched back to accounts mode THEN the management stack still plans no change, and the organization stack, whose state holds the stack set, is kept as leaving: nothing destroys the stack set unasked", async () => {
     synth(ACCOUNTS_MODE);
-    expect(project.stackNames()).toEqual([MANAGEMENT_STACK]);
+    expect(project.stackNames()).toEqual([MANAGEMENT_STACK, ORGANIZATION]);
+    expect(fs.existsSync(path.join(project.stackDir(ORGANIZATION), LEAVING_MARKER))).toBe(true);
     const plan = await terraform(MANAGEMENT_STACK, ["plan", "-detailed-exitcode"], [0, 2]);
     expect(plan.code).toBe(0);
     expect(Object.keys(project.fake.account(MANAGEMENT).stackSets)).toEqual(["TrelicaIntegration"]);
@@ -95,7 +99,7 @@ describeWithRealTerraform("StackSets mode with the real terraform", (real) => {
 
   test("WHEN both are destroyed THEN no account holds a role, a policy or a stack set", async () => {
     synth(STACKSET_MODE);
-    // Its folder left with the switch to accounts mode (its state did not): initialize it again.
+    expect(fs.existsSync(path.join(project.stackDir(ORGANIZATION), LEAVING_MARKER))).toBe(false);
     await terraform(ORGANIZATION, ["init"]);
     await terraform(ORGANIZATION, ["destroy", "-auto-approve"]);
     await terraform(MANAGEMENT_STACK, ["destroy", "-auto-approve"]);

@@ -51,6 +51,11 @@ export class Authorizer {
   /** Parsed and validated documents by their text: a request re-reads the same few policies. */
   private readonly parsed = new Map<string, ValidatedPolicy>();
   private readonly wildcardOnly = new Map<string, boolean>();
+  /**
+   * Decisions by everything they depend on (action, caller, resource, context, the documents' text):
+   * terraform repeats the same reads on every refresh, and the simulator's own lookups cost about a millisecond.
+   */
+  private readonly decisions = new Map<string, { readonly policyType?: string; readonly explicit: boolean }>();
 
   constructor(private readonly rules: AuthorizerRules) {}
 
@@ -80,23 +85,42 @@ export class Authorizer {
       trust = target && this.policy(target.assumeRolePolicyDocument, "trust");
       if (!trust || trust.errors.length > 0) return denial("resource", false);
     }
-    const identityPolicies = this.rules.enforce
-      ? [...entity.attachedPolicies.map((arn) => [arn, this.managedDocument(account, arn)] as const), ...Object.entries(entity.inlinePolicies)]
-          .filter((entry): entry is readonly [string, string] => entry[1] !== undefined)
-          .map(([name, document]) => ({ name, policy: this.policy(document, "identity") }))
-          // IAM refuses invalid documents when they are written; one the fake's lenient check let through grants nothing.
-          .filter(({ policy }) => policy.errors.length === 0)
-      : [{ name: "enforcement-off", policy: this.policy(JSON.stringify(ALLOW_EVERYTHING), "identity") }];
-    const boundary = this.rules.enforce && entity.permissionsBoundary;
+    const documents = this.rules.enforce
+      ? [...entity.attachedPolicies.map((arn) => [arn, this.managedDocument(account, arn)] as const), ...Object.entries(entity.inlinePolicies)].filter(
+          (entry): entry is readonly [string, string] => entry[1] !== undefined,
+        )
+      : [["enforcement-off", JSON.stringify(ALLOW_EVERYTHING)] as const];
+    const boundary = this.rules.enforce ? entity.permissionsBoundary : undefined;
+    const boundaryDocument = boundary && (this.managedDocument(account, boundary) ?? '{"Version":"2012-10-17","Statement":[]}');
+    const key = JSON.stringify([fullAction, caller.arn, described, documents, boundaryDocument, trust?.policyDocument]);
+    let decision = this.decisions.get(key);
+    if (!decision) {
+      decision = await this.simulate(fullAction, caller, described, documents, boundary && boundaryDocument ? [boundary, boundaryDocument] : undefined, trust);
+      if (this.decisions.size >= 10_000) this.decisions.clear();
+      this.decisions.set(key, decision);
+    }
+    return decision.policyType === undefined ? undefined : denial(decision.policyType, decision.explicit);
+  }
+
+  private async simulate(
+    fullAction: string,
+    caller: Caller,
+    described: Described,
+    documents: readonly (readonly [string, string])[],
+    boundary: readonly [string, string] | undefined,
+    trust: ValidatedPolicy | undefined,
+  ): Promise<{ readonly policyType?: string; readonly explicit: boolean }> {
+    const identityPolicies = documents
+      .map(([name, document]) => ({ name, policy: this.policy(document, "identity") }))
+      // IAM refuses invalid documents when they are written; one the fake's lenient check let through grants nothing.
+      .filter(({ policy }) => policy.errors.length === 0);
     const result = await runSimulation(
       {
         identityPolicies,
         serviceControlPolicies: [],
         resourceControlPolicies: [],
         ...(trust ? { resourcePolicy: trust } : {}),
-        ...(boundary
-          ? { permissionBoundaryPolicies: [{ name: boundary, policy: this.policy(this.managedDocument(account, boundary) ?? '{"Version":"2012-10-17","Statement":[]}', "identity") }] }
-          : {}),
+        ...(boundary ? { permissionBoundaryPolicies: [{ name: boundary[0], policy: this.policy(boundary[1], "identity") }] } : {}),
         request: {
           action: fullAction,
           principal: caller.arn,
@@ -110,11 +134,11 @@ export class Authorizer {
       this.rules.unimplemented(`authorizing ${fullAction} on ${described.resource}: ${JSON.stringify(result.errors)}`);
       throw new AwsError("InternalFailure", `fake AWS could not authorize ${fullAction}`, 500, "Receiver");
     }
-    if (result.overallResult === "Allowed") return undefined;
+    if (result.overallResult === "Allowed") return { explicit: false };
     const analyses = result.resultType === "single" ? [result.result.analysis] : result.results.map((each) => each.analysis);
     const reasons: RequestDenial[] = analyses.flatMap((analysis) => getDenialReasons(analysis));
     const reason = reasons.find((each) => each.denialType === "Explicit") ?? reasons[0];
-    return denial(reason?.policyType ?? "identity", result.overallResult === "ExplicitlyDenied");
+    return { policyType: reason?.policyType ?? "identity", explicit: result.overallResult === "ExplicitlyDenied" };
   }
 
   private policy(document: string, kind: "identity" | "trust"): ValidatedPolicy {
