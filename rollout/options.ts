@@ -33,7 +33,7 @@ export interface CheckedOptions {
 
 /** Go's time.ParseDuration, which terraform uses for -lock-timeout: `0`, or number+unit runs like `60s`, `5m`, `1m30s`. */
 const TERRAFORM_DURATION = /^(0|(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+)$/;
-const GLOB = /^[A-Za-z0-9_.*?-]+$/;
+export const GLOB = /^[A-Za-z0-9_.*?-]+$/;
 
 export function checkOptions(command: string, raw: RawOptions): CheckedOptions {
   const problems: string[] = [];

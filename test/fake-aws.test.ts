@@ -57,9 +57,9 @@ describe("fake AWS", () => {
 
   test("GIVEN an action the fake does not implement THEN it answers an error and records it for the test to fail on", async () => {
     const before = fake.unimplemented.length;
-    const answer = await call("iam", { Action: "CreateUser", UserName: "x" });
+    const answer = await call("iam", { Action: "CreateGroup", GroupName: "x" });
     expect(answer.status).toBe(400);
-    expect(fake.unimplemented.slice(before)).toEqual(["iam:CreateUser"]);
+    expect(fake.unimplemented.slice(before)).toEqual(["iam:CreateGroup"]);
     fake.unimplemented.splice(before);
   });
 

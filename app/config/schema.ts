@@ -3,6 +3,7 @@ import {
   ACCOUNT_ID_RULE,
   DESCRIPTION_RULE,
   EXTERNAL_ID_RULE,
+  ROLE_NAME_RULE,
   MAX_SESSION_DURATION_RULE,
   POLICY_NAME_RULE,
   SERVICE_NAMES,
@@ -32,9 +33,7 @@ const services = z.strictObject(Object.fromEntries(SERVICE_NAMES.map((name) => [
   [K in (typeof SERVICE_NAMES)[number]]: z.ZodOptional<z.ZodBoolean>;
 });
 
-const roleName = z
-  .string({ error: "an IAM role name (1 to 64 characters of letters, digits and _+=,.@-)" })
-  .regex(/^[\w+=,.@-]{1,64}$/, { error: "an IAM role name (1 to 64 characters of letters, digits and _+=,.@-)" });
+const roleName = z.string({ error: ROLE_NAME_RULE.allowed }).regex(ROLE_NAME_RULE.pattern, { error: ROLE_NAME_RULE.allowed });
 
 const tags = z
   .record(z.string(), z.string({ error: "a string tag value" }), { error: "a map of tag names to string values" })

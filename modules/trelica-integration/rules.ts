@@ -12,6 +12,12 @@ export const ACCOUNT_ID_RULE = {
   allowed: "exactly 12 digits, as a string",
 };
 
+/** An IAM role's name (the deployment role a stack assumes, verify's --role-name). */
+export const ROLE_NAME_RULE = {
+  pattern: /^[\w+=,.@-]{1,64}$/,
+  allowed: "an IAM role name (1 to 64 characters of letters, digits and _+=,.@-)",
+};
+
 export const POLICY_NAME_RULE = {
   pattern: /^[\w+=,.@-]{1,128}$/,
   allowed: "1 to 128 characters of letters, digits and _+=,.@-",

@@ -4,6 +4,7 @@ import type { AddressInfo } from "node:net";
 import { cloudFormation, Organization } from "./cloudformation";
 import { AwsError } from "./errors";
 import { Handler, iamHandlers } from "./iam";
+import { iamUserHandlers, UserKeyRef } from "./iam-users";
 import { errorStatusOf, errorXml, modelOf, readInput, responseXml, SERVICE_NAMES, ServiceName } from "./query-protocol";
 import { parseAuthorization, verifySignature } from "./sigv4";
 import { AccountState, Caller, emptyAccount } from "./state";
@@ -21,6 +22,8 @@ export interface FakeAwsOptions {
   readonly operationMs?: number;
   /** Delay before each answer, e.g. to keep an apply running long enough to interrupt it. @default 0 */
   readonly latencyMs?: number;
+  /** The fake's clock for dates it records (keys' and roles' last use, creation). @default the real clock */
+  readonly now?: () => Date;
 }
 
 export interface RequestRecord {
@@ -50,6 +53,8 @@ export class FakeAws {
   private readonly accounts = new Map<string, AccountState>();
   private readonly longTermKeys = new Map<string, Caller & { secretAccessKey: string }>();
   private readonly sessions = new Map<string, Session>();
+  /** IAM users' access keys, by key ID: a request signed with one acts as that user. */
+  private readonly userKeys = new Map<string, UserKeyRef>();
   private readonly throttled = new Map<string, number>();
   private readonly failingStackInstances = new Set<string>();
   private readonly handlers: Record<ServiceName, Record<string, Handler>>;
@@ -59,7 +64,8 @@ export class FakeAws {
 
   private constructor(readonly options: FakeAwsOptions) {
     const accountOf = (accountId: string) => this.stateOf(accountId);
-    const iam = iamHandlers(accountOf);
+    const now = options.now ?? (() => new Date());
+    const iam = { ...iamHandlers(accountOf), ...iamUserHandlers(accountOf, this.userKeys, now) };
     const organization: Organization = { managementAccountId: options.managementAccountId, organizationalUnits: options.organizationalUnits ?? {} };
     const stackSets = cloudFormation({
       organization,
@@ -77,6 +83,8 @@ export class FakeAws {
         deploymentRoleName: options.deploymentRoleName ?? "OrganizationAccountAccessRole",
         accountsWithoutDeploymentRole: new Set(options.accountsWithoutDeploymentRole ?? []),
         sessions: this.sessions,
+        roleIn: (accountId, roleName) => this.stateOf(accountId).roles[roleName],
+        now,
       }),
       cloudformation: stackSets.handlers,
     };
@@ -184,12 +192,31 @@ export class FakeAws {
   private identify(accessKeyId: string, sessionToken: string | undefined): Caller & { secretAccessKey: string } {
     const longTerm = this.longTermKeys.get(accessKeyId);
     if (longTerm) return longTerm;
+    const userKey = this.userKeyOf(accessKeyId);
+    if (userKey) return userKey;
     const session = this.sessions.get(accessKeyId);
     if (!session || session.sessionToken !== sessionToken) {
       throw new AwsError("InvalidClientTokenId", "The security token included in the request is invalid.", 403);
     }
     if (session.expiresAt < Date.now()) throw new AwsError("ExpiredToken", "The security token included in the request is expired", 400);
     return session;
+  }
+
+  /** An IAM user's key, as that user; an inactive key is refused as AWS refuses it. */
+  private userKeyOf(accessKeyId: string): (Caller & { secretAccessKey: string }) | undefined {
+    const ref = this.userKeys.get(accessKeyId);
+    const user = ref && this.stateOf(ref.accountId).users[ref.userName];
+    const key = user?.accessKeys.find((candidate) => candidate.id === accessKeyId);
+    if (!ref || !user || !key) return undefined;
+    if (key.status !== "Active") throw new AwsError("InvalidClientTokenId", "The security token included in the request is invalid.", 403);
+    return { accountId: ref.accountId, arn: user.arn, userId: user.id, secretAccessKey: key.secretAccessKey };
+  }
+
+  /** IAM records a key's last use with the service and region of the request. */
+  private recordKeyUse(accessKeyId: string, service: string, region: string): void {
+    const ref = this.userKeys.get(accessKeyId);
+    const key = ref && this.stateOf(ref.accountId).users[ref.userName]?.accessKeys.find((candidate) => candidate.id === accessKeyId);
+    if (key) key.lastUsed = { date: (this.options.now?.() ?? new Date()).toISOString(), service, region };
   }
 
   private handle(request: http.IncomingMessage, response: http.ServerResponse, body: Buffer): void {
@@ -203,7 +230,8 @@ export class FakeAws {
       service = signature.service;
       const identity = this.identify(signature.accessKeyId, request.headers["x-amz-security-token"] as string | undefined);
       verifySignature({ method: request.method ?? "POST", url: request.url ?? "/", headers: request.headers, body }, signature, identity.secretAccessKey);
-      caller = identity;
+      caller = { accountId: identity.accountId, arn: identity.arn, userId: identity.userId, region: signature.region };
+      this.recordKeyUse(signature.accessKeyId, service, signature.region);
       if (!SERVICE_NAMES.includes(service as ServiceName)) {
         this.unimplemented.push(`service ${service} (${action})`);
         throw new AwsError("UnknownService", `fake AWS does not serve ${service}`);

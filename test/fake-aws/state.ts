@@ -19,6 +19,30 @@ export interface Role {
   /** Managed policy ARNs, in attachment order. */
   attachedPolicies: string[];
   inlinePolicies: Record<string, string>;
+  /** Set when someone assumes the role (IAM's RoleLastUsed). */
+  lastUsed?: { readonly date: string; readonly region: string };
+}
+
+/** An IAM user: the old way to connect Trelica, with long-term access keys. */
+export interface User {
+  readonly path: string;
+  readonly name: string;
+  readonly id: string;
+  readonly arn: string;
+  readonly createDate: string;
+  /** Managed policy ARNs. */
+  attachedPolicies: string[];
+  inlinePolicies: Record<string, string>;
+  accessKeys: AccessKey[];
+}
+
+export interface AccessKey {
+  readonly id: string;
+  readonly secretAccessKey: string;
+  status: "Active" | "Inactive";
+  readonly createDate: string;
+  /** Set on every request signed with the key (IAM's GetAccessKeyLastUsed). */
+  lastUsed?: { readonly date: string; readonly service: string; readonly region: string };
 }
 
 export interface PolicyVersion {
@@ -131,10 +155,11 @@ export interface AccountState {
   readonly changeSets: Record<string, ChangeSet>;
   /** By ARN. */
   readonly oidcProviders: Record<string, OidcProvider>;
+  readonly users: Record<string, User>;
 }
 
 export function emptyAccount(): AccountState {
-  return { roles: {}, policies: {}, stackSets: {}, stacks: {}, changeSets: {}, oidcProviders: {} };
+  return { roles: {}, policies: {}, stackSets: {}, stacks: {}, changeSets: {}, oidcProviders: {}, users: {} };
 }
 
 /** Who is calling, as the fake worked it out from the signature. */
@@ -142,4 +167,6 @@ export interface Caller {
   readonly accountId: string;
   readonly arn: string;
   readonly userId: string;
+  /** The region of the request's signature, where known. */
+  readonly region?: string;
 }

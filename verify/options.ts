@@ -1,0 +1,101 @@
+/*
+ * verify's command line in one place (issue 21 moves synth's and rollout's onto one shared parser; these
+ * definitions move with them): the options, their checks (every bad value at once, naming the option,
+ * the value and what is allowed), and the help text.
+ */
+import { Command, Option } from "commander";
+import { UserError } from "../app/errors";
+import { ROLE_NAME_RULE } from "../modules/trelica-integration";
+import { GLOB, MAX_CONCURRENCY } from "../rollout/options";
+
+const list = (value: string, previous: string[] = []) => [...previous, ...value.split(",").map((item) => item.trim()).filter(Boolean)];
+
+export function verifyCommand(env: NodeJS.ProcessEnv): Command {
+  return new Command("verify")
+    .description("Audit every selected account's live TrelicaIntegration role against this config, read-only: drift, Trelica's use, legacy access keys.")
+    .option("--config <file>", "the config file (default: $TRELICA_CONFIG, else trelica.config.yaml)", env.TRELICA_CONFIG || "trelica.config.yaml")
+    .option("--accounts <globs>", "only these account IDs or stack names (globs, comma-separated, repeatable)", list, [])
+    .option("--exclude <globs>", "leave out these account IDs or stack names (globs)", list, [])
+    .option("--concurrency <n>", `accounts at once (1-${MAX_CONCURRENCY})`, "16")
+    .option("--role-name <name>", "assume this role (a read-only audit role) in every account other than the credentials' own, instead of the deployment role")
+    .option("--deactivate-legacy-keys", "set legacy Trelica access keys judged safe to Inactive (never deletes); the only write verify makes", false)
+    .option("--report <file.json>", "write the JSON report here")
+    .option("--outdir <dir>", "the cdktf output folder whose connections table gets the trelica_last_used column", "cdktf.out")
+    .addOption(new Option("--progress <mode>", "live view or one line per account (auto, live, plain)").default("auto"))
+    .addHelpText("after", HELP_AFTER);
+}
+
+export interface VerifyCommandLine {
+  readonly config: string;
+  readonly accounts: string[];
+  readonly exclude: string[];
+  readonly concurrency: number;
+  readonly roleName?: string;
+  readonly deactivateLegacyKeys: boolean;
+  readonly report?: string;
+  readonly outdir: string;
+  readonly progress: "auto" | "live" | "plain";
+}
+
+/** commander's values, checked together. */
+export function checkVerifyOptions(raw: Record<string, any>): VerifyCommandLine {
+  const problems: string[] = [];
+  const concurrency = Number(raw.concurrency);
+  if (!/^\d+$/.test(String(raw.concurrency).trim()) || concurrency < 1 || concurrency > MAX_CONCURRENCY) {
+    problems.push(`--concurrency ${JSON.stringify(raw.concurrency)}: expected a whole number from 1 to ${MAX_CONCURRENCY}`);
+  }
+  for (const [option, globs] of [["--accounts", raw.accounts], ["--exclude", raw.exclude]] as const) {
+    for (const glob of globs as string[]) {
+      if (!GLOB.test(glob)) problems.push(`${option} ${JSON.stringify(glob)}: expected account IDs or stack names with * and ? as wildcards (letters, digits, _ . -)`);
+    }
+  }
+  if (raw.roleName !== undefined && !ROLE_NAME_RULE.pattern.test(raw.roleName)) problems.push(`--role-name ${JSON.stringify(raw.roleName)}: expected ${ROLE_NAME_RULE.allowed}`);
+  if (!["auto", "live", "plain"].includes(raw.progress)) problems.push(`--progress ${JSON.stringify(raw.progress)}: expected auto, live or plain`);
+  if (problems.length > 0) throw new UserError("Nothing was verified; the command line has problems:", problems);
+  return {
+    config: raw.config,
+    accounts: raw.accounts,
+    exclude: raw.exclude,
+    concurrency,
+    roleName: raw.roleName,
+    deactivateLegacyKeys: raw.deactivateLegacyKeys === true,
+    report: raw.report,
+    outdir: raw.outdir,
+    progress: raw.progress,
+  };
+}
+
+export const EXIT_USAGE = 2;
+
+export const HELP_AFTER = `
+Environment variables read:
+  TRELICA_CONFIG         the config file (default: trelica.config.yaml)
+  AWS_PROFILE, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, AWS_REGION ...
+                         the AWS SDK's standard credential chain (environment, SSO, profiles, instance roles)
+  AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_IAM, AWS_ENDPOINT_URL_STS, AWS_ENDPOINT_URL_CLOUDFORMATION
+                         endpoints, read by the AWS SDK itself
+  CI                     when set, --progress auto prints one line per account
+
+Credentials per account: the role the account's stack assumes (deployment.assumeRoleName or the
+account's assumeRoleName; default OrganizationAccountAccessRole); the management account and
+assumeRoleName: false use the standard credentials, which must act in that account. --role-name
+replaces the role in every account but the credentials' own.
+
+API calls, per account (read-only):
+  sts:AssumeRole                          once, unless the account uses the standard credentials
+  iam:GetRole                             the role, its trust policy, boundary, tags, RoleLastUsed
+  iam:ListAttachedRolePolicies            its managed policies
+  iam:ListRolePolicies                    its inline policies (expected: none)
+  iam:GetAccountAuthorizationDetails      Filter User + LocalManagedPolicy, one call per 1,000 entries:
+                                          every user's policies and the account's own policy documents
+  iam:ListAccessKeys                      per legacy-looking user
+  iam:GetAccessKeyLastUsed                per access key of those users (at most 2 each)
+  iam:UpdateAccessKey                     only with --deactivate-legacy-keys, per key judged safe
+Once per run: sts:GetCallerIdentity (when an account uses the standard credentials or --role-name is
+given); StackSets mode: cloudformation:ListStackInstances where the stack set is administered.
+
+Exit codes:
+  0    every selected account as configured (inactive legacy keys allowed)
+  1    any drift, missing role, unreadable account, or active legacy access key
+  2    a mistake on the command line or in the config
+`;
