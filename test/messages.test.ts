@@ -17,6 +17,7 @@ import { parseSynthCommand } from "../app/synth-command";
 import { permissionPolicy, TrelicaIntegration, TrelicaIntegrationProps } from "../modules/trelica-integration";
 import { checkOptions, RawOptions } from "../rollout/options";
 import { RolloutOptions } from "../rollout/run";
+import { checkVerifyOptions } from "../verify/options";
 import { PROJECT_ROOT, tempDir, writeFile } from "./helpers/files";
 import { isGeneric, messageSites, siteKey as site, sitesIn, sitesOf, template, uncoveredSites } from "./helpers/message-sites";
 import { listAccountsJson } from "./helpers/organization";
@@ -122,6 +123,23 @@ const rolloutCommandLine = (args: string[]) => () => {
   const run = spawnSync(process.execPath, ["-r", "sucrase/register", path.join(PROJECT_ROOT, "rollout", "main.ts"), ...args], { cwd: PROJECT_ROOT, encoding: "utf8" });
   return [run.stderr.trim()];
 };
+
+/** npm run verify's command line, as a process: its stderr. */
+const verifyCommandLine = (args: string[]) => () => {
+  const run = spawnSync(process.execPath, ["-r", "sucrase/register", path.join(PROJECT_ROOT, "verify", "main.ts"), ...args], { cwd: PROJECT_ROOT, encoding: "utf8" });
+  return [run.stderr.trim()];
+};
+
+/** verify's option checks, given commander's values with these changed. */
+const verifyOptions = (raw: Record<string, unknown>) => () => {
+  try {
+    checkVerifyOptions({ config: "trelica.config.yaml", accounts: [], exclude: [], concurrency: "16", progress: "auto", outdir: "cdktf.out", ...raw });
+  } catch (error) {
+    return [(error as Error).message];
+  }
+  return [];
+};
+const verifyProblem = (text: string) => `Nothing was verified; the command line has problems:\n  - ${text}`;
 
 const projects = new Map<number, RolloutProject>();
 /** A project of synthesized accounts (three, unless a row needs more) for the runner's refusals; rows that change it put it back. */
@@ -494,7 +512,7 @@ const ROWS: Row[] = [
     produce: config(`${VALID}deployment: { assumeRoleName: "Org Access" }\n`),
     message: problem("deployment.assumeRoleName: got \"Org Access\"; expected an IAM role name (1 to 64 characters of letters, digits and _+=,.@-)"),
     names: names("deployment.assumeRoleName", '"Org Access"', "an IAM role name (1 to 64 characters"),
-    sites: [site("app/config/schema.ts", "an IAM role name (1 to 64 characters of letters, digits and _+=,.@-)")],
+    sites: [site("modules/trelica-integration/rules.ts", "an IAM role name (1 to 64 characters of letters, digits and _+=,.@-)")],
   },
   {
     given: "a value that holds the program's reserved marker",
@@ -1398,6 +1416,41 @@ const ROWS: Row[] = [
     produce: rolloutOptions("plan", { planAndApply: true }),
     message: optionProblem("--plan-and-apply with plan: it goes with apply only"),
     names: names("--plan-and-apply", "with plan", "it goes with apply only"),
+  },
+
+  // ---- npm run verify's command line (verify/main.ts, verify/options.ts)
+  {
+    given: "a misspelt verify option",
+    produce: verifyCommandLine(["--concurency", "4"]),
+    message: "--concurency: unknown option. Did you mean --concurrency? Allowed: --config, --accounts, --exclude, --concurrency, --role-name, --deactivate-legacy-keys, --report, --outdir, --progress, --help; see npm run verify -- --help",
+    names: names("--concurency", "--concurency", "Did you mean --concurrency?"),
+  },
+  {
+    given: "a verify concurrency of 65",
+    produce: verifyOptions({ concurrency: "65" }),
+    message: verifyProblem("--concurrency \"65\": expected a whole number from 1 to 64"),
+    names: names("--concurrency", '"65"', "a whole number from 1 to 64"),
+    sites: [site("rollout/options.ts", "… …: expected a whole number from … to …")],
+  },
+  {
+    given: "a verify --exclude glob with a slash",
+    produce: verifyOptions({ exclude: ["ou/x"] }),
+    message: verifyProblem("--exclude \"ou/x\": expected account IDs or stack names with * and ? as wildcards (letters, digits, _ . -)"),
+    names: names("--exclude", '"ou/x"', "account IDs or stack names with * and ? as wildcards"),
+    sites: [site("rollout/options.ts", "… …: expected account IDs or stack names with * and ? as wildcards (letters, digits, _ . -)")],
+  },
+  {
+    given: "a verify progress mode that does not exist",
+    produce: verifyOptions({ progress: "quiet" }),
+    message: verifyProblem("--progress \"quiet\": expected auto, live or plain"),
+    names: names("--progress", '"quiet"', "auto, live or plain"),
+    sites: [site("rollout/options.ts", "--progress …: expected auto, live or plain")],
+  },
+  {
+    given: "a verify --role-name with a space",
+    produce: verifyOptions({ roleName: "Security Audit" }),
+    message: verifyProblem("--role-name \"Security Audit\": expected an IAM role name (1 to 64 characters of letters, digits and _+=,.@-)"),
+    names: names("--role-name", '"Security Audit"', "an IAM role name (1 to 64 characters"),
   },
 
   // ---- rollout's runner (rollout/run.ts, stacks.ts, terraform.ts)

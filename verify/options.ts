@@ -6,7 +6,7 @@
 import { Command, Option } from "commander";
 import { UserError } from "../app/errors";
 import { ROLE_NAME_RULE } from "../modules/trelica-integration";
-import { GLOB, MAX_CONCURRENCY } from "../rollout/options";
+import { MAX_CONCURRENCY, selectionProblems, wholeNumber } from "../rollout/options";
 
 const list = (value: string, previous: string[] = []) => [...previous, ...value.split(",").map((item) => item.trim()).filter(Boolean)];
 
@@ -40,17 +40,9 @@ export interface VerifyCommandLine {
 /** commander's values, checked together. */
 export function checkVerifyOptions(raw: Record<string, any>): VerifyCommandLine {
   const problems: string[] = [];
-  const concurrency = Number(raw.concurrency);
-  if (!/^\d+$/.test(String(raw.concurrency).trim()) || concurrency < 1 || concurrency > MAX_CONCURRENCY) {
-    problems.push(`--concurrency ${JSON.stringify(raw.concurrency)}: expected a whole number from 1 to ${MAX_CONCURRENCY}`);
-  }
-  for (const [option, globs] of [["--accounts", raw.accounts], ["--exclude", raw.exclude]] as const) {
-    for (const glob of globs as string[]) {
-      if (!GLOB.test(glob)) problems.push(`${option} ${JSON.stringify(glob)}: expected account IDs or stack names with * and ? as wildcards (letters, digits, _ . -)`);
-    }
-  }
+  const concurrency = wholeNumber(problems, "--concurrency", String(raw.concurrency), 1, MAX_CONCURRENCY);
+  problems.push(...selectionProblems(raw as never));
   if (raw.roleName !== undefined && !ROLE_NAME_RULE.pattern.test(raw.roleName)) problems.push(`--role-name ${JSON.stringify(raw.roleName)}: expected ${ROLE_NAME_RULE.allowed}`);
-  if (!["auto", "live", "plain"].includes(raw.progress)) problems.push(`--progress ${JSON.stringify(raw.progress)}: expected auto, live or plain`);
   if (problems.length > 0) throw new UserError("Nothing was verified; the command line has problems:", problems);
   return {
     config: raw.config,
