@@ -7,7 +7,7 @@ import * as path from "node:path";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { writeVerifyReport } from "../verify/report";
 import { FakeAws } from "./fake-aws/fake-aws";
-import { tempDir } from "./helpers/files";
+import { PROJECT_ROOT, tempDir } from "./helpers/files";
 import { assumeAsTrelica } from "./helpers/trelica";
 import { applyStacks, runVerify, statuses, synthProject, useFakeAs } from "./helpers/verify";
 
@@ -77,6 +77,16 @@ describe("legacy access keys", () => {
     expect(statuses(report)).toEqual({ [MANAGEMENT]: "ok", [LEGACY]: "legacy-keys", [RETIRED]: "ok" });
     expect(report.accounts.find((account) => account.accountId === RETIRED)!.legacyUsers[0].keys.map((key) => key.verdict)).toEqual(["inactive"]);
     expect(report.exitCode).toBe(1);
+  });
+
+  test("GIVEN the read-only policy docs/verify.md gives for the role verify assumes THEN it names exactly the IAM actions a read-only verify calls", async () => {
+    const before = fake.requests.length;
+    await runVerify(configFile);
+    const called = new Set(fake.requests.slice(before).filter((request) => request.service === "iam").map((request) => `iam:${request.action}`));
+    const docs = fs.readFileSync(path.join(PROJECT_ROOT, "docs", "verify.md"), "utf8");
+    const policy = JSON.parse(/## The read-only permissions it needs[\s\S]*?```json\n([\s\S]*?)```/.exec(docs)![1]);
+    expect(policy.Statement).toHaveLength(1);
+    expect([...policy.Statement[0].Action].sort()).toEqual([...called].sort());
   });
 
   test("GIVEN the report WHEN it is written THEN no key ID appears but its last 4 characters", async () => {
