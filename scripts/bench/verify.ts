@@ -3,9 +3,11 @@
  * every role applied, verify as a user runs it (its own process, reaching the fake through
  * AWS_ENDPOINT_URL), wall and CPU per account; beside it, a steady-state `rollout plan` with the real
  * terraform (a few accounts) for the CPU one terraform plan costs per account. The fake answers in this
- * process, so its CPU is not counted in verify's.
+ * process, so its CPU is not counted in verify's (it is shown beside it). Wall time depends on what else
+ * runs on the machine: the load average is printed with each row.
  */
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import { rollout } from "../../rollout/run";
 import { FakeAws } from "../../test/fake-aws/fake-aws";
@@ -25,8 +27,8 @@ const config = (size: number) =>
 
 export async function benchVerify(work: string, sizes: readonly number[], planAccounts: number): Promise<void> {
   console.log("\nnpm run verify against the in-process fake AWS (its own process, --concurrency 16, every role as applied)");
-  console.log("| accounts | wall | per account | verify's CPU | per account | API calls per account | peak memory |");
-  console.log("| ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+  console.log("| accounts | wall | per account | verify's CPU | per account | fake AWS's CPU (this process) | API calls per account | peak memory | load average |");
+  console.log("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
   const rows: { size: number; cpu: number }[] = [];
   for (const size of sizes) {
     const fake = await FakeAws.start({ managementAccountId: MANAGEMENT });
@@ -38,12 +40,15 @@ export async function benchVerify(work: string, sizes: readonly number[], planAc
       const env = { PATH: process.env.PATH, HOME: dir, CI: "1", ...fake.environmentFor(MANAGEMENT), AWS_CONFIG_FILE: "/nonexistent", AWS_SHARED_CREDENTIALS_FILE: "/nonexistent" };
       const before = fake.requests.length;
       const cpuBefore = childrenCpuSeconds();
+      const ownBefore = process.cpuUsage();
       const result = await measure(process.execPath, ["-r", require.resolve("sucrase/register"), path.join(ROOT, "verify", "main.ts"), "--config", configFile, "--report", "verify.json", "--progress", "plain"], { cwd: dir, env });
       const cpu = childrenCpuSeconds() - cpuBefore;
+      const own = process.cpuUsage(ownBefore);
+      const fakeCpu = (own.user + own.system) / 1e6;
       if (result.exitCode !== 0) throw new Error(`verify of ${size} accounts exited ${result.exitCode}:\n${result.output.slice(-2000)}`);
       const calls = (fake.requests.length - before) / size;
       rows.push({ size, cpu });
-      console.log(`| ${size} | ${result.seconds.toFixed(1)} s | ${((result.seconds / size) * 1000).toFixed(1)} ms | ${cpu.toFixed(1)} s | ${((cpu / size) * 1000).toFixed(1)} ms | ${calls.toFixed(2)} | ${result.peakTreeMb.toFixed(0)} MB |`);
+      console.log(`| ${size} | ${result.seconds.toFixed(1)} s | ${((result.seconds / size) * 1000).toFixed(1)} ms | ${cpu.toFixed(1)} s | ${((cpu / size) * 1000).toFixed(1)} ms | ${fakeCpu.toFixed(1)} s | ${calls.toFixed(2)} | ${result.peakTreeMb.toFixed(0)} MB | ${os.loadavg()[0].toFixed(1)} |`);
     } finally {
       await fake.stop();
     }
