@@ -19,6 +19,7 @@ export interface RawOptions {
   readonly retryDelay: string;
   readonly planAndApply: boolean;
   readonly progress: string;
+  readonly terraformLog?: string;
 }
 
 export interface CheckedOptions {
@@ -34,6 +35,7 @@ export interface CheckedOptions {
 /** Go's time.ParseDuration, which terraform uses for -lock-timeout: `0`, or number+unit runs like `60s`, `5m`, `1m30s`. */
 const TERRAFORM_DURATION = /^(0|(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+)$/;
 const GLOB = /^[A-Za-z0-9_.*?-]+$/;
+const TERRAFORM_LOG_LEVELS = ["trace", "debug", "info", "warn", "error"];
 
 /** A whole number option in [min, max]; a bad value is added to `problems` (and min returned). Shared with verify. */
 export function wholeNumber(problems: string[], option: string, value: string, min: number, max: number): number {
@@ -70,6 +72,9 @@ export function checkOptions(command: string, raw: RawOptions): CheckedOptions {
     problems.push(`--lock-timeout ${JSON.stringify(raw.lockTimeout)}: expected a terraform duration such as 0s, 60s, 5m or 1m30s (units ms, s, m, h)`);
   }
   problems.push(...selectionProblems(raw));
+  if (raw.terraformLog !== undefined && !TERRAFORM_LOG_LEVELS.includes(raw.terraformLog.toLowerCase())) {
+    problems.push(`--terraform-log ${JSON.stringify(raw.terraformLog)}: expected a terraform log level: ${TERRAFORM_LOG_LEVELS.join(", ")}`);
+  }
   if (raw.planAndApply && command !== "apply" && COMMANDS.includes(command as Command)) problems.push(`--plan-and-apply with ${command}: it goes with apply only`);
   if (problems.length > 0) throw new UserError("Nothing was run; the command line has problems:", problems);
   return { command: command as Command, concurrency, maxFailures, lockTimeout: raw.lockTimeout, retries, retryDelayMs, progress: raw.progress as CheckedOptions["progress"] };
@@ -95,7 +100,9 @@ function editDistance(a: string, b: string): number {
 export const HELP_AFTER = `
 Environment variables read:
   TERRAFORM_BINARY_NAME  the terraform to run (default: terraform on PATH)
-  TRELICA_CONFIG         the config file synthesis reads (default: trelica.config.yaml)
+  TRELICA_CONFIG         the config file synthesis reads, when --config is not given (default: trelica.config.yaml)
+  CDKTF_OUTDIR           the output folder, when --output is not given (default: cdktf.out)
+  TF_LOG, TF_LOG_PATH    ignored (terraform's log holds secrets); ask for it with --terraform-log
   CI                     when set, --progress auto prints one line per event
 
 Exit codes:

@@ -133,7 +133,7 @@ const verifyCommandLine = (args: string[]) => () => {
 /** verify's option checks, given commander's values with these changed. */
 const verifyOptions = (raw: Record<string, unknown>) => () => {
   try {
-    checkVerifyOptions({ config: "trelica.config.yaml", accounts: [], exclude: [], concurrency: "16", progress: "auto", outdir: "cdktf.out", ...raw });
+    checkVerifyOptions({ accounts: [], exclude: [], concurrency: "16", progress: "auto", ...raw });
   } catch (error) {
     return [(error as Error).message];
   }
@@ -1422,7 +1422,7 @@ const ROWS: Row[] = [
   {
     given: "a misspelt verify option",
     produce: verifyCommandLine(["--concurency", "4"]),
-    message: "--concurency: unknown option. Did you mean --concurrency? Allowed: --config, --accounts, --exclude, --concurrency, --role-name, --deactivate-legacy-keys, --report, --outdir, --progress, --help; see npm run verify -- --help",
+    message: "--concurency: unknown option. Did you mean --concurrency? Allowed: --config, --output, --accounts, --exclude, --concurrency, --role-name, --deactivate-legacy-keys, --report, --progress, --help; see npm run verify -- --help",
     names: names("--concurency", "--concurency", "Did you mean --concurrency?"),
   },
   {

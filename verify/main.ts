@@ -18,9 +18,9 @@ import { verify } from "./run";
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 
 async function main(): Promise<number> {
-  const command = verifyCommand(process.env);
+  const command = verifyCommand();
   parseCommandLine(command, process.argv.slice(2), { help: "npm run verify -- --help" });
-  const options = checkVerifyOptions(command.opts());
+  const options = checkVerifyOptions(command.opts(), process.env);
   const live = options.progress === "live" || (options.progress === "auto" && process.stdout.isTTY && !process.env.CI);
   const progress = live ? new LiveProgress("verify") : new PlainProgress();
   const report = await verify({ ...options, configFile: options.config, progress });

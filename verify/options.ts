@@ -3,29 +3,30 @@
  * definitions move with them): the options, their checks (every bad value at once, naming the option,
  * the value and what is allowed), and the help text.
  */
+import * as path from "node:path";
 import { Command, Option } from "commander";
 import { UserError } from "../app/errors";
+import { addProjectOptions, DEFAULT_CONFIG_FILE, PROJECT_ENVIRONMENT, projectPaths } from "../app/project-options";
 import { ROLE_NAME_RULE } from "../modules/trelica-integration";
 import { MAX_CONCURRENCY, selectionProblems, wholeNumber } from "../rollout/options";
 
 const list = (value: string, previous: string[] = []) => [...previous, ...value.split(",").map((item) => item.trim()).filter(Boolean)];
 
-export function verifyCommand(env: NodeJS.ProcessEnv): Command {
-  return new Command("verify")
+export function verifyCommand(): Command {
+  return addProjectOptions(new Command("verify"))
     .description("Audit every selected account's live TrelicaIntegration role against this config, read-only: drift, Trelica's use, legacy access keys.")
-    .option("--config <file>", "the config file (default: $TRELICA_CONFIG, else trelica.config.yaml)", env.TRELICA_CONFIG || "trelica.config.yaml")
     .option("--accounts <globs>", "only these account IDs or stack names (globs, comma-separated, repeatable)", list, [])
     .option("--exclude <globs>", "leave out these account IDs or stack names (globs)", list, [])
     .option("--concurrency <n>", `accounts at once (1-${MAX_CONCURRENCY})`, "16")
     .option("--role-name <name>", "assume this role (a read-only audit role) in every account other than the credentials' own, instead of the deployment role")
     .option("--deactivate-legacy-keys", "set legacy Trelica access keys judged safe to Inactive (never deletes); the only write verify makes", false)
     .option("--report <file.json>", "write the JSON report here")
-    .option("--outdir <dir>", "the cdktf output folder whose connections table gets the trelica_last_used column", "cdktf.out")
     .addOption(new Option("--progress <mode>", "live view or one line per account (auto, live, plain)").default("auto"))
     .addHelpText("after", HELP_AFTER);
 }
 
 export interface VerifyCommandLine {
+  /** Absolute path of the config file. */
   readonly config: string;
   readonly accounts: string[];
   readonly exclude: string[];
@@ -33,26 +34,28 @@ export interface VerifyCommandLine {
   readonly roleName?: string;
   readonly deactivateLegacyKeys: boolean;
   readonly report?: string;
+  /** The output folder (--output): its connections table gets the trelica_last_used column. */
   readonly outdir: string;
   readonly progress: "auto" | "live" | "plain";
 }
 
-/** commander's values, checked together. */
-export function checkVerifyOptions(raw: Record<string, any>): VerifyCommandLine {
+/** commander's values, checked together; the config and output folder as every command finds them (`cwd`: where npm runs it). */
+export function checkVerifyOptions(raw: Record<string, any>, env: NodeJS.ProcessEnv = {}, cwd = process.cwd()): VerifyCommandLine {
+  const paths = projectPaths(raw, env, path.join(cwd, DEFAULT_CONFIG_FILE));
   const problems: string[] = [];
   const concurrency = wholeNumber(problems, "--concurrency", String(raw.concurrency), 1, MAX_CONCURRENCY);
   problems.push(...selectionProblems(raw as never));
   if (raw.roleName !== undefined && !ROLE_NAME_RULE.pattern.test(raw.roleName)) problems.push(`--role-name ${JSON.stringify(raw.roleName)}: expected ${ROLE_NAME_RULE.allowed}`);
   if (problems.length > 0) throw new UserError("Nothing was verified; the command line has problems:", problems);
   return {
-    config: raw.config,
+    config: paths.configFile,
     accounts: raw.accounts,
     exclude: raw.exclude,
     concurrency,
     roleName: raw.roleName,
     deactivateLegacyKeys: raw.deactivateLegacyKeys === true,
     report: raw.report,
-    outdir: raw.outdir,
+    outdir: paths.outdir,
     progress: raw.progress,
   };
 }
@@ -61,7 +64,7 @@ export const EXIT_USAGE = 2;
 
 export const HELP_AFTER = `
 Environment variables read:
-  TRELICA_CONFIG         the config file (default: trelica.config.yaml)
+${PROJECT_ENVIRONMENT}
   AWS_PROFILE, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, AWS_REGION ...
                          the AWS SDK's standard credential chain (environment, SSO, profiles, instance roles)
   AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_IAM, AWS_ENDPOINT_URL_STS, AWS_ENDPOINT_URL_CLOUDFORMATION

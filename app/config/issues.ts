@@ -49,9 +49,9 @@ export function allowedKeysAt(root: core.$ZodType, path: readonly PropertyKey[],
 }
 
 /** Would `text` be a good value at `path`? */
-export function accepts(root: core.$ZodType, path: readonly PropertyKey[], data: unknown, text: string): boolean {
+export function accepts(root: core.$ZodType, path: readonly PropertyKey[], data: unknown, value: unknown): boolean {
   const schema = schemaAt(root, path, data) as { safeParse?: (value: unknown) => { success: boolean } } | undefined;
-  return schema?.safeParse?.(text).success ?? false;
+  return schema?.safeParse?.(value).success ?? false;
 }
 
 function pickUnionOption(schema: core.$ZodType | undefined, value: unknown): core.$ZodType | undefined {
