@@ -121,6 +121,14 @@ describe("npm run verify", () => {
     expect(Date.now() - Date.parse(use.lastUsed!)).toBeLessThan(10 * 60_000);
   });
 
+  test("GIVEN --role-name and an audit role in one member WHEN verify runs THEN it assumes that role there, uses its own credentials in the management account, and a member without the role is unreadable", async () => {
+    const trust = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { AWS: `arn:aws:iam::${MANAGEMENT}:root` }, Action: "sts:AssumeRole" }] };
+    fake.call(USED, "iam", "CreateRole", { RoleName: "TrelicaAudit", AssumeRolePolicyDocument: JSON.stringify(trust) });
+    const { report } = await runVerify(configFile, { accounts: [MANAGEMENT, USED, CLEAN], roleName: "TrelicaAudit" });
+    expect(statuses(report)).toEqual({ [MANAGEMENT]: "ok", [USED]: "ok", [CLEAN]: "unreadable" });
+    expect(report.accounts.find((account) => account.accountId === CLEAN)!.reason).toMatch(new RegExp(`^cannot assume arn:aws:iam::${CLEAN}:role/TrelicaAudit: AccessDenied`));
+  });
+
   test("GIVEN an account that answers Throttling three times WHEN verify runs THEN the SDK's retry gets through and the account is ok", async () => {
     const before = fake.requests.length;
     fake.throttle(USED, 3);
