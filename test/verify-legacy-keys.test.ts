@@ -36,7 +36,7 @@ function legacyUser(account: string, name: string, policy: string): void {
 /** Trelica (or anyone holding the key) making a call with it. */
 async function useKey(account: string, name: string): Promise<void> {
   const sts = new STSClient({ region: "us-east-1", endpoint: fake.url, credentials: keys[`${account}/${name}`], maxAttempts: 1 });
-  await sts.send(new GetCallerIdentityCommand({}));
+  await sts.send(new GetCallerIdentityCommand({})).finally(() => sts.destroy());
 }
 
 const keyOf = (account: string, name: string) => fake.account(account).users[name].accessKeys[0];

@@ -1,6 +1,5 @@
 import {
   ALL_SERVICES,
-  CFN_EXTERNAL_ID_PARAMETER,
   CFN_POLICY_LOGICAL_ID,
   CFN_ROLE_LOGICAL_ID,
   CloudFormationTemplate,
@@ -54,15 +53,10 @@ export function expectedFromProps(props: TrelicaIntegrationProps, accountId: str
 }
 
 /**
- * StackSets mode: the template's role as CloudFormation creates it in `accountId`, parameters taken from
- * `parameters` (the stack set's) or their defaults.
+ * StackSets mode: the template's role as CloudFormation creates it in `accountId`, with the parameters'
+ * defaults: the organization stack's stack set sets none (the external ID's default is the configured one).
  */
-export function expectedFromTemplate(
-  template: CloudFormationTemplate,
-  accountId: string,
-  partition: Partition,
-  parameters: Readonly<Record<string, string>> = {},
-): ExpectedRole {
+export function expectedFromTemplate(template: CloudFormationTemplate, accountId: string, partition: Partition): ExpectedRole {
   const policy = template.Resources[CFN_POLICY_LOGICAL_ID].Properties;
   const policyName = String(policy.ManagedPolicyName);
   const policyArn = policyArnIn(partition, accountId, policyName);
@@ -74,7 +68,7 @@ export function expectedFromTemplate(
       if (record.Ref === CFN_POLICY_LOGICAL_ID) return policyArn;
       const parameter = template.Parameters[record.Ref];
       if (!parameter) throw new Error(`template: Ref ${record.Ref} names no parameter`);
-      return parameters[record.Ref] ?? parameter.Default;
+      return parameter.Default;
     }
     if (typeof record["Fn::Sub"] === "string") {
       return (record["Fn::Sub"] as string).replace(/\$\{AWS::AccountId\}/g, accountId).replace(/\$\{AWS::Partition\}/g, partition);
@@ -95,6 +89,3 @@ export function expectedFromTemplate(
     tags: Object.fromEntries(((role.Tags ?? []) as { Key: string; Value: string }[]).map((tag) => [tag.Key, tag.Value])),
   };
 }
-
-/** The parameter the template takes the external ID from, for a stack set that overrides it. */
-export const EXTERNAL_ID_PARAMETER = CFN_EXTERNAL_ID_PARAMETER;

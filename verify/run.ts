@@ -8,7 +8,8 @@ import { compareRole } from "./compare";
 import { deactivateKey, isActiveLegacyKey, legacyCandidates, readLegacyUser } from "./legacy-keys";
 import { readAccount } from "./read-account";
 import { exitCodeOf, TrelicaUse, VerifyAccountReport, VerifyReport, VerifyStatus } from "./report";
-import { accountTargets, InstanceAccount, resolveStackSet, Selection, SelectOptions, stackSetTargets, Target } from "./targets";
+import { resolveStackSet } from "../app/stackset";
+import { accountTargets, InstanceAccount, Selection, SelectOptions, stackSetTargets, Target } from "./targets";
 
 export interface VerifyOptions extends SelectOptions {
   readonly configFile: string;

@@ -1,7 +1,7 @@
 import type { Partition } from "../modules/trelica-integration";
 import type { LoadedConfig } from "../app/config/load";
 import { resolveDeployments, SkippedAccount, stackNameFor } from "../app/deployments";
-import { memberTemplate, resolveStackSet, StackSetDeployment } from "../app/stackset";
+import { memberTemplate, StackSetDeployment } from "../app/stackset";
 import { selectStacks } from "../rollout/stacks";
 import { ExpectedRole, expectedFromProps, expectedFromTemplate } from "./expected";
 
@@ -97,5 +97,3 @@ export function stackSetTargets(loaded: LoadedConfig, deployment: StackSetDeploy
   };
   return { targets: selectStacks([own, ...members], options.accounts, options.exclude), skipped: [], warnings: deployment.warnings };
 }
-
-export { resolveStackSet };
