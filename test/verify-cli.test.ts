@@ -42,7 +42,8 @@ describe("npm run verify, the command", () => {
     const result = await verifyCli(["--report", "verify.json"]);
     expect(result.stderr).toBe("");
     expect(result.code).toBe(0);
-    expect(result.stdout).toContain("verify: 3 accounts: 3 ok, 0 drifted, 0 without the role, 0 unreadable, 0 with active legacy keys; 3 never used by Trelica.");
+    expect(result.stdout).toContain("verify: 3 accounts: 3 ok, 0 drifted, 0 without the role, 0 unreadable, 0 with active legacy keys.");
+    expect(result.stdout).toContain(`Never used by Trelica: ${MANAGEMENT}, ${MEMBER}, ${DRIFTED}. Connect each in Trelica`);
     const report = JSON.parse(fs.readFileSync(path.join(dir, "verify.json"), "utf8"));
     expect(report.accounts.map((account: { status: string }) => account.status)).toEqual(["ok", "ok", "ok"]);
     const csv = fs.readFileSync(path.join(dir, "cdktf.out", "trelica-connections.csv"), "utf8").trim().split("\n");

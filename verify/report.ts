@@ -1,5 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { listSome } from "../app/list";
 import { redact } from "../rollout/redact";
 import type { Finding } from "./compare";
 import type { LegacyUser } from "./legacy-keys";
@@ -94,7 +95,8 @@ export function findingLines(report: VerifyReport): string[] {
 
 /** Accounts with something to say first, clean accounts counted on the last line. */
 export function verifyTable(report: VerifyReport): string {
-  const rows = sorted(report.accounts).filter((account) => account.status !== "ok" || account.deactivated.length > 0 || !account.trelica?.lastUsed);
+  // Clean accounts are counted, not listed; those Trelica has never used are named on a line of their own.
+  const rows = sorted(report.accounts).filter((account) => account.status !== "ok" || account.deactivated.length > 0);
   const header = ["account", "status", "findings", "legacy keys", "trelica", "note"];
   const lines = rows.map((account) => [
     account.stack,
@@ -111,12 +113,15 @@ export function verifyTable(report: VerifyReport): string {
     out.push(format(header), format(widths.map((w) => "-".repeat(w))), ...lines.map(format));
   }
   const count = (status: VerifyStatus) => report.accounts.filter((account) => account.status === status).length;
-  const neverUsed = report.accounts.filter((account) => account.trelica && !account.trelica.lastUsed).length;
   out.push(
     "",
     `verify: ${report.accounts.length} accounts: ${count("ok")} ok, ${count("drift")} drifted, ${count("missing-role")} without the role, ` +
-      `${count("unreadable")} unreadable, ${count("legacy-keys")} with active legacy keys; ${neverUsed} never used by Trelica.`,
+      `${count("unreadable")} unreadable, ${count("legacy-keys")} with active legacy keys.`,
   );
+  const unused = report.accounts.filter((account) => account.trelica && !account.trelica.lastUsed).map((account) => account.accountId);
+  if (unused.length > 0) {
+    out.push(`Never used by Trelica: ${listSome(unused)}. Connect each in Trelica (Admin > Integrations > Amazon Web Services) with its account ID and region (the report and trelica-connections.md list them).`);
+  }
   if (report.skipped.length > 0) out.push(`${report.skipped.length} accounts not ACTIVE in the config's accounts were not read (no stack).`);
   return redact(out.join("\n"));
 }
