@@ -27,7 +27,7 @@ Options:
   --rollout-stacks N               stacks for the rollout runner's overhead, stand-in terraform (default: 1000)
   --terraform-sizes 1,12,48        accounts for rollout plan with the real terraform (default: 1,12,48)
   --verify-sizes 10,100,1000       accounts for npm run verify against the fake AWS (default: 10,100,1000)
-  --verify-plan-accounts 3         accounts of the steady-state rollout plan verify is compared with (default: 3)
+  --verify-plan-accounts 3         accounts of the steady-state rollout plan verify is compared with (default: 3; 0 skips it and the real terraform)
   --help                           this help
 
 Sections:

@@ -57,7 +57,7 @@ export async function benchVerify(work: string, sizes: readonly number[], planAc
   const marginal = large && small && large.size > small.size ? (large.cpu - small.cpu) / (large.size - small.size) : undefined;
   if (marginal !== undefined) console.log(`Marginal CPU per account (${large.size} vs ${small.size} accounts, start-up excluded): ${(marginal * 1000).toFixed(1)} ms`);
 
-  const planCpu = await steadyPlanCpuPerAccount(work, planAccounts);
+  const planCpu = planAccounts > 0 ? await steadyPlanCpuPerAccount(work, planAccounts) : undefined;
   if (planCpu === undefined) return;
   console.log(`\nSteady-state rollout plan (real terraform, ${planAccounts} accounts, everything applied): ${planCpu.toFixed(2)} s CPU per account`);
   for (const row of rows) console.log(`  verify at ${row.size} accounts: ${(planCpu / (row.cpu / row.size)).toFixed(0)}x less CPU per account than a steady-state plan`);
