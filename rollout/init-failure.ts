@@ -20,7 +20,7 @@ export function initFailure(output: string, constraint = "the version the stacks
   const mirrorHint =
     `terraform init installs hashicorp/aws ${constraint} (the stacks' required_providers): give this machine access to registry.terraform.io, ` +
     `or set TF_CLI_CONFIG_FILE to a CLI config whose provider_installation has a filesystem_mirror (or network_mirror) holding hashicorp/aws ${constraint}`;
-  const host = /lookup ([\w.-]+)(?: on [^:]+)?: no such host/.exec(text)?.[1];
+  const host = /lookup ([\w.-]+)(?: on \S+)?: no such host/.exec(text)?.[1];
   if (host) return { cause: `the provider registry's host ${host} does not resolve (no network or DNS here)`, hint: mirrorHint };
   const tls = /(x509: [^.]+|tls: [^.]+)/.exec(text)?.[1];
   if (tls) return { cause: `TLS to the provider registry failed (${tls}); a proxy that intercepts TLS needs its CA trusted`, hint: mirrorHint };

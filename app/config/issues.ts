@@ -14,7 +14,7 @@ export function allowedText(issue: core.$ZodIssue, root: core.$ZodType, data: un
   if (issue.message !== UNWORDED) return issue.message;
   if (issue.code === "invalid_type" && issue.expected === "object") return `a map with the keys ${allowedKeysAt(root, issue.path, data).join(", ")}`;
   // A safety net: every other check in our schemas says what it allows itself.
-  return "a value as the README describes it";
+  return "a value as docs/configuration.md describes it";
 }
 
 /** ". Did you mean `x`?" when the value is close to one of the allowed ones (a mode, a backend type, a region, a state). */

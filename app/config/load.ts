@@ -30,7 +30,7 @@ export function validateConfig(source: ConfigSource): LoadedConfig {
   if (source.data === null || source.data === undefined || typeof source.data !== "object" || Array.isArray(source.data)) {
     const got = source.data === null || source.data === undefined ? "an empty file" : `${show(source.data)} at the top level`;
     throw configError(source.file, [
-      `got ${got}; expected the settings as \`key: value\` lines, at least \`trelicaOrganizationId\` and one account (see README, "Config reference")`,
+      `got ${got}; expected the settings as \`key: value\` lines, at least \`trelicaOrganizationId\` and one account (see docs/configuration.md)`,
     ]);
   }
   const result = configSchema.safeParse(source.data, { reportInput: true, error: () => UNWORDED });
