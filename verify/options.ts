@@ -13,7 +13,7 @@ import { MAX_CONCURRENCY, selectionProblems, wholeNumber } from "../rollout/opti
 const list = (value: string, previous: string[] = []) => [...previous, ...value.split(",").map((item) => item.trim()).filter(Boolean)];
 
 export function verifyCommand(): Command {
-  return addProjectOptions(new Command("verify"))
+  return addProjectOptions(new Command("npm run verify --"))
     .description("Audit every selected account's live TrelicaIntegration role against this config, read-only: drift, Trelica's use, legacy access keys.")
     .option("--accounts <globs>", "only these account IDs or stack names (globs, comma-separated, repeatable)", list, [])
     .option("--exclude <globs>", "leave out these account IDs or stack names (globs)", list, [])
