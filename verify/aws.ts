@@ -4,7 +4,6 @@ import { CloudFormationClient } from "@aws-sdk/client-cloudformation";
 import { IAMClient } from "@aws-sdk/client-iam";
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { fromNodeProviderChain } from "@aws-sdk/credential-providers";
-import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from "@aws-sdk/types";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
 import type { Partition } from "../modules/trelica-integration";
 import { redact } from "../rollout/redact";
@@ -14,6 +13,9 @@ import { redact } from "../rollout/redact";
  * caller's, one sts:AssumeRole. Endpoints: only what the SDK reads itself (AWS_ENDPOINT_URL,
  * AWS_ENDPOINT_URL_IAM, AWS_ENDPOINT_URL_STS, ...). Throttling: the SDK's adaptive retry.
  */
+
+type AwsCredentialIdentityProvider = ReturnType<typeof fromNodeProviderChain>;
+type AwsCredentialIdentity = Awaited<ReturnType<AwsCredentialIdentityProvider>>;
 
 /** Attempts per call, first included: adaptive retry backs off and slows the client on throttling. */
 const MAX_ATTEMPTS = 8;
