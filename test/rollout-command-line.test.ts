@@ -97,8 +97,8 @@ describe("the example is an example", () => {
       expect(run.status).toBe(1);
       expect(run.stderr.trim()).toBe(
         `Nothing was run: 2 stacks (trelica-111111111111, trelica-222222222222) require the shipped example's placeholder organization ID "${EXAMPLE_ORGANIZATION_ID}" ` +
-          `as the external ID, and ${args[0]} refuses it. Expected your own ID: put your Trelica organization ID in trelicaOrganizationId ` +
-          "(Trelica: user menu > Profile, bottom of the page), or start your own config with npm run init; " +
+          `as the external ID, and ${args[0]} refuses it. Expected your own ID: put the organization ID from Trelica (user menu > Profile, bottom of the page) ` +
+          "in trelicaOrganizationId, or start your own config with npm run init; " +
           `then run ${args[0]} again (plan shows what it would do).`,
       );
     }

@@ -34,7 +34,7 @@ beforeAll(async () => {
   fake.call(MANAGEMENT, "cloudformation", "CreateStackSet", { StackSetName: "TrelicaIntegration", TemplateBody: template, PermissionModel: "SERVICE_MANAGED", Capabilities: ["CAPABILITY_NAMED_IAM"] });
   fake.call(MANAGEMENT, "cloudformation", "CreateStackInstances", { StackSetName: "TrelicaIntegration", DeploymentTargets: { OrganizationalUnitIds: ["ou-ab12-workloads"] }, Regions: ["us-east-1"] });
   await new Promise((resolve) => setTimeout(resolve, 100));
-  expect(Object.keys(fake.account(WORKLOADS[0]).roles)).toEqual(["TrelicaIntegration"]);
+  expect(fake.rolesMadeIn(WORKLOADS[0])).toEqual(["TrelicaIntegration"]);
   useFakeAs(fake, MANAGEMENT);
 });
 afterAll(() => fake.stop());
@@ -56,7 +56,7 @@ describe("verify in StackSets mode", () => {
     fake.call(changed, "iam", "PutRolePolicy", { RoleName: "TrelicaIntegration", PolicyName: "more", PolicyDocument: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }] }) });
     const { report } = await runVerify(configFile, { accounts: ["4*"] });
     expect(report.accounts.map((account) => account.accountId)).toEqual(WORKLOADS);
-    expect(findingsOf(report, changed)).toEqual(["inline policies: expected none; live more", "tags: expected team=security; live none"]);
+    expect(findingsOf(report, changed)).toEqual(["inline policies: expected none; live more", "tags: expected managed-by=trelica-aws-role, team=security, third-party=trelica; live managed-by=trelica-aws-role, third-party=trelica"]);
     expect(statuses(report)).toEqual({ [changed]: "drift", [WORKLOADS[1]]: "ok", [WORKLOADS[2]]: "ok" });
     expect(report.accounts[0].fix).toMatch(/stack set/);
   });

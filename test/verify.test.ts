@@ -124,6 +124,18 @@ describe("npm run verify", () => {
   test("GIVEN --role-name and an audit role in one member WHEN verify runs THEN it assumes that role there, uses its own credentials in the management account, and a member without the role is unreadable", async () => {
     const trust = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { AWS: `arn:aws:iam::${MANAGEMENT}:root` }, Action: "sts:AssumeRole" }] };
     fake.call(USED, "iam", "CreateRole", { RoleName: "TrelicaAudit", AssumeRolePolicyDocument: JSON.stringify(trust) });
+    // The read-only policy docs/verify.md gives an audit role: the fake enforces it, so it must be enough.
+    const readOnly = {
+      Version: "2012-10-17",
+      Statement: [
+        {
+          Effect: "Allow",
+          Action: ["iam:GetAccessKeyLastUsed", "iam:GetAccountAuthorizationDetails", "iam:GetRole", "iam:ListAccessKeys", "iam:ListAttachedRolePolicies", "iam:ListRolePolicies"],
+          Resource: "*",
+        },
+      ],
+    };
+    fake.call(USED, "iam", "PutRolePolicy", { RoleName: "TrelicaAudit", PolicyName: "TrelicaVerifyReadOnly", PolicyDocument: JSON.stringify(readOnly) });
     const { report } = await runVerify(configFile, { accounts: [MANAGEMENT, USED, CLEAN], roleName: "TrelicaAudit" });
     expect(statuses(report)).toEqual({ [MANAGEMENT]: "ok", [USED]: "ok", [CLEAN]: "unreadable" });
     expect(report.accounts.find((account) => account.accountId === CLEAN)!.reason).toMatch(new RegExp(`^cannot assume arn:aws:iam::${CLEAN}:role/TrelicaAudit: AccessDenied`));

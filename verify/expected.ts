@@ -9,6 +9,7 @@ import {
   TrelicaIntegration,
   TrelicaIntegrationProps,
   trustPolicy,
+  withDefaultTags,
 } from "../modules/trelica-integration";
 
 /*
@@ -48,7 +49,8 @@ export function expectedFromProps(props: TrelicaIntegrationProps, accountId: str
     permissionsBoundaryArn: props.permissionsBoundaryArn,
     maxSessionDuration: props.maxSessionDuration ?? DEFAULT_MAX_SESSION,
     description: props.description ?? TrelicaIntegration.DEFAULT_DESCRIPTION,
-    tags: props.tags ?? {},
+    // The construct tags the role with DEFAULT_TAGS beside the user's.
+    tags: withDefaultTags(props.tags),
   };
 }
 

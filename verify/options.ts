@@ -6,8 +6,8 @@
 import * as path from "node:path";
 import { Command, Option } from "commander";
 import { UserError } from "../app/errors";
+import { ROLE_NAME_RULE } from "../app/config/schema";
 import { addProjectOptions, DEFAULT_CONFIG_FILE, PROJECT_ENVIRONMENT, projectPaths } from "../app/project-options";
-import { ROLE_NAME_RULE } from "../modules/trelica-integration";
 import { MAX_CONCURRENCY, selectionProblems, wholeNumber } from "../rollout/options";
 
 const list = (value: string, previous: string[] = []) => [...previous, ...value.split(",").map((item) => item.trim()).filter(Boolean)];

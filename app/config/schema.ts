@@ -1,9 +1,9 @@
 import { z } from "zod";
 import {
   ACCOUNT_ID_RULE,
+  DEFAULT_TAGS,
   DESCRIPTION_RULE,
   EXTERNAL_ID_RULE,
-  ROLE_NAME_RULE,
   MAX_SESSION_DURATION_RULE,
   POLICY_NAME_RULE,
   SERVICE_NAMES,
@@ -33,12 +33,19 @@ const services = z.strictObject(Object.fromEntries(SERVICE_NAMES.map((name) => [
   [K in (typeof SERVICE_NAMES)[number]]: z.ZodOptional<z.ZodBoolean>;
 });
 
+/** An IAM role's name (the deployment role a stack assumes, verify's --role-name): the app's rule, not the package's. */
+export const ROLE_NAME_RULE = {
+  pattern: /^[\w+=,.@-]{1,64}$/,
+  allowed: "an IAM role name (1 to 64 characters of letters, digits and _+=,.@-)",
+};
+
 const roleName = z.string({ error: ROLE_NAME_RULE.allowed }).regex(ROLE_NAME_RULE.pattern, { error: ROLE_NAME_RULE.allowed });
 
 const tags = z
   .record(z.string(), z.string({ error: "a string tag value" }), { error: "a map of tag names to string values" })
   .superRefine((value, ctx) => {
-    for (const problem of tagProblems(value)) {
+    // The role's tags join the ones the program puts on every role and policy.
+    for (const problem of tagProblems(value, DEFAULT_TAGS)) {
       ctx.addIssue({ code: "custom", message: problem.expected, input: problem.got, path: problem.key === undefined ? [] : [problem.key] });
     }
   });

@@ -4,6 +4,9 @@
  * (and no other), switching modes never touches the management account's role nor plans to destroy
  * the stack set, and destroy leaves every account empty.
  */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { LEAVING_MARKER } from "../../app/leaving-stacks";
 import { tempDir } from "../helpers/files";
 import { describeWithRealTerraform, forProvider5 } from "../helpers/real-terraform";
 import { TerraformProject } from "../helpers/terraform-project";
@@ -64,13 +67,13 @@ describeWithRealTerraform("StackSets mode with the real terraform", (real) => {
     await terraform(ORGANIZATION, ["apply", "-auto-approve"]);
     for (const account of WORKLOADS) {
       const state = project.fake.account(account);
-      expect([account, Object.keys(state.roles)]).toEqual([account, ["TrelicaIntegration"]]);
+      expect([account, project.fake.rolesMadeIn(account)]).toEqual([account, ["TrelicaIntegration"]]);
       const role = state.roles.TrelicaIntegration;
       expect(JSON.parse(role.assumeRolePolicyDocument).Statement[0].Condition.StringEquals["sts:ExternalId"]).toBe("org-stackset");
       const actions = JSON.parse(state.policies[role.attachedPolicies[0]].versions[0].document).Statement[0].Action;
       expect(actions).toEqual(["cognito-idp:ListUserPools", "cognito-idp:ListUsers", "iam:ListUsers"]);
     }
-    expect(project.fake.account(SANDBOX).roles).toEqual({});
+    expect(project.fake.rolesMadeIn(SANDBOX)).toEqual([]);
     const management = project.fake.account(MANAGEMENT);
     expect(management.roles.TrelicaIntegration.id).toBe(managementRoleId);
     const directActions = JSON.parse(management.policies[`arn:aws:iam::${MANAGEMENT}:policy/TrelicaIntegrationReadOnly`].versions[0].document).Statement[0].Action;
@@ -84,18 +87,19 @@ describeWithRealTerraform("StackSets mode with the real terraform", (real) => {
     }
   });
 
-  test("WHEN switched back to accounts mode THEN the management stack still plans no change and nothing plans to destroy the stack set", async () => {
+  test("WHEN switched back to accounts mode THEN the management stack still plans no change, and the organization stack, whose state holds the stack set, is kept as leaving: nothing destroys the stack set unasked", async () => {
     synth(ACCOUNTS_MODE);
-    expect(project.stackNames()).toEqual([MANAGEMENT_STACK]);
+    expect(project.stackNames()).toEqual([MANAGEMENT_STACK, ORGANIZATION]);
+    expect(fs.existsSync(path.join(project.stackDir(ORGANIZATION), LEAVING_MARKER))).toBe(true);
     const plan = await terraform(MANAGEMENT_STACK, ["plan", "-detailed-exitcode"], [0, 2]);
     expect(plan.code).toBe(0);
     expect(Object.keys(project.fake.account(MANAGEMENT).stackSets)).toEqual(["TrelicaIntegration"]);
-    for (const account of WORKLOADS) expect(Object.keys(project.fake.account(account).roles)).toEqual(["TrelicaIntegration"]);
+    for (const account of WORKLOADS) expect(project.fake.rolesMadeIn(account)).toEqual(["TrelicaIntegration"]);
   });
 
   test("WHEN both are destroyed THEN no account holds a role, a policy or a stack set", async () => {
     synth(STACKSET_MODE);
-    // Its folder left with the switch to accounts mode (its state did not): initialize it again.
+    expect(fs.existsSync(path.join(project.stackDir(ORGANIZATION), LEAVING_MARKER))).toBe(false);
     await terraform(ORGANIZATION, ["init"]);
     await terraform(ORGANIZATION, ["destroy", "-auto-approve"]);
     await terraform(MANAGEMENT_STACK, ["destroy", "-auto-approve"]);

@@ -23,7 +23,10 @@ export interface Role {
   lastUsed?: { readonly date: string; readonly region: string };
 }
 
-/** An IAM user: the old way to connect Trelica, with long-term access keys. */
+/**
+ * An IAM user with long-term access keys: the fake's own callers (`FakeAws.credentialsFor`) and the old
+ * way to connect Trelica. A request signed with one of its active keys acts as the user.
+ */
 export interface User {
   readonly path: string;
   readonly name: string;
@@ -33,6 +36,7 @@ export interface User {
   /** Managed policy ARNs. */
   attachedPolicies: string[];
   inlinePolicies: Record<string, string>;
+  permissionsBoundary?: string;
   accessKeys: AccessKey[];
 }
 
@@ -146,6 +150,7 @@ export interface ChangeSet {
 
 export interface AccountState {
   readonly roles: Record<string, Role>;
+  readonly users: Record<string, User>;
   /** By ARN. */
   readonly policies: Record<string, ManagedPolicy>;
   readonly stackSets: Record<string, StackSet>;
@@ -155,11 +160,10 @@ export interface AccountState {
   readonly changeSets: Record<string, ChangeSet>;
   /** By ARN. */
   readonly oidcProviders: Record<string, OidcProvider>;
-  readonly users: Record<string, User>;
 }
 
 export function emptyAccount(): AccountState {
-  return { roles: {}, policies: {}, stackSets: {}, stacks: {}, changeSets: {}, oidcProviders: {}, users: {} };
+  return { roles: {}, users: {}, policies: {}, stackSets: {}, stacks: {}, changeSets: {}, oidcProviders: {} };
 }
 
 /** Who is calling, as the fake worked it out from the signature. */
@@ -169,4 +173,9 @@ export interface Caller {
   readonly userId: string;
   /** The region of the request's signature, where known. */
   readonly region?: string;
+  /**
+   * The IAM user or role whose policies decide what the caller may do (for an assumed-role session,
+   * the role). Absent for the fake's own calls (`FakeAws.call`, stack set deployments), which are not authorized.
+   */
+  readonly identity?: { readonly kind: "user" | "role"; readonly name: string };
 }
