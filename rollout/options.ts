@@ -37,18 +37,33 @@ const TERRAFORM_DURATION = /^(0|(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+)$/;
 const GLOB = /^[A-Za-z0-9_.*?-]+$/;
 const TERRAFORM_LOG_LEVELS = ["trace", "debug", "info", "warn", "error"];
 
+/** A whole number option in [min, max]; a bad value is added to `problems` (and min returned). Shared with verify. */
+export function wholeNumber(problems: string[], option: string, value: string, min: number, max: number): number {
+  const parsed = Number(value);
+  if (/^\d+$/.test(value.trim()) && parsed >= min && parsed <= max) return parsed;
+  problems.push(`${option} ${JSON.stringify(value)}: expected a whole number from ${min} to ${max}`);
+  return min;
+}
+
+/** --accounts, --exclude and --progress, as rollout and verify take them. */
+export function selectionProblems(raw: { readonly accounts: readonly string[]; readonly exclude: readonly string[]; readonly progress: string }): string[] {
+  const problems: string[] = [];
+  for (const [option, globs] of [["--accounts", raw.accounts], ["--exclude", raw.exclude]] as const) {
+    for (const glob of globs) {
+      if (!GLOB.test(glob)) problems.push(`${option} ${JSON.stringify(glob)}: expected account IDs or stack names with * and ? as wildcards (letters, digits, _ . -)`);
+    }
+  }
+  if (!["auto", "live", "plain"].includes(raw.progress)) problems.push(`--progress ${JSON.stringify(raw.progress)}: expected auto, live or plain`);
+  return problems;
+}
+
 export function checkOptions(command: string, raw: RawOptions): CheckedOptions {
   const problems: string[] = [];
   if (!COMMANDS.includes(command as Command)) {
     const suggestion = closest(command, COMMANDS);
     problems.push(`command "${command}": expected ${COMMANDS.join(", ")}${suggestion ? `; did you mean "${suggestion}"?` : ""}`);
   }
-  const whole = (option: string, value: string, min: number, max: number): number => {
-    const parsed = Number(value);
-    if (/^\d+$/.test(value.trim()) && parsed >= min && parsed <= max) return parsed;
-    problems.push(`${option} ${JSON.stringify(value)}: expected a whole number from ${min} to ${max}`);
-    return min;
-  };
+  const whole = (option: string, value: string, min: number, max: number) => wholeNumber(problems, option, value, min, max);
   const concurrency = whole("--concurrency", raw.concurrency, 1, MAX_CONCURRENCY);
   const maxFailures = whole("--max-failures", raw.maxFailures, 0, 1_000_000);
   const retries = whole("--retries", raw.retries, 0, 10);
@@ -56,15 +71,10 @@ export function checkOptions(command: string, raw: RawOptions): CheckedOptions {
   if (!TERRAFORM_DURATION.test(raw.lockTimeout)) {
     problems.push(`--lock-timeout ${JSON.stringify(raw.lockTimeout)}: expected a terraform duration such as 0s, 60s, 5m or 1m30s (units ms, s, m, h)`);
   }
-  for (const [option, globs] of [["--accounts", raw.accounts], ["--exclude", raw.exclude]] as const) {
-    for (const glob of globs) {
-      if (!GLOB.test(glob)) problems.push(`${option} ${JSON.stringify(glob)}: expected account IDs or stack names with * and ? as wildcards (letters, digits, _ . -)`);
-    }
-  }
+  problems.push(...selectionProblems(raw));
   if (raw.terraformLog !== undefined && !TERRAFORM_LOG_LEVELS.includes(raw.terraformLog.toLowerCase())) {
     problems.push(`--terraform-log ${JSON.stringify(raw.terraformLog)}: expected a terraform log level: ${TERRAFORM_LOG_LEVELS.join(", ")}`);
   }
-  if (!["auto", "live", "plain"].includes(raw.progress)) problems.push(`--progress ${JSON.stringify(raw.progress)}: expected auto, live or plain`);
   if (raw.planAndApply && command !== "apply" && COMMANDS.includes(command as Command)) problems.push(`--plan-and-apply with ${command}: it goes with apply only`);
   if (problems.length > 0) throw new UserError("Nothing was run; the command line has problems:", problems);
   return { command: command as Command, concurrency, maxFailures, lockTimeout: raw.lockTimeout, retries, retryDelayMs, progress: raw.progress as CheckedOptions["progress"] };

@@ -32,13 +32,19 @@ export function readStacks(outdir: string): Stack[] {
     .sort((a, b) => Number(Boolean(b.leaving)) - Number(Boolean(a.leaving)) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
+/** What --accounts and --exclude match: a stack's name and its account ID (verify selects accounts by the same words). */
+export interface Selectable {
+  readonly name: string;
+  readonly accountId?: string;
+}
+
 /**
  * Stacks whose account ID or name matches an `include` glob (all if none) and no `exclude` glob. The Terraform Cloud bootstrap
  * stack and the deployer stack run only when `--accounts` names them exactly: each is applied by a person
  * (with a Terraform Cloud token, with management-account credentials), never swept into a rollout of the
  * accounts by `trelica-*`.
  */
-export function selectStacks(stacks: readonly Stack[], include: readonly string[], exclude: readonly string[]): Stack[] {
+export function selectStacks<T extends Selectable>(stacks: readonly T[], include: readonly string[], exclude: readonly string[]): T[] {
   const problems: string[] = [];
   const compile = (flag: string, patterns: readonly string[]) =>
     patterns.map((pattern) => {
@@ -58,7 +64,7 @@ export function selectStacks(stacks: readonly Stack[], include: readonly string[
   });
 }
 
-function matches(stack: Stack, pattern: RegExp): boolean {
+function matches(stack: Selectable, pattern: RegExp): boolean {
   return pattern.test(stack.name) || (stack.accountId !== undefined && pattern.test(stack.accountId));
 }
 

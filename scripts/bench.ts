@@ -1,5 +1,5 @@
 /*
- * npm run bench [-- --runs N] [--sizes 1,100,1000,10000] [--only synth|rollout|terraform] [--rollout-stacks N]
+ * npm run bench [-- --runs N] [--sizes 1,100,1000,10000] [--only synth|rollout|terraform|fake|verify] [--rollout-stacks N]
  *                  [--terraform-sizes 1,12,48]
  * Prints wall time and peak memory of the real `cdktf synth` (node_modules/.bin/cdktf, what
  * `npx cdktf synth` runs) for Organizations of several sizes, the
@@ -13,6 +13,7 @@ import { thousands } from "../app/list";
 import { measure, Measurement, median } from "./bench/measure";
 import { benchFakeAws } from "./bench/fake-aws";
 import { benchRealTerraform } from "./bench/real-terraform";
+import { benchVerify } from "./bench/verify";
 
 const ROOT = path.resolve(__dirname, "..");
 const CDKTF = path.join(ROOT, "node_modules", ".bin", "cdktf");
@@ -21,18 +22,21 @@ const USAGE = `npm run bench -- [options]
 Prints figures; nothing here passes or fails. Runs on a fresh temporary folder each time.
 
 Options:
-  --only synth|rollout|terraform|fake   one section (default: all)
+  --only synth|rollout|terraform|fake|verify   one section (default: all)
   --runs N                         runs per synthesis row; the median is printed (default: 3)
   --sizes 1,100,1000,10000         Organization sizes for synthesis (default: 1,100,1000,10000)
   --rollout-stacks N               stacks for the rollout runner's overhead, stand-in terraform (default: 1000)
   --terraform-sizes 1,12,48        accounts for rollout plan with the real terraform (default: 1,12,48)
+  --verify-sizes 10,100,1000       accounts for npm run verify against the fake AWS (default: 10,100,1000)
+  --verify-plan-accounts 3         accounts of the steady-state rollout plan verify is compared with (default: 3; 0 skips it and the real terraform)
   --help                           this help
 
 Sections:
   synth      npm run synth (the app directly) and cdktf synth (the CLI), the CLI's floor, the stock cdktf setup
   rollout    the runner's own overhead with a stand-in terraform
   terraform  the real terraform and AWS provider against the fake AWS (skipped without them)
-  fake       the fake AWS's cost per request with IAM enforcement off and on`;
+  fake       the fake AWS's cost per request with IAM enforcement off and on
+  verify     npm run verify against the fake AWS, beside a steady-state rollout plan's CPU per account (real terraform)`;
 if (process.argv.includes("--help")) {
   console.log(USAGE);
   process.exit(0);
@@ -140,6 +144,9 @@ async function main(): Promise<void> {
   if (ONLY === "all" || ONLY === "terraform") {
     const sizes = option("terraform-sizes", "1,12,48").split(",").map(Number);
     await benchRealTerraform(work, synthesizeInto, sizes);
+  }
+  if (ONLY === "all" || ONLY === "verify") {
+    await benchVerify(work, option("verify-sizes", "10,100,1000").split(",").map(Number), Number(option("verify-plan-accounts", "3")));
   }
 }
 

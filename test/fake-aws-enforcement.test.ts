@@ -163,6 +163,27 @@ describe("GIVEN policies with conditions, denies and boundaries", () => {
   });
 });
 
+describe("GIVEN IAM users and their access keys", () => {
+  test("THEN user actions are authorized on the user's ARN (named by UserName or by the key's owner), and IAM's message names the user", async () => {
+    for (const name of ["trelica-legacy", "someone"]) {
+      fake.call(MEMBER, "iam", "CreateUser", { UserName: name });
+      fake.call(MEMBER, "iam", "CreateAccessKey", { UserName: name });
+    }
+    const keyOf = (name: string) => fake.account(MEMBER).users[name].accessKeys[0].id;
+    role(MEMBER, "KeyAuditor", {
+      keys: policy({ Effect: "Allow", Action: ["iam:ListAccessKeys", "iam:GetAccessKeyLastUsed"], Resource: `arn:aws:iam::${MEMBER}:user/trelica-*` }),
+    });
+    const session = sessionFrom(await assume(MEMBER, "KeyAuditor"));
+    expect((await call("iam", { Action: "ListAccessKeys", UserName: "trelica-legacy" }, session)).status).toBe(200);
+    expect((await call("iam", { Action: "GetAccessKeyLastUsed", AccessKeyId: keyOf("trelica-legacy") }, session)).status).toBe(200);
+    const other = await call("iam", { Action: "ListAccessKeys", UserName: "someone" }, session);
+    expect(tag(other.body, "Message")).toBe(
+      `User: arn:aws:sts::${MEMBER}:assumed-role/KeyAuditor/test is not authorized to perform: iam:ListAccessKeys on resource: user someone because no identity-based policy allows the iam:ListAccessKeys action`,
+    );
+    expect(denied(await call("iam", { Action: "GetAccessKeyLastUsed", AccessKeyId: keyOf("someone") }, session))).toEqual([403, "AccessDenied"]);
+  });
+});
+
 describe("GIVEN AssumeRole, decided by the target role's trust policy", () => {
   beforeAll(() => {
     role(MEMBER, "Vendor", {}, { trust: trusting(`arn:aws:iam::${MANAGEMENT}:root`, { StringEquals: { "sts:ExternalId": "org-42" } }) });

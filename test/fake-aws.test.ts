@@ -40,9 +40,9 @@ describe("fake AWS", () => {
 
   test("GIVEN an action the fake does not implement THEN it answers an error and records it for the test to fail on", async () => {
     const before = fake.unimplemented.length;
-    const answer = await call("iam", { Action: "CreateUser", UserName: "x" });
+    const answer = await call("iam", { Action: "CreateGroup", GroupName: "x" });
     expect(answer.status).toBe(400);
-    expect(fake.unimplemented.slice(before)).toEqual(["iam:CreateUser"]);
+    expect(fake.unimplemented.slice(before)).toEqual(["iam:CreateGroup"]);
     fake.unimplemented.splice(before);
   });
 
@@ -248,6 +248,42 @@ describe("fake AWS", () => {
       await wait();
       expect(fake.account(MEMBER).roles.Adopted.id).toBe(roleId);
       expect(fake.account(MEMBER).stacks[stackId].stackSetId).toBeUndefined();
+    });
+  });
+
+  describe("what verify reads: users, access keys, Trelica's use of the role", () => {
+    const TRELICA = "377450845233";
+    const OTHER = "555555555555";
+
+    test("GIVEN a user's access key THEN a request signed with it acts as the user and records its last use, and once Inactive it is refused", async () => {
+      fake.call(OTHER, "iam", "CreateUser", { UserName: "trelica-legacy" });
+      const key = fake.call(OTHER, "iam", "CreateAccessKey", { UserName: "trelica-legacy" }).AccessKey as { AccessKeyId: string; SecretAccessKey: string };
+      const credentials = { accessKeyId: key.AccessKeyId, secretAccessKey: key.SecretAccessKey };
+      const never = await call("iam", { Action: "GetAccessKeyLastUsed", AccessKeyId: key.AccessKeyId }, fake.credentialsFor(OTHER));
+      expect([tag(never.body, "ServiceName"), tag(never.body, "LastUsedDate")]).toEqual(["N/A", undefined]);
+      const me = await call("sts", { Action: "GetCallerIdentity" }, credentials);
+      expect(tag(me.body, "Arn")).toBe(`arn:aws:iam::${OTHER}:user/trelica-legacy`);
+      const used = await call("iam", { Action: "GetAccessKeyLastUsed", AccessKeyId: key.AccessKeyId }, fake.credentialsFor(OTHER));
+      expect([tag(used.body, "ServiceName"), tag(used.body, "Region")]).toEqual(["sts", "us-east-1"]);
+      expect(tag(used.body, "LastUsedDate")).toMatch(/^\d{4}-\d\d-\d\dT/);
+      await call("iam", { Action: "UpdateAccessKey", UserName: "trelica-legacy", AccessKeyId: key.AccessKeyId, Status: "Inactive" }, fake.credentialsFor(OTHER));
+      const refused = await call("sts", { Action: "GetCallerIdentity" }, credentials);
+      expect([refused.status, tag(refused.body, "Code")]).toEqual([403, "InvalidClientTokenId"]);
+    });
+
+    test("GIVEN a role trusting Trelica's account with an external ID THEN Trelica's AssumeRole works only with that ID, and sets RoleLastUsed", async () => {
+      const trust = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { AWS: `arn:aws:iam::${TRELICA}:root` }, Action: "sts:AssumeRole", Condition: { StringEquals: { "sts:ExternalId": "org-1" } } }] };
+      fake.call(OTHER, "iam", "CreateRole", { RoleName: "TrelicaIntegration", AssumeRolePolicyDocument: JSON.stringify(trust) });
+      const assume = (externalId?: string, from = TRELICA) =>
+        call("sts", { Action: "AssumeRole", RoleArn: `arn:aws:iam::${OTHER}:role/TrelicaIntegration`, RoleSessionName: "t", ...(externalId ? { ExternalId: externalId } : {}) }, fake.credentialsFor(from));
+      expect(tag((await assume()).body, "Code")).toBe("AccessDenied");
+      expect(tag((await assume("org-2")).body, "Code")).toBe("AccessDenied");
+      expect(tag((await assume("org-1", MANAGEMENT)).body, "Code")).toBe("AccessDenied");
+      expect(fake.account(OTHER).roles.TrelicaIntegration.lastUsed).toBeUndefined();
+      expect((await assume("org-1")).status).toBe(200);
+      expect(fake.account(OTHER).roles.TrelicaIntegration.lastUsed?.region).toBe("us-east-1");
+      const role = await call("iam", { Action: "GetRole", RoleName: "TrelicaIntegration" }, fake.credentialsFor(OTHER));
+      expect(role.body).toMatch(/<RoleLastUsed><LastUsedDate>[^<]+<\/LastUsedDate><Region>us-east-1<\/Region><\/RoleLastUsed>/);
     });
   });
 });

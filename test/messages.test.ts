@@ -47,9 +47,9 @@ describe("every message the program can produce, in our own words", () => {
     expect(() => readMessageRows(file)).toThrow(
       [
         `${file}:`,
-        "row 1 (a): has 2 inputs (config, props); expected exactly one of config, props, template, permissionPolicy, synthFlags, rolloutOptions, rolloutCommandLine, rollout, init",
-        "row 2 (b): has 0 inputs (); expected exactly one of config, props, template, permissionPolicy, synthFlags, rolloutOptions, rolloutCommandLine, rollout, init",
-        "row 2 (b): unknown keys confg; expected given, message, names, sites, config, props, template, permissionPolicy, synthFlags, rolloutOptions, rolloutCommandLine, rollout, init",
+        "row 1 (a): has 2 inputs (config, props); expected exactly one of config, props, template, permissionPolicy, synthFlags, rolloutOptions, rolloutCommandLine, verifyOptions, verifyCommandLine, rollout, init",
+        "row 2 (b): has 0 inputs (); expected exactly one of config, props, template, permissionPolicy, synthFlags, rolloutOptions, rolloutCommandLine, verifyOptions, verifyCommandLine, rollout, init",
+        "row 2 (b): unknown keys confg; expected given, message, names, sites, config, props, template, permissionPolicy, synthFlags, rolloutOptions, rolloutCommandLine, verifyOptions, verifyCommandLine, rollout, init",
         "row 2 (b): names must be { field, value or absent, allowed }",
       ].join("\n"),
     );

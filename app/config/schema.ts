@@ -34,9 +34,13 @@ const services = z.strictObject(Object.fromEntries(SERVICE_NAMES.map((name) => [
   [K in (typeof SERVICE_NAMES)[number]]: z.ZodOptional<z.ZodBoolean>;
 });
 
-const roleName = z
-  .string({ error: "an IAM role name (1 to 64 characters of letters, digits and _+=,.@-)" })
-  .regex(/^[\w+=,.@-]{1,64}$/, { error: "an IAM role name (1 to 64 characters of letters, digits and _+=,.@-)" });
+/** An IAM role's name (the deployment role a stack assumes, verify's --role-name): the app's rule, not the package's. */
+export const ROLE_NAME_RULE = {
+  pattern: /^[\w+=,.@-]{1,64}$/,
+  allowed: "an IAM role name (1 to 64 characters of letters, digits and _+=,.@-)",
+};
+
+const roleName = z.string({ error: ROLE_NAME_RULE.allowed }).regex(ROLE_NAME_RULE.pattern, { error: ROLE_NAME_RULE.allowed });
 
 const tags = z
   .record(z.string(), z.string({ error: "a string tag value" }), { error: "a map of tag names to string values" })

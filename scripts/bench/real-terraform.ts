@@ -15,7 +15,7 @@ const MANAGEMENT = "111111111111";
 const TICKS_PER_SECOND = 100;
 
 /** CPU seconds of this process's finished children so far (cutime + cstime in /proc/self/stat). */
-function childrenCpuSeconds(): number {
+export function childrenCpuSeconds(): number {
   const stat = fs.readFileSync("/proc/self/stat", "utf8");
   const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
   return (Number(fields[13]) + Number(fields[14])) / TICKS_PER_SECOND;

@@ -203,6 +203,12 @@ function resourceOf(service: string, action: string, input: Record<string, any>,
       // IAM names an existing role by its name and a new one by its ARN.
       return arn(roleArn, action === "CreateRole" ? roleArn : `role ${input.RoleName}`);
     }
+    const user = userOf(input, account);
+    if (user) {
+      const userArn = user.arn ?? `arn:aws:iam::${own}:user${input.Path ?? "/"}${user.name}`;
+      // As for roles: an existing user by its name, a new one by its ARN.
+      return arn(userArn, action === "CreateUser" ? userArn : `user ${user.name}`);
+    }
     if (input.PolicyArn !== undefined) return arn(input.PolicyArn, `policy ${input.PolicyArn}`);
     if (action === "CreatePolicy") return arn(`arn:aws:iam::${own}:policy${input.Path ?? "/"}${input.PolicyName}`);
     if (input.OpenIDConnectProviderArn !== undefined) return arn(input.OpenIDConnectProviderArn);
@@ -225,6 +231,14 @@ function resourceOf(service: string, action: string, input: Record<string, any>,
   return arn("*");
 }
 
+/** The user an IAM request acts on: named by UserName, or the owner of the AccessKeyId (GetAccessKeyLastUsed). */
+function userOf(input: Record<string, any>, account: AccountState): { readonly name: string; readonly arn?: string } | undefined {
+  if (input.UserName !== undefined) return { name: input.UserName, arn: account.users[input.UserName]?.arn };
+  if (input.AccessKeyId === undefined) return undefined;
+  const owner = Object.values(account.users).find((candidate) => candidate.accessKeys.some((key) => key.id === input.AccessKeyId));
+  return owner && { name: owner.name, arn: owner.arn };
+}
+
 /** The service-specific condition keys a request carries (the simulator drops those its action does not have). */
 function actionContext(service: string, input: Record<string, any>, account: AccountState): Record<string, string | string[]> {
   const context: Record<string, string | string[]> = {};
@@ -234,7 +248,7 @@ function actionContext(service: string, input: Record<string, any>, account: Acc
     return context;
   }
   if (service !== "iam") return context;
-  if (input.PolicyArn !== undefined && input.RoleName !== undefined) context["iam:PolicyARN"] = input.PolicyArn;
+  if (input.PolicyArn !== undefined && (input.RoleName !== undefined || input.UserName !== undefined)) context["iam:PolicyARN"] = input.PolicyArn;
   const role: Role | undefined = input.RoleName !== undefined ? account.roles[input.RoleName] : undefined;
   const boundary = input.PermissionsBoundary ?? role?.permissionsBoundary;
   if (boundary !== undefined) context["iam:PermissionsBoundary"] = boundary;

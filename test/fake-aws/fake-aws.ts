@@ -5,6 +5,7 @@ import { cloudFormation, Organization } from "./cloudformation";
 import { ADMINISTRATOR_ACCESS, ALLOW_EVERYTHING, Authorizer, Denial } from "./authorize";
 import { accessDenied, AwsError } from "./errors";
 import { Handler, iamHandlers } from "./iam";
+import { iamUserHandlers, UserKeyRef } from "./iam-users";
 import { errorStatusOf, errorXml, modelOf, readInput, responseXml, SERVICE_NAMES, ServiceName } from "./query-protocol";
 import { parseAuthorization, verifySignature } from "./sigv4";
 import { AccountState, Caller, emptyAccount, Role } from "./state";
@@ -35,6 +36,8 @@ export interface FakeAwsOptions {
   readonly operationMs?: number;
   /** Delay before each answer, e.g. to keep an apply running long enough to interrupt it. @default 0 */
   readonly latencyMs?: number;
+  /** The fake's clock for dates it records (keys' and roles' last use, creation). @default the real clock */
+  readonly now?: () => Date;
 }
 
 export interface RequestRecord {
@@ -68,7 +71,8 @@ export class FakeAws {
   readonly denials: (Denial & { readonly accountId: string })[] = [];
 
   private readonly accounts = new Map<string, AccountState>();
-  private readonly longTermKeys = new Map<string, Caller & { secretAccessKey: string }>();
+  /** IAM users' access keys (the fake's own `credentialsFor` keys among them), by key ID: a request signed with one acts as that user. */
+  private readonly userKeys = new Map<string, UserKeyRef>();
   private readonly sessions = new Map<string, Session>();
   private readonly throttled = new Map<string, number>();
   private readonly failingStackInstances = new Set<string>();
@@ -82,7 +86,8 @@ export class FakeAws {
 
   private constructor(readonly options: FakeAwsOptions) {
     const accountOf = (accountId: string) => this.stateOf(accountId);
-    const iam = iamHandlers(accountOf);
+    const now = options.now ?? (() => new Date());
+    const iam = { ...iamHandlers(accountOf), ...iamUserHandlers(accountOf, this.userKeys, now) };
     const organization: Organization = { managementAccountId: options.managementAccountId, organizationalUnits: options.organizationalUnits ?? {} };
     const stackSets = cloudFormation({
       organization,
@@ -95,7 +100,7 @@ export class FakeAws {
     this.settleStackSets = stackSets.settleAll;
     this.handlers = {
       iam,
-      sts: stsHandlers({ accountOf, sessions: this.sessions }),
+      sts: stsHandlers({ accountOf, sessions: this.sessions, now }),
       cloudformation: stackSets.handlers,
     };
     const outside = new Set(options.accountsOutsideOrganization ?? []);
@@ -150,16 +155,26 @@ export class FakeAws {
    */
   credentialsFor(accountId: string, userName = "terraform"): Credentials {
     const accessKeyId = `AKIA${accountId}${userName === "terraform" ? "FAKE" : crypto.createHash("sha1").update(userName).digest("hex").slice(0, 8).toUpperCase()}`;
-    let entry = this.longTermKeys.get(accessKeyId);
-    if (!entry) {
-      const id = `AIDA${accountId}${accessKeyId.slice(16)}`;
-      const arn = `arn:aws:iam::${accountId}:user/${userName}`;
-      const users = this.stateOf(accountId).users;
-      users[userName] ??= { name: userName, arn, id, attachedPolicies: userName === "terraform" ? [ADMINISTRATOR_ACCESS] : [], inlinePolicies: {} };
-      entry = { accountId, arn, userId: id, identity: { kind: "user", name: userName }, secretAccessKey: crypto.randomBytes(24).toString("base64") };
-      this.longTermKeys.set(accessKeyId, entry);
+    const users = this.stateOf(accountId).users;
+    const createDate = (this.options.now?.() ?? new Date()).toISOString();
+    const user = (users[userName] ??= {
+      path: "/",
+      name: userName,
+      id: `AIDA${accountId}${accessKeyId.slice(16)}`,
+      arn: `arn:aws:iam::${accountId}:user/${userName}`,
+      createDate,
+      attachedPolicies: userName === "terraform" ? [ADMINISTRATOR_ACCESS] : [],
+      inlinePolicies: {},
+      accessKeys: [],
+    });
+    // The key is one of the user's access keys, as IAM lists it (its last use recorded, Inactive refused).
+    let key = user.accessKeys.find((candidate) => candidate.id === accessKeyId);
+    if (!key) {
+      key = { id: accessKeyId, secretAccessKey: crypto.randomBytes(24).toString("base64"), status: "Active", createDate };
+      user.accessKeys.push(key);
+      this.userKeys.set(accessKeyId, { accountId, userName });
     }
-    return { accessKeyId, secretAccessKey: entry.secretAccessKey };
+    return { accessKeyId, secretAccessKey: key.secretAccessKey };
   }
 
   /** The environment that points the AWS provider (or any SDK) at this fake, as a user of `accountId`. */
@@ -239,14 +254,31 @@ export class FakeAws {
   }
 
   private identify(accessKeyId: string, sessionToken: string | undefined): Caller & { secretAccessKey: string } {
-    const longTerm = this.longTermKeys.get(accessKeyId);
-    if (longTerm) return longTerm;
+    const userKey = this.userKeyOf(accessKeyId);
+    if (userKey) return userKey;
     const session = this.sessions.get(accessKeyId);
     if (!session || session.sessionToken !== sessionToken) {
       throw new AwsError("InvalidClientTokenId", "The security token included in the request is invalid.", 403);
     }
     if (session.expiresAt < Date.now()) throw new AwsError("ExpiredToken", "The security token included in the request is expired", 400);
     return session;
+  }
+
+  /** An IAM user's key, as that user; an inactive key is refused as AWS refuses it. */
+  private userKeyOf(accessKeyId: string): (Caller & { secretAccessKey: string }) | undefined {
+    const ref = this.userKeys.get(accessKeyId);
+    const user = ref && this.stateOf(ref.accountId).users[ref.userName];
+    const key = user?.accessKeys.find((candidate) => candidate.id === accessKeyId);
+    if (!ref || !user || !key) return undefined;
+    if (key.status !== "Active") throw new AwsError("InvalidClientTokenId", "The security token included in the request is invalid.", 403);
+    return { accountId: ref.accountId, arn: user.arn, userId: user.id, identity: { kind: "user", name: user.name }, secretAccessKey: key.secretAccessKey };
+  }
+
+  /** IAM records a key's last use with the service and region of the request. */
+  private recordKeyUse(accessKeyId: string, service: string, region: string): void {
+    const ref = this.userKeys.get(accessKeyId);
+    const key = ref && this.stateOf(ref.accountId).users[ref.userName]?.accessKeys.find((candidate) => candidate.id === accessKeyId);
+    if (key) key.lastUsed = { date: (this.options.now?.() ?? new Date()).toISOString(), service, region };
   }
 
   private async handle(request: http.IncomingMessage, response: http.ServerResponse, body: Buffer): Promise<void> {
@@ -260,7 +292,8 @@ export class FakeAws {
       service = signature.service;
       const identity = this.identify(signature.accessKeyId, request.headers["x-amz-security-token"] as string | undefined);
       verifySignature({ method: request.method ?? "POST", url: request.url ?? "/", headers: request.headers, body }, signature, identity.secretAccessKey);
-      caller = identity;
+      caller = { accountId: identity.accountId, arn: identity.arn, userId: identity.userId, identity: identity.identity, region: signature.region };
+      this.recordKeyUse(signature.accessKeyId, service, signature.region);
       if (!SERVICE_NAMES.includes(service as ServiceName)) {
         this.unimplemented.push(`service ${service} (${action})`);
         throw new AwsError("UnknownService", `fake AWS does not serve ${service}`);

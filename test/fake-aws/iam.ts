@@ -343,12 +343,12 @@ function roleOut(role: Role) {
     MaxSessionDuration: role.maxSessionDuration,
     PermissionsBoundary: role.permissionsBoundary ? { PermissionsBoundaryType: "Policy", PermissionsBoundaryArn: role.permissionsBoundary } : undefined,
     Tags: role.tags.length > 0 ? role.tags : undefined,
-    RoleLastUsed: {},
+    RoleLastUsed: role.lastUsed ? { LastUsedDate: role.lastUsed.date, Region: role.lastUsed.region } : {},
   };
 }
 
 /** IAM returns policy documents URL-encoded, spaces as %20 (RFC 3986). */
-function encodeDocument(document: string): string {
+export function encodeDocument(document: string): string {
   return encodeURIComponent(document);
 }
 

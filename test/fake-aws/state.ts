@@ -19,17 +19,34 @@ export interface Role {
   /** Managed policy ARNs, in attachment order. */
   attachedPolicies: string[];
   inlinePolicies: Record<string, string>;
+  /** Set when someone assumes the role (IAM's RoleLastUsed). */
+  lastUsed?: { readonly date: string; readonly region: string };
 }
 
-/** An IAM user: the fake's long-term keys act as one (see `FakeAws.credentialsFor`). */
+/**
+ * An IAM user with long-term access keys: the fake's own callers (`FakeAws.credentialsFor`) and the old
+ * way to connect Trelica. A request signed with one of its active keys acts as the user.
+ */
 export interface User {
+  readonly path: string;
   readonly name: string;
-  readonly arn: string;
   readonly id: string;
+  readonly arn: string;
+  readonly createDate: string;
   /** Managed policy ARNs. */
   attachedPolicies: string[];
   inlinePolicies: Record<string, string>;
   permissionsBoundary?: string;
+  accessKeys: AccessKey[];
+}
+
+export interface AccessKey {
+  readonly id: string;
+  readonly secretAccessKey: string;
+  status: "Active" | "Inactive";
+  readonly createDate: string;
+  /** Set on every request signed with the key (IAM's GetAccessKeyLastUsed). */
+  lastUsed?: { readonly date: string; readonly service: string; readonly region: string };
 }
 
 export interface PolicyVersion {
@@ -154,6 +171,8 @@ export interface Caller {
   readonly accountId: string;
   readonly arn: string;
   readonly userId: string;
+  /** The region of the request's signature, where known. */
+  readonly region?: string;
   /**
    * The IAM user or role whose policies decide what the caller may do (for an assumed-role session,
    * the role). Absent for the fake's own calls (`FakeAws.call`, stack set deployments), which are not authorized.

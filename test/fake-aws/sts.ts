@@ -13,6 +13,8 @@ export interface Session extends Caller {
 export interface StsRules {
   readonly accountOf: (accountId: string) => AccountState;
   readonly sessions: Map<string, Session>;
+  /** The clock for the role's last use. */
+  readonly now: () => Date;
 }
 
 /** Who may assume a role is decided before the handler runs, by the role's trust policy (./authorize.ts). */
@@ -25,6 +27,8 @@ export function stsHandlers(rules: StsRules): Record<string, Handler> {
       const [, target, roleName] = match;
       const role = rules.accountOf(target).roles[roleName];
       if (!role) throw accessDenied(`User: ${caller.arn} is not authorized to perform: sts:AssumeRole on resource: ${input.RoleArn}`);
+      // IAM's RoleLastUsed: the handler runs only once the trust policy (and the caller's policies) allowed it.
+      role.lastUsed = { date: rules.now().toISOString(), region: caller.region ?? "us-east-1" };
       const accessKeyId = `ASIA${crypto.randomBytes(8).toString("hex").toUpperCase()}`;
       const expiresAt = Date.now() + (input.DurationSeconds ?? 3600) * 1000;
       const session: Session = {

@@ -13,6 +13,7 @@ import { parseSynthCommand } from "../../app/synth-command";
 import { initCommand } from "../../app/init-command";
 import { permissionPolicy, ServiceFlags, TrelicaIntegration, TrelicaIntegrationProps } from "../../modules/trelica-integration";
 import { checkOptions, RawOptions } from "../../rollout/options";
+import { checkVerifyOptions } from "../../verify/options";
 import { RolloutOptions } from "../../rollout/run";
 import { PROJECT_ROOT, writeFile } from "./files";
 import { RolloutProject } from "./rollout";
@@ -72,11 +73,13 @@ export interface Inputs {
   readonly synthFlags: readonly string[];
   readonly rolloutOptions: { readonly command: string } & Partial<RawOptions>;
   readonly rolloutCommandLine: readonly string[];
+  readonly verifyOptions: Record<string, unknown>;
+  readonly verifyCommandLine: readonly string[];
   readonly rollout: RolloutInput;
   readonly init: InitInput;
 }
 
-export const INPUT_KINDS = ["config", "props", "template", "permissionPolicy", "synthFlags", "rolloutOptions", "rolloutCommandLine", "rollout", "init"] as const;
+export const INPUT_KINDS = ["config", "props", "template", "permissionPolicy", "synthFlags", "rolloutOptions", "rolloutCommandLine", "verifyOptions", "verifyCommandLine", "rollout", "init"] as const;
 export type InputKind = (typeof INPUT_KINDS)[number];
 
 export interface MessageRow {
@@ -151,6 +154,12 @@ export class MessageInputs {
       }
       case "rolloutCommandLine": {
         const run = spawnSync(process.execPath, ["-r", "sucrase/register", path.join(PROJECT_ROOT, "rollout", "main.ts"), ...(input as string[])], { cwd: PROJECT_ROOT, encoding: "utf8" });
+        return [run.stderr.trim()];
+      }
+      case "verifyOptions":
+        return messageOf(() => checkVerifyOptions({ accounts: [], exclude: [], concurrency: "16", progress: "auto", ...(input as Inputs["verifyOptions"]) }));
+      case "verifyCommandLine": {
+        const run = spawnSync(process.execPath, ["-r", "sucrase/register", path.join(PROJECT_ROOT, "verify", "main.ts"), ...(input as string[])], { cwd: PROJECT_ROOT, encoding: "utf8" });
         return [run.stderr.trim()];
       }
       case "rollout":

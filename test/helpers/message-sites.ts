@@ -58,7 +58,7 @@ export function sourceFiles(): string[] {
       if (entry.isDirectory()) return below(relative);
       return entry.name.endsWith(".ts") && !entry.name.endsWith(".d.ts") ? [relative] : [];
     });
-  return ["main.ts", ...below("app"), ...below("modules"), ...below("rollout")];
+  return ["main.ts", ...below("app"), ...below("modules"), ...below("rollout"), ...below("verify")];
 }
 
 export function messageSites(files: readonly string[] = sourceFiles()): MessageSite[] {

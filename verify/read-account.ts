@@ -1,0 +1,117 @@
+import {
+  GetAccountAuthorizationDetailsCommand,
+  GetAccountAuthorizationDetailsCommandOutput,
+  GetRoleCommand,
+  IAMClient,
+  ListAttachedRolePoliciesCommand,
+  ListRolePoliciesCommand,
+  Role,
+} from "@aws-sdk/client-iam";
+import { errorCode } from "./aws";
+import { parsePolicyDocument } from "./policy";
+
+/*
+ * One account's IAM as verify reads it, read-only: the role (GetRole, ListAttachedRolePolicies,
+ * ListRolePolicies) and the users with the account's own managed policies (GetAccountAuthorizationDetails
+ * filtered to User and LocalManagedPolicy: one call per 1,000 entries, instead of calls per user).
+ */
+
+export interface LiveRole {
+  readonly path: string;
+  readonly trustPolicy: unknown;
+  readonly maxSessionDuration: number;
+  readonly permissionsBoundaryArn?: string;
+  readonly description: string;
+  readonly tags: Record<string, string>;
+  readonly attachedPolicyArns: string[];
+  readonly inlinePolicyNames: string[];
+  readonly lastUsed?: { readonly date: string; readonly region?: string };
+}
+
+export interface LiveUser {
+  readonly name: string;
+  readonly arn: string;
+  /** Inline policy documents, parsed. */
+  readonly inlinePolicies: unknown[];
+  readonly attachedPolicyArns: string[];
+}
+
+export interface LiveAccount {
+  /** undefined: the role does not exist. */
+  readonly role?: LiveRole;
+  /** The account's own managed policies' default versions, by ARN, parsed. */
+  readonly localPolicies: ReadonlyMap<string, unknown>;
+  readonly users: LiveUser[];
+}
+
+export async function readAccount(iam: IAMClient, roleName: string): Promise<LiveAccount> {
+  const [role, details] = await Promise.all([readRole(iam, roleName), readAuthorizationDetails(iam)]);
+  return { role, ...details };
+}
+
+async function readRole(iam: IAMClient, roleName: string): Promise<LiveRole | undefined> {
+  let role: Role;
+  try {
+    role = (await iam.send(new GetRoleCommand({ RoleName: roleName }))).Role!;
+  } catch (error) {
+    if (errorCode(error) === "NoSuchEntityException" || errorCode(error) === "NoSuchEntity") return undefined;
+    throw error;
+  }
+  const [attachedPolicyArns, inlinePolicyNames] = await Promise.all([
+    pages(async (Marker) => {
+      const page = await iam.send(new ListAttachedRolePoliciesCommand({ RoleName: roleName, Marker }));
+      return { items: (page.AttachedPolicies ?? []).map((policy) => policy.PolicyArn!), marker: page.IsTruncated ? page.Marker : undefined };
+    }),
+    pages(async (Marker) => {
+      const page = await iam.send(new ListRolePoliciesCommand({ RoleName: roleName, Marker }));
+      return { items: page.PolicyNames ?? [], marker: page.IsTruncated ? page.Marker : undefined };
+    }),
+  ]);
+  return {
+    path: role.Path ?? "/",
+    trustPolicy: parsePolicyDocument(role.AssumeRolePolicyDocument ?? "{}"),
+    maxSessionDuration: role.MaxSessionDuration ?? 3600,
+    permissionsBoundaryArn: role.PermissionsBoundary?.PermissionsBoundaryArn,
+    description: role.Description ?? "",
+    tags: Object.fromEntries((role.Tags ?? []).map((tag) => [tag.Key!, tag.Value ?? ""])),
+    attachedPolicyArns,
+    inlinePolicyNames,
+    lastUsed: role.RoleLastUsed?.LastUsedDate ? { date: role.RoleLastUsed.LastUsedDate.toISOString(), region: role.RoleLastUsed.Region } : undefined,
+  };
+}
+
+async function readAuthorizationDetails(iam: IAMClient): Promise<Pick<LiveAccount, "localPolicies" | "users">> {
+  const localPolicies = new Map<string, unknown>();
+  const users: LiveUser[] = [];
+  await pages(async (Marker) => {
+    const page: GetAccountAuthorizationDetailsCommandOutput = await iam.send(
+      new GetAccountAuthorizationDetailsCommand({ Filter: ["User", "LocalManagedPolicy"], MaxItems: 1000, Marker }),
+    );
+    for (const policy of page.Policies ?? []) {
+      const version = policy.PolicyVersionList?.find((candidate) => candidate.IsDefaultVersion);
+      if (policy.Arn && version?.Document) localPolicies.set(policy.Arn, parsePolicyDocument(version.Document));
+    }
+    for (const user of page.UserDetailList ?? []) {
+      users.push({
+        name: user.UserName!,
+        arn: user.Arn ?? "",
+        inlinePolicies: (user.UserPolicyList ?? []).map((policy) => parsePolicyDocument(policy.PolicyDocument ?? "{}")),
+        attachedPolicyArns: (user.AttachedManagedPolicies ?? []).map((policy) => policy.PolicyArn!),
+      });
+    }
+    return { items: [], marker: page.IsTruncated ? page.Marker : undefined };
+  });
+  return { localPolicies, users };
+}
+
+/** Follows IAM's Marker until the last page. */
+async function pages<T>(read: (marker: string | undefined) => Promise<{ items: T[]; marker?: string }>): Promise<T[]> {
+  const all: T[] = [];
+  let marker: string | undefined;
+  do {
+    const page = await read(marker);
+    all.push(...page.items);
+    marker = page.marker;
+  } while (marker);
+  return all;
+}

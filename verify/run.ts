@@ -1,0 +1,153 @@
+import { ListStackInstancesCommand, StackInstanceSummary } from "@aws-sdk/client-cloudformation";
+import { loadConfig } from "../app/config/load";
+import { partitionOf } from "../app/config/regions";
+import type { Progress } from "../rollout/progress";
+import { runBounded } from "../rollout/scheduler";
+import { AwsSession, errorText, UnreadableAccount } from "./aws";
+import { compareRole } from "./compare";
+import { deactivateKey, isActiveLegacyKey, legacyCandidates, readLegacyUser } from "./legacy-keys";
+import { readAccount } from "./read-account";
+import { exitCodeOf, TrelicaUse, VerifyAccountReport, VerifyReport, VerifyStatus } from "./report";
+import { resolveStackSet } from "../app/stackset";
+import { accountTargets, InstanceAccount, Selection, SelectOptions, stackSetTargets, Target } from "./targets";
+
+export interface VerifyOptions extends SelectOptions {
+  readonly configFile: string;
+  readonly concurrency: number;
+  readonly deactivateLegacyKeys: boolean;
+  readonly progress: Progress;
+}
+
+/** Reads every selected account (read-only unless deactivateLegacyKeys) and returns the report with its exit code. */
+export async function verify(options: VerifyOptions): Promise<VerifyReport> {
+  const startedAt = new Date().toISOString();
+  const loaded = loadConfig(options.configFile);
+  const session = new AwsSession(loaded.config.region, partitionOf(loaded.config.region), Math.max(options.concurrency, 4));
+  try {
+    let selection: Selection;
+    if (loaded.config.mode === "stackset") {
+      const deployment = resolveStackSet(loaded);
+      const instances = await listInstances(session, deployment.accountId, deployment.management.accountId, loaded.config.deployment.assumeRoleName, deployment.stackSet);
+      selection = stackSetTargets(loaded, deployment, instances, options);
+    } else {
+      selection = accountTargets(loaded, options);
+    }
+    const report: VerifyReport = {
+      command: "verify",
+      mode: loaded.config.mode === "stackset" ? "stackset" : "accounts",
+      startedAt,
+      options: { concurrency: options.concurrency, roleName: options.roleName, deactivateLegacyKeys: options.deactivateLegacyKeys },
+      accounts: [],
+      skipped: selection.skipped.map(({ accountId, name, state }) => ({ accountId, name, state })),
+      warnings: selection.warnings,
+    };
+    options.progress.begin(selection.targets.length);
+    await runBounded(selection.targets, options.concurrency, () => true, async (target) => {
+      options.progress.started(target.name, "reading");
+      const account = await verifyAccount(session, target, options);
+      report.accounts.push(account);
+      options.progress.finished(target.name, `${account.status}${account.findings.length ? `: ${account.findings.length} findings` : ""}`);
+    });
+    options.progress.close();
+    report.accounts.sort((a, b) => (a.stack < b.stack ? -1 : a.stack > b.stack ? 1 : 0));
+    report.finishedAt = new Date().toISOString();
+    report.exitCode = exitCodeOf(report);
+    const usage = process.resourceUsage();
+    report.runner = { cpuSeconds: Number(((usage.userCPUTime + usage.systemCPUTime) / 1e6).toFixed(2)), peakRssMb: Math.round(usage.maxRSS / 1024) };
+    return report;
+  } finally {
+    session.close();
+  }
+}
+
+async function verifyAccount(session: AwsSession, target: Target, options: VerifyOptions): Promise<VerifyAccountReport> {
+  const started = Date.now();
+  const account: VerifyAccountReport = {
+    stack: target.name,
+    accountId: target.accountId,
+    accountName: target.accountName,
+    region: target.region,
+    managedBy: target.managedBy,
+    instanceStatus: target.instanceStatus,
+    status: "ok",
+    findings: [],
+    legacyUsers: [],
+    deactivated: [],
+    calls: 0,
+    durationSeconds: 0,
+  };
+  try {
+    // --role-name is for other accounts: in the credentials' own account they are used as they are.
+    const own = options.roleName !== undefined && (await session.callerAccountId().catch(() => "")) === target.accountId;
+    const clients = await session.clientsIn(target.accountId, own ? undefined : target.assumeRoleName, () => account.calls++);
+    const live = await readAccount(clients.iam, target.expected.roleName);
+    account.findings = compareRole(target.expected, live);
+    account.trelica = trelicaUse(target, live.role?.lastUsed);
+    for (const candidate of legacyCandidates(live)) {
+      const read = await readLegacyUser(clients.iam, candidate, live.role?.lastUsed?.date);
+      if (options.deactivateLegacyKeys) {
+        for (const key of read.user.keys.filter((k) => k.verdict === "safe to deactivate")) {
+          await deactivateKey(clients.iam, read, key);
+          account.deactivated.push(`${read.user.userName} ${key.keyId}`);
+        }
+      }
+      account.legacyUsers.push(read.user);
+    }
+    account.status = statusOf(account, live.role !== undefined);
+    if (account.findings.length > 0) account.fix = fixFor(target);
+  } catch (error) {
+    account.status = "unreadable";
+    account.reason = error instanceof UnreadableAccount ? error.message : errorText(error);
+    account.hint = error instanceof UnreadableAccount ? error.hint : "the credentials in that account need the read-only permissions in docs/verify.md";
+  }
+  account.durationSeconds = Number(((Date.now() - started) / 1000).toFixed(3));
+  return account;
+}
+
+function statusOf(account: VerifyAccountReport, roleExists: boolean): VerifyStatus {
+  if (!roleExists) return "missing-role";
+  if (account.findings.length > 0) return "drift";
+  if (account.legacyUsers.some((user) => user.keys.some(isActiveLegacyKey))) return "legacy-keys";
+  return "ok";
+}
+
+function trelicaUse(target: Target, lastUsed: { date: string; region?: string } | undefined): TrelicaUse {
+  if (lastUsed) return { lastUsed: lastUsed.date, region: lastUsed.region, text: `used by Trelica on ${lastUsed.date} in ${lastUsed.region ?? "an unrecorded region"}` };
+  return {
+    text: `never used: connect it in Trelica (Admin > Integrations > Amazon Web Services) with account ID ${target.accountId} and region ${target.region}`,
+  };
+}
+
+/** What puts the role back: the account's own stack, or (StackSets) the stack instance. */
+function fixFor(target: Target): string {
+  if (target.managedBy === "stack") return `npm run rollout -- plan --accounts ${target.accountId}, then apply`;
+  return `CloudFormation does not undo changes made behind a stack set's back: undo the change in ${target.accountId} by hand, or delete and re-create its stack instance`;
+}
+
+/** StackSets mode: the accounts with an instance, from ListStackInstances where the stack set is administered. */
+async function listInstances(
+  session: AwsSession,
+  adminAccountId: string,
+  managementAccountId: string,
+  assumeRoleName: string | false,
+  stackSet: { name: string; region?: string; callAs?: string },
+): Promise<InstanceAccount[]> {
+  const roleName = adminAccountId === managementAccountId || assumeRoleName === false ? undefined : assumeRoleName;
+  const clients = await session.clientsIn(adminAccountId, roleName, () => undefined);
+  const cloudFormation = clients.cloudFormation(stackSet.region ?? session.region);
+  const instances: StackInstanceSummary[] = [];
+  let NextToken: string | undefined;
+  try {
+    do {
+      const page = await cloudFormation.send(new ListStackInstancesCommand({ StackSetName: stackSet.name, CallAs: stackSet.callAs as "SELF" | "DELEGATED_ADMIN", NextToken }));
+      instances.push(...(page.Summaries ?? []));
+      NextToken = page.NextToken;
+    } while (NextToken);
+  } catch (error) {
+    throw new UnreadableAccount(
+      `cannot list the instances of stack set ${stackSet.name} in account ${adminAccountId}: ${errorText(error)}`,
+      "apply the organization stack first (npm run rollout -- apply), or check the credentials",
+    );
+  }
+  return instances.map((instance) => ({ accountId: instance.Account!, status: instance.Status }));
+}
