@@ -1,5 +1,5 @@
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { TerraformOutput, TerraformStack } from "cdktf";
+import { TerraformOutput, TerraformStack } from "../modules/cdk-flavour";
 import { Construct } from "constructs";
 import { TrelicaIntegration } from "../modules/trelica-integration";
 import { addBackend } from "./backend";

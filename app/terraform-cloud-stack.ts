@@ -13,7 +13,7 @@ import { Variable } from "@cdktf/provider-tfe/lib/variable";
 import { VariableSet } from "@cdktf/provider-tfe/lib/variable-set";
 import { Workspace } from "@cdktf/provider-tfe/lib/workspace";
 import { WorkspaceSettings } from "@cdktf/provider-tfe/lib/workspace-settings";
-import { LocalBackend, StackManifest, TerraformOutput, TerraformStack } from "cdktf";
+import { LocalBackend, StackManifest, TerraformOutput, TerraformStack } from "../modules/cdk-flavour";
 import { Construct } from "constructs";
 import { Partition, TrelicaIntegration } from "../modules/trelica-integration";
 import { localStatePath, STACKS_OUTDIR_CONTEXT } from "./backend";

@@ -1,4 +1,4 @@
-import { Token, Tokenization } from "cdktf";
+import { Token, Tokenization } from "../../cdk-flavour";
 import { PARTITIONS } from "../policy-document";
 import {
   ACCOUNT_ID_RULE,
