@@ -33,6 +33,18 @@ function step<T>(name: string, body: () => T): T {
   }
 }
 
+const failures: string[] = [];
+
+/** A step whose failure is reported at the end while the independent steps after it still run. */
+function check(name: string, body: () => void): void {
+  try {
+    step(name, body);
+  } catch (error) {
+    failures.push(`${name}: ${error instanceof Error ? error.message : String(error)}`);
+    process.stdout.write(`[test:cdktn] FAILED: ${name}\n`);
+  }
+}
+
 function sh(command: string, args: readonly string[], options: SpawnSyncOptions & { quiet?: boolean } = {}): string {
   const result = spawnSync(command, args, { encoding: "utf8", maxBuffer: 256 * 1024 * 1024, timeout: 30 * 60_000, ...options, stdio: options.quiet ? ["ignore", "pipe", "pipe"] : ["ignore", "inherit", "inherit"] });
   if (result.status !== 0) {
@@ -63,16 +75,20 @@ function main(): void {
   });
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "trelica-cdktn-"));
   const project = path.join(scratch, "project");
+  // The same files on cdktf (this checkout's node_modules): edits to the checkout meanwhile change neither side.
+  const baseline = path.join(scratch, "baseline");
   const on22: NodeJS.ProcessEnv = { ...process.env, PATH: `${path.dirname(node)}${path.delimiter}${process.env.PATH}`, CHECKPOINT_DISABLE: "1" };
   const env20: NodeJS.ProcessEnv = { ...process.env, CHECKPOINT_DISABLE: "1" };
-  let failed = false;
   try {
-    step("copy this checkout (tracked and new files) to a scratch git checkout", () => {
+    step("copy this checkout (tracked and new files) twice: a scratch git checkout to switch, and a cdktf baseline", () => {
       const files = sh("git", ["ls-files", "-z", "--cached", "--others", "--exclude-standard"], { cwd: ROOT, quiet: true }).split("\0").filter((file) => file && fs.existsSync(path.join(ROOT, file)));
-      for (const file of files) {
-        fs.mkdirSync(path.dirname(path.join(project, file)), { recursive: true });
-        fs.copyFileSync(path.join(ROOT, file), path.join(project, file));
+      for (const copy of [project, baseline]) {
+        for (const file of files) {
+          fs.mkdirSync(path.dirname(path.join(copy, file)), { recursive: true });
+          fs.copyFileSync(path.join(ROOT, file), path.join(copy, file));
+        }
       }
+      fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(baseline, "node_modules"));
       const git = ["-c", "user.name=test-cdktn", "-c", "user.email=test-cdktn@localhost", "-c", "commit.gpgsign=false"];
       sh("git", ["init", "-q"], { cwd: project });
       sh("git", [...git, "add", "-A"], { cwd: project });
@@ -84,39 +100,42 @@ function main(): void {
       sh(process.execPath, ["-r", path.join(ROOT, "node_modules", "sucrase", "register"), "scripts/switch-cdk.ts", "cdktn"], { cwd: project, env: { ...env20, NODE_PATH: path.join(ROOT, "node_modules") } }),
     );
     step("npm ci on Node 22 (the lock file the switch wrote)", () => sh("npm", ["ci", "--no-audit", "--no-fund"], { cwd: project, env: on22 }));
-    step("type-check on Node 22", () => sh("npm", ["run", "typecheck"], { cwd: project, env: on22 }));
-    step("unit suite on Node 22 (test/real-terraform.test.ts is covered by the plan step)", () =>
+    check("type-check on Node 22", () => sh("npm", ["run", "typecheck"], { cwd: project, env: on22 }));
+    check("unit suite on Node 22 (test/real-terraform.test.ts is covered by the plan step)", () =>
       sh("npx", ["jest", "--ci", "--testPathIgnorePatterns", "test/real-terraform\\.test\\.ts"], { cwd: project, env: on22 }),
     );
 
     const configs = path.join(scratch, "configs");
-    const written = step("synthesize with both flavours and compare the stacks", () => {
+    const all: Record<string, string> = { "shipped-example": fs.readFileSync(path.join(baseline, "trelica.config.yaml"), "utf8"), ...organizationConfigs() };
+    const written = step("synthesize the shipped example, two 50-account Organizations and StackSets with both flavours", () => {
       const outputs: Record<string, { cdktf: string; cdktn: string }> = {};
-      const all = { "shipped-example": fs.readFileSync(path.join(ROOT, "trelica.config.yaml"), "utf8"), ...organizationConfigs() };
-      const allowed = [];
+      fs.mkdirSync(configs, { recursive: true });
       for (const [name, text] of Object.entries(all)) {
         const config = path.join(configs, `${name}.yaml`);
-        fs.mkdirSync(configs, { recursive: true });
         fs.writeFileSync(config, text);
         const out = { cdktf: path.join(scratch, "out-cdktf", name), cdktn: path.join(scratch, "out-cdktn", name) };
-        sh(process.execPath, ["-r", "sucrase/register", "main.ts", "--config", config, "--output", out.cdktf], { cwd: ROOT, env: env20, quiet: true });
+        sh(process.execPath, ["-r", "sucrase/register", "main.ts", "--config", config, "--output", out.cdktf], { cwd: baseline, env: env20, quiet: true });
         sh(node, ["-r", "sucrase/register", "main.ts", "--config", config, "--output", out.cdktn], { cwd: project, env: on22, quiet: true });
+        outputs[name] = out;
+      }
+      return outputs;
+    });
+    check("compare the stacks: identical but for the provider source and versions", () => {
+      const allowed = [];
+      const differing: string[] = [];
+      for (const [name, out] of Object.entries(written)) {
         const comparison = compareOutputs(out.cdktf, out.cdktn);
         process.stdout.write(`${name}: ${comparison.files} files, ${comparison.allowed.length} allowed differences, ${comparison.forbidden.length} others\n`);
-        if (comparison.forbidden.length > 0) {
-          for (const difference of comparison.forbidden.slice(0, 20)) process.stdout.write(`  NOT ALLOWED ${difference.where}: ${JSON.stringify(difference.left)} -> ${JSON.stringify(difference.right)}\n`);
-          throw new Error(`${name}: the cdktn stacks differ from the cdktf stacks beyond the provider source and versions`);
-        }
-        if (comparison.files === 0) throw new Error(`${name}: nothing was synthesized`);
+        for (const difference of comparison.forbidden.slice(0, 20)) process.stdout.write(`  NOT ALLOWED ${difference.where}: ${JSON.stringify(difference.left)} -> ${JSON.stringify(difference.right)}\n`);
+        if (comparison.forbidden.length > 0 || comparison.files === 0) differing.push(name);
         allowed.push(...comparison.allowed);
-        outputs[name] = out;
       }
       process.stdout.write("Allowed differences (cdktf -> cdktn):\n");
       for (const line of summarise(allowed)) process.stdout.write(`  ${line}\n`);
-      return outputs;
+      if (differing.length > 0) throw new Error(`the cdktn stacks differ from the cdktf stacks beyond what the flavour decides (or are missing): ${differing.join(", ")}`);
     });
 
-    step("synth through the real cdktn CLI (the shipped example), identical to the app's own synth", () => {
+    check("synth through the real cdktn CLI (the shipped example), identical to the app's own synth", () => {
       const out = path.join(scratch, "out-cdktn-cli");
       sh(path.join(project, "node_modules", ".bin", "cdktn"), ["synth", "--output", out], {
         cwd: project,
@@ -130,21 +149,26 @@ function main(): void {
       process.stdout.write(`cdktn synth: ${comparison.files} files, identical to the app's output\n`);
     });
 
-    step(`real terraform plan of a cdktn stack against the fake AWS (under flock ${REAL_TERRAFORM_LOCK})`, () => {
+    check(`real terraform plan of a cdktn stack against the fake AWS (under flock ${REAL_TERRAFORM_LOCK})`, () => {
       const plan = ["-r", "sucrase/register", "scripts/cdk-flavour/plan-on-fake-aws.ts", written["shipped-example"].cdktn, "trelica-222222222222", "111111111111"];
       sh("flock", [REAL_TERRAFORM_LOCK, node, ...plan], { cwd: project, env: on22 });
     });
   } catch (error) {
-    failed = true;
-    process.stderr.write(`\n[test:cdktn] FAILED: ${error instanceof Error ? error.message : String(error)}\n`);
+    failures.push(error instanceof Error ? error.message : String(error));
   } finally {
     fs.rmSync(scratch, { recursive: true, force: true });
   }
   process.stdout.write("\n[test:cdktn] cost in seconds:\n");
   for (const [name, seconds] of costs) process.stdout.write(`  ${seconds.toFixed(1).padStart(7)}  ${name}\n`);
   process.stdout.write(`  ${(Number(process.hrtime.bigint() - total) / 1e9).toFixed(1).padStart(7)}  total\n`);
-  process.stdout.write(`[test:cdktn] ${failed ? "FAILED" : "passed"}\n`);
-  process.exitCode = failed ? 1 : 0;
+  for (const failure of failures) process.stderr.write(`[test:cdktn] FAILED: ${failure}\n`);
+  process.stdout.write(`[test:cdktn] ${failures.length > 0 ? `FAILED (${failures.length})` : "passed"}\n`);
+  process.exitCode = failures.length > 0 ? 1 : 0;
 }
 
-main();
+try {
+  main();
+} catch (error) {
+  process.stderr.write(`[test:cdktn] FAILED: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exitCode = 1;
+}

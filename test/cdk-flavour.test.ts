@@ -7,7 +7,7 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { FLAVOURS } from "../scripts/cdk-flavour/flavours";
-import { differencesFrom, flavourOf } from "../scripts/cdk-flavour/package-json";
+import { differencesFrom, flavourOf, packageText, planPackage } from "../scripts/cdk-flavour/package-json";
 import { packageOf, projectSourceFiles, rewriteSpecifiers, specifiersIn } from "../scripts/cdk-flavour/specifiers";
 import { switchFlavour } from "../scripts/cdk-flavour/switch";
 import { PROJECT_ROOT, tempDir, writeFile } from "./helpers/files";
@@ -100,7 +100,7 @@ describe("npm run switch", () => {
       for (const [file, text] of Object.entries(original)) writeFile(project, file, text);
       // This suite may itself run on CDK Terrain: the project under test starts on cdktf either way.
       const pkg = JSON.parse(original["package.json"]);
-      if (flavourOf(pkg) !== "cdktf") fs.writeFileSync(path.join(project, "package.json"), JSON.stringify({ ...pkg, dependencies: { ...cdktf.packages.dependencies }, devDependencies: { ...cdktf.packages.devDependencies }, engines: { node: cdktf.nodeEngine }, overrides: undefined }, null, 2) + "\n");
+      if (flavourOf(pkg) !== "cdktf") fs.writeFileSync(path.join(project, "package.json"), packageText(planPackage(pkg, cdktf).pkg));
       for (const [file, text] of Object.entries(original)) if (file !== "package.json") fs.writeFileSync(path.join(project, file), rewriteSpecifiers(file, text, cdktn, cdktf)?.text ?? text);
       expect(git("init", "-q").status).toBe(0);
       git("add", "-A");
