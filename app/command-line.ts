@@ -49,3 +49,4 @@ function inOurWords(command: Command, error: CommanderError, words: CommandLineW
       return error.message.replace(/^error: /, "").replace(/\.$/, "");
   }
 }
+

@@ -5,12 +5,16 @@ import { AccountStack } from "./account-stack";
 import { memberRoleProps } from "./config/defaults";
 import { partitionOf } from "./config/regions";
 import { LoadedConfig, loadConfig } from "./config/load";
+import { DEFAULT_OUTDIR, shownPath } from "./project-options";
+import { LeavingStack, markLeaving, sortStaleStacks } from "./leaving-stacks";
+import { checkOutputFolder, writingInto } from "./output-folder";
+import { placeholderWarnings } from "./placeholder";
 import { writeConnectionsTable, writeStackSetConnections } from "./connections-table";
 import { Resolution, resolveDeployments, stackNameFor } from "./deployments";
 import { UserError } from "./errors";
-import { plural } from "./list";
+import { listSome, plural } from "./list";
 import { memberTemplate, ORGANIZATION_STACK_NAME, OrganizationStack, resolveStackSet } from "./stackset";
-import { createApp, synthesizeStacks } from "./synthesize";
+import { addToManifest, createApp, synthesizeStacks } from "./synthesize";
 import { resolveTerraformCloud, synthesizeTerraformCloudStack, TERRAFORM_CLOUD_STACK_NAME } from "./terraform-cloud-stack";
 
 export interface OrganizationSynthOptions {
@@ -20,27 +24,45 @@ export interface OrganizationSynthOptions {
 }
 
 /**
- * The whole job: validate the config (throwing before anything is written), synthesize the stacks,
- * drop stacks that left the config, and write what to enter in Trelica.
+ * The whole job: validate the config and the output folder (throwing before anything is written),
+ * synthesize the stacks, keep the stacks of accounts that left the config while their state holds a
+ * role (leaving) and drop the rest, and write what to enter in Trelica. Lines are logged only once
+ * everything is written: the first names the config and the output folder.
  */
 export function synthesizeOrganization(configFile: string, options: OrganizationSynthOptions): void {
   refuseHclOutput(process.env);
   const loaded = loadConfig(configFile);
-  const outdir = options.outdir ?? process.env.CDKTF_OUTDIR ?? "cdktf.out";
-  if (loaded.config.mode === "stackset") return synthesizeStackSetMode(loaded, outdir, options.log);
+  const outdir = options.outdir ?? process.env.CDKTF_OUTDIR ?? DEFAULT_OUTDIR;
+  checkOutputFolder(outdir);
+  const written = writingInto(outdir, () => (loaded.config.mode === "stackset" ? synthesizeStackSetMode(loaded, outdir) : synthesizeAccountsMode(loaded, outdir)));
+  const [head, ...details] = written.summary;
+  options.log(`trelica: ${[`${head} from ${shownPath(configFile)} into ${shownPath(outdir)}`, ...details].join("; ")}.`);
+  for (const note of written.notes ?? []) options.log(note);
+  for (const warning of [...placeholderWarnings(loaded.config), ...written.warnings, ...written.leaving.map(leavingWarning)]) options.log(`Warning: ${warning}`);
+}
 
+interface Written {
+  /** What was written: a count ("3 account stacks"), then details ("skipped 1 account that is not ACTIVE (1 SUSPENDED)"). */
+  readonly summary: readonly string[];
+  /** Lines that follow the summary (what the Terraform Cloud bootstrap stack is for). */
+  readonly notes?: readonly string[];
+  readonly warnings: readonly string[];
+  readonly leaving: readonly LeavingStack[];
+}
+
+function synthesizeAccountsMode(loaded: LoadedConfig, outdir: string): Written {
   const resolution = resolveDeployments(loaded);
   const terraformCloud = resolveTerraformCloud(loaded, resolution);
-  for (const warning of resolution.warnings) options.log(`Warning: ${warning}`);
-  options.log(summaryLine(resolution));
   fs.mkdirSync(outdir, { recursive: true });
   synthesizeStacks(resolution.deployments, outdir);
   // The bootstrap stack stays when it is still configured: its .terraform and lock file survive a re-synth.
   const current = resolution.deployments.map((deployment) => stackNameFor(deployment.accountId));
-  removeStaleStacks(outdir, new Set(terraformCloud ? [...current, TERRAFORM_CLOUD_STACK_NAME] : current));
-  if (terraformCloud) synthesizeTerraformCloudStack(terraformCloud, outdir, options.log);
+  const leaving = settleStaleStacks(outdir, new Set(terraformCloud ? [...current, TERRAFORM_CLOUD_STACK_NAME] : current));
+  const notes: string[] = [];
+  if (terraformCloud) synthesizeTerraformCloudStack(terraformCloud, outdir, (line) => notes.push(line));
   writeConnectionsTable(outdir, resolution);
   writeRoleTemplate(outdir, TrelicaIntegration.cloudFormationTemplate(memberRoleProps(loaded.config, partitionOf(loaded.config.region))));
+  return { summary: summaryOf(resolution, leaving), notes, warnings: resolution.warnings, leaving };
 }
 
 /**
@@ -51,26 +73,28 @@ function writeRoleTemplate(outdir: string, template: CloudFormationTemplate): vo
   fs.writeFileSync(path.join(outdir, "trelica-role.cfn.json"), JSON.stringify(template, null, 2) + "\n");
 }
 
-function synthesizeStackSetMode(loaded: LoadedConfig, outdir: string, log: (line: string) => void): void {
+function synthesizeStackSetMode(loaded: LoadedConfig, outdir: string): Written {
   const deployment = resolveStackSet(loaded);
-  for (const warning of deployment.warnings) log(`Warning: ${warning}`);
   const { stackSet } = deployment;
   const managementStack = stackNameFor(deployment.management.accountId);
-  log(
-    `trelica: 2 stacks: ${managementStack} (the management account's role) and ${ORGANIZATION_STACK_NAME} (for account ` +
-      `${deployment.accountId}: stack set ${stackSet.name} enrolling ${stackSet.organizationalUnitIds.join(", ")} in ${stackSet.region}).`,
-  );
   fs.mkdirSync(outdir, { recursive: true });
   const app = createApp(outdir);
   new AccountStack(app, deployment.management);
   new OrganizationStack(app, deployment);
   app.synth();
-  removeStaleStacks(outdir, new Set([managementStack, ORGANIZATION_STACK_NAME]));
+  const leaving = settleStaleStacks(outdir, new Set([managementStack, ORGANIZATION_STACK_NAME]));
   writeRoleTemplate(outdir, memberTemplate(deployment));
   writeStackSetConnections(outdir, deployment);
+  const summary = [
+    "2 stacks",
+    `${managementStack} (the management account's role) and ${ORGANIZATION_STACK_NAME} (for account ` +
+      `${deployment.accountId}: stack set ${stackSet.name} enrolling ${stackSet.organizationalUnitIds.join(", ")} in ${stackSet.region})`,
+    ...(leaving.length > 0 ? [leavingPart(leaving)] : []),
+  ];
+  return { summary, warnings: deployment.warnings, leaving };
 }
 
-function summaryLine(resolution: Resolution): string {
+function summaryOf(resolution: Resolution, leaving: readonly LeavingStack[]): string[] {
   const parts = [`${plural(resolution.deployments.length, "account stack")}`];
   if (resolution.skipped.length > 0) {
     const byState = new Map<string, number>();
@@ -79,7 +103,12 @@ function summaryLine(resolution: Resolution): string {
     parts.push(`skipped ${plural(resolution.skipped.length, "account")} that ${resolution.skipped.length === 1 ? "is" : "are"} not ACTIVE (${states})`);
   }
   if (resolution.filteredOut > 0) parts.push(`${plural(resolution.filteredOut, "account")} left out by include/exclude`);
-  return `trelica: ${parts.join("; ")}.`;
+  if (leaving.length > 0) parts.push(leavingPart(leaving));
+  return parts;
+}
+
+function leavingPart(leaving: readonly LeavingStack[]): string {
+  return `kept ${plural(leaving.length, "stack")} of accounts that left the config until ${leaving.length === 1 ? "its role is" : "their roles are"} destroyed (${listSome(leaving.map((stack) => stack.stack))})`;
 }
 
 /**
@@ -113,22 +142,34 @@ export function runByCdktfCli(env: NodeJS.ProcessEnv): boolean {
 }
 
 /**
- * Stack folders of accounts that left the config must not linger (a rollout would still apply them).
+ * Stack folders of accounts that left the config must not linger (a rollout would still apply them),
+ * unless their state still holds resources: then they stay, marked leaving, listed in the manifest (the
+ * cdktf CLI deletes folders the manifest does not name) until a rollout destroys them.
  * The cdktf CLI lists the stack folders before it runs the app and afterwards deletes those the
  * manifest no longer names, failing (ENOENT) on one already gone. So under the CLI a stale folder is
  * only emptied, which already leaves nothing to apply, and the CLI deletes the folder itself.
  */
-function removeStaleStacks(outdir: string, current: ReadonlySet<string>): void {
-  const stacksDir = path.join(outdir, "stacks");
-  const existing = fs.existsSync(stacksDir) ? fs.readdirSync(stacksDir) : [];
+function settleStaleStacks(outdir: string, current: ReadonlySet<string>): LeavingStack[] {
+  const { drop, leaving } = sortStaleStacks(outdir, current);
   const keepFolders = runByCdktfCli(process.env);
-  for (const name of existing) {
-    if (!name.startsWith("trelica-") || current.has(name)) continue;
-    const folder = path.join(stacksDir, name);
+  for (const folder of drop) {
     if (!keepFolders) {
       fs.rmSync(folder, { recursive: true, force: true });
     } else if (fs.lstatSync(folder).isDirectory()) {
       for (const entry of fs.readdirSync(folder)) fs.rmSync(path.join(folder, entry), { recursive: true, force: true });
     }
   }
+  for (const stack of leaving) markLeaving(stack);
+  if (leaving.length > 0) addToManifest(outdir, leaving.map((stack) => stack.stack));
+  return leaving;
+}
+
+function leavingWarning(stack: LeavingStack): string {
+  const accountId = /-(\d{12})$/.exec(stack.stack)?.[1];
+  const select = accountId ?? stack.stack;
+  return (
+    `${stack.stack} left the config but ${stack.holds}: its stack is kept, marked leaving, so the role is not orphaned. ` +
+    `To remove the role: npm run rollout -- plan --accounts ${select}, then npm run rollout -- apply --accounts ${select} --confirm-destroy ` +
+    `(cuts Trelica off there); the synth after that drops the folder. To keep the role managed, put ${accountId ? "the account" : "it"} back in the config.`
+  );
 }

@@ -1,17 +1,12 @@
-import * as path from "node:path";
-import { Command, Option } from "commander";
+import { Command } from "commander";
 import { parseCommandLine } from "./command-line";
+import { addProjectOptions, PROJECT_ENVIRONMENT, ProjectPaths, projectPaths } from "./project-options";
 
-export interface SynthCommand {
-  readonly configFile: string;
-  /** @default $CDKTF_OUTDIR (the cdktf CLI sets it), else "cdktf.out" */
-  readonly outdir?: string;
-}
+export type SynthCommand = ProjectPaths;
 
 const HELP_AFTER = `
 Environment:
-  TRELICA_CONFIG   the config file, when --config is not given
-  CDKTF_OUTDIR     the output folder, when --output is not given (the cdktf CLI sets it)
+${PROJECT_ENVIRONMENT}
 
 Writes one Terraform JSON stack per account (<output>/stacks/trelica-<account id>/cdk.tf.json),
 manifest.json, and trelica-connections.csv/.md: what cdktf synth writes, without the cdktf CLI.
@@ -20,7 +15,7 @@ manifest.json, and trelica-connections.csv/.md: what cdktf synth writes, without
 Example:
   npm run synth -- --config ../org/trelica.yaml --output build/cdktf.out
 
-Exit codes: 0 written; 1 the config has problems (each named; nothing written).`;
+Exit codes: 0 written; 1 the config or the output folder has problems (each named; nothing written).`;
 
 /**
  * `npm run synth [-- --config FILE] [--output DIR]`: reads the command line of the main job. The
@@ -28,18 +23,11 @@ Exit codes: 0 written; 1 the config has problems (each named; nothing written).`
  */
 export function parseSynthCommand(argv: readonly string[], env: NodeJS.ProcessEnv, defaultConfig: string): SynthCommand {
   const version: string = require("../package.json").version;
-  const command = new Command("npm run synth --")
-    .description("Synthesize the TrelicaIntegration role's Terraform stacks, one per AWS account, from a config file.")
-    .addOption(new Option("--config <file>", "the config file, YAML or JSON (default: $TRELICA_CONFIG, else trelica.config.yaml)"))
-    .addOption(new Option("--output <dir>", "where to write the stacks (default: $CDKTF_OUTDIR, else cdktf.out)"))
+  const command = addProjectOptions(new Command("npm run synth --").description("Synthesize the TrelicaIntegration role's Terraform stacks, one per AWS account, from a config file."))
     .version(version, "--version", "print this program's version")
     .helpOption("--help", "print this help")
     .addHelpText("after", HELP_AFTER)
     .allowExcessArguments(false);
   parseCommandLine(command, argv, { help: "npm run synth -- --help" });
-  const options = command.opts<{ config?: string; output?: string }>();
-  return {
-    configFile: path.resolve(options.config ?? env.TRELICA_CONFIG ?? defaultConfig),
-    outdir: options.output ?? env.CDKTF_OUTDIR,
-  };
+  return projectPaths(command.opts<{ config?: string; output?: string }>(), env, defaultConfig);
 }

@@ -133,3 +133,24 @@ export function writeManifest(outdir: string, stacks: StackManifests): void {
   Object.assign(manifest.stacks, stacks);
   manifest.writeToFile();
 }
+
+/** Adds stacks to the manifest.json already written in `outdir`, as cdktf would have listed them. */
+export function addToManifest(outdir: string, stacks: StackManifests | readonly string[]): void {
+  const entries: StackManifests = Array.isArray(stacks) ? Object.fromEntries(stacks.map((name) => [name, stackManifestEntry(name)])) : (stacks as StackManifests);
+  const manifestFile = path.join(outdir, "manifest.json");
+  const existing: StackManifests = fs.existsSync(manifestFile) ? JSON.parse(fs.readFileSync(manifestFile, "utf8")).stacks : {};
+  writeManifest(outdir, { ...existing, ...entries });
+}
+
+/** The manifest entry cdktf writes for a stack of this name (a leaving stack keeps the folder it had). */
+function stackManifestEntry(name: string): StackManifest {
+  return {
+    name,
+    constructPath: name,
+    workingDirectory: `stacks/${name}`,
+    synthesizedStackPath: `stacks/${name}/cdk.tf.json`,
+    stackMetadataPath: `stacks/${name}/metadata.json`,
+    annotations: [],
+    dependencies: [],
+  };
+}

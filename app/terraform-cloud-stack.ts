@@ -24,7 +24,7 @@ import { ACCOUNT_ID_PLACEHOLDER, BackendConfig } from "./config/schema";
 import { DEFAULT_TERRAFORM_CLOUD_HOSTNAME, TerraformCloudConfig } from "./config/terraform-cloud";
 import { Resolution } from "./deployments";
 import { plural } from "./list";
-import { createApp, writeManifest } from "./synthesize";
+import { addToManifest, createApp } from "./synthesize";
 import {
   INLINE_POLICY_LIMIT,
   oidcProviderArn,
@@ -288,9 +288,7 @@ export function synthesizeTerraformCloudStack(deployment: TerraformCloudDeployme
     const manifest: StackManifest = app.manifest.stacks[TERRAFORM_CLOUD_STACK_NAME];
     fs.mkdirSync(path.join(outdir, manifest.workingDirectory), { recursive: true });
     fs.copyFileSync(path.join(scratch, manifest.synthesizedStackPath), path.join(outdir, manifest.synthesizedStackPath));
-    const manifestFile = path.join(outdir, "manifest.json");
-    const existing: Record<string, StackManifest> = fs.existsSync(manifestFile) ? JSON.parse(fs.readFileSync(manifestFile, "utf8")).stacks : {};
-    writeManifest(outdir, { ...existing, [TERRAFORM_CLOUD_STACK_NAME]: manifest });
+    addToManifest(outdir, { [TERRAFORM_CLOUD_STACK_NAME]: manifest });
   } finally {
     fs.rmSync(scratch, { recursive: true, force: true });
   }

@@ -3,8 +3,10 @@
  * Plans and applies the synthesized stacks across accounts with bounded concurrency and one report;
  * apply and connections write the connections table from terraform's outputs (the applied state).
  */
+import * as path from "node:path";
 import { Command as Cli, Option } from "commander";
 import { parseCommandLine } from "../app/command-line";
+import { addProjectOptions, DEFAULT_CONFIG_FILE, projectPaths } from "../app/project-options";
 import { reportUserErrors } from "../app/errors";
 import { checkOptions, HELP_AFTER, MAX_CONCURRENCY } from "./options";
 import { LiveProgress, PlainProgress } from "./progress";
@@ -13,10 +15,10 @@ import { EXIT_INTERRUPTED, rollout, RolloutControl } from "./run";
 const list = (value: string, previous: string[] = []) => [...previous, ...value.split(",").map((item) => item.trim()).filter(Boolean)];
 
 // Values stay strings here: checkOptions reports every bad one at once, naming option, value and what is allowed.
-const cli = new Cli("rollout")
+const cli = addProjectOptions(new Cli("rollout"), { deprecatedOutdir: true })
   .description("Plan and apply the TrelicaIntegration stacks across accounts, with one consolidated view.")
   .argument("<command>", "plan, apply, destroy or connections (read each stack's terraform outputs, write cdktf.out/trelica-connections.csv and .md)")
-  .option("--no-synth", "use cdktf.out as it is instead of synthesizing first")
+  .option("--no-synth", "use the output folder's stacks as they are instead of synthesizing first")
   .option("--concurrency <n>", `accounts at once (1-${MAX_CONCURRENCY})`, "8")
   .option("--max-failures <n>", "failures tolerated before no new account starts", "0")
   .option("--accounts <globs>", "only these account IDs or stack names (globs, comma-separated, repeatable)", list, [])
@@ -28,9 +30,9 @@ const cli = new Cli("rollout")
   .option("--plan-and-apply", "apply: plan and apply in one go (for automation)", false)
   .option("--allow-access-change", "apply plans that change Trelica's access (trust policy, role, policy, attachments, stack set, removed actions)", false)
   .option("--allow-destroy", "apply plans that delete or replace other resources", false)
-  .option("--confirm-destroy", "destroy: yes, remove the role from every selected account", false)
+  .option("--confirm-destroy", "destroy: yes, remove the role from every selected account; apply: yes, destroy the roles of accounts that left the config (leaving)", false)
   .option("--report <file.json>", "also write the run's report here")
-  .option("--outdir <dir>", "cdktf output folder", "cdktf.out")
+  .option("--terraform-log <level>", "terraform's own log (TF_LOG: trace, debug, info, warn, error) into each account's log; it holds request bodies: treat the logs as secret. Without it any TF_LOG* in the environment is ignored")
   .addOption(new Option("--progress <mode>", "live view or one line per event (auto, live, plain)").default("auto"))
   .addHelpText("after", HELP_AFTER);
 
@@ -39,6 +41,11 @@ void reportUserErrors(async () => {
   const [commandWord] = cli.args as [string];
   const opts = cli.opts();
   const checked = checkOptions(commandWord, opts as never);
+  // npm runs scripts from the project root, where cdktf.json is.
+  const projectDir = process.cwd();
+  const paths = projectPaths(opts, process.env, path.join(projectDir, DEFAULT_CONFIG_FILE));
+  if (opts.outdir !== undefined) process.stderr.write("Note: --outdir is the old name of --output; use --output.\n");
+  if (opts.terraformLog) process.stderr.write(`Note: --terraform-log ${opts.terraformLog}: terraform's log goes into .rollout/<run>/<stack>.log and holds AWS request and response bodies; known secret shapes are masked, but treat those logs as secret.\n`);
   const command = checked.command;
   const live = checked.progress === "live" || (checked.progress === "auto" && process.stdout.isTTY && !process.env.CI);
   const progress = live ? new LiveProgress(command) : new PlainProgress();
@@ -65,9 +72,10 @@ void reportUserErrors(async () => {
   const result = await rollout(
     {
       command,
-      // npm runs scripts from the project root, where cdktf.json is.
-      projectDir: process.cwd(),
-      outdir: opts.outdir,
+      projectDir,
+      outdir: paths.outdir,
+      configFile: paths.configFile,
+      terraformLog: opts.terraformLog,
       synth: opts.synth,
       concurrency: checked.concurrency,
       maxFailures: checked.maxFailures,

@@ -19,6 +19,7 @@ export interface RawOptions {
   readonly retryDelay: string;
   readonly planAndApply: boolean;
   readonly progress: string;
+  readonly terraformLog?: string;
 }
 
 export interface CheckedOptions {
@@ -34,6 +35,7 @@ export interface CheckedOptions {
 /** Go's time.ParseDuration, which terraform uses for -lock-timeout: `0`, or number+unit runs like `60s`, `5m`, `1m30s`. */
 const TERRAFORM_DURATION = /^(0|(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+)$/;
 const GLOB = /^[A-Za-z0-9_.*?-]+$/;
+const TERRAFORM_LOG_LEVELS = ["trace", "debug", "info", "warn", "error"];
 
 export function checkOptions(command: string, raw: RawOptions): CheckedOptions {
   const problems: string[] = [];
@@ -58,6 +60,9 @@ export function checkOptions(command: string, raw: RawOptions): CheckedOptions {
     for (const glob of globs) {
       if (!GLOB.test(glob)) problems.push(`${option} ${JSON.stringify(glob)}: expected account IDs or stack names with * and ? as wildcards (letters, digits, _ . -)`);
     }
+  }
+  if (raw.terraformLog !== undefined && !TERRAFORM_LOG_LEVELS.includes(raw.terraformLog.toLowerCase())) {
+    problems.push(`--terraform-log ${JSON.stringify(raw.terraformLog)}: expected a terraform log level: ${TERRAFORM_LOG_LEVELS.join(", ")}`);
   }
   if (!["auto", "live", "plain"].includes(raw.progress)) problems.push(`--progress ${JSON.stringify(raw.progress)}: expected auto, live or plain`);
   if (raw.planAndApply && command !== "apply" && COMMANDS.includes(command as Command)) problems.push(`--plan-and-apply with ${command}: it goes with apply only`);
@@ -85,7 +90,9 @@ function editDistance(a: string, b: string): number {
 export const HELP_AFTER = `
 Environment variables read:
   TERRAFORM_BINARY_NAME  the terraform to run (default: terraform on PATH)
-  TRELICA_CONFIG         the config file synthesis reads (default: trelica.config.yaml)
+  TRELICA_CONFIG         the config file synthesis reads, when --config is not given (default: trelica.config.yaml)
+  CDKTF_OUTDIR           the output folder, when --output is not given (default: cdktf.out)
+  TF_LOG, TF_LOG_PATH    ignored (terraform's log holds secrets); ask for it with --terraform-log
   CI                     when set, --progress auto prints one line per event
 
 Exit codes:

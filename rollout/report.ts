@@ -1,6 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import type { CloudReport } from "./cloud";
+import type { CloudReport } from "./cloud-report";
 import { AccessChange, ChangeCounts, hasChanges } from "./plan-summary";
 import { redact } from "./redact";
 
@@ -11,6 +11,8 @@ export type AccountStatus = "succeeded" | "failed" | "refused" | "interrupted" |
 export interface AccountReport {
   readonly stack: string;
   readonly accountId?: string;
+  /** Its account left the config; its stack is kept only to destroy the role (app/leaving-stacks.ts). */
+  readonly leaving?: boolean;
   status: AccountStatus;
   /** What a successful run found or did. */
   outcome?: "no-changes" | "changes" | "applied" | "destroyed" | "read";
@@ -65,7 +67,8 @@ export function writeReport(report: RunReport, files: readonly string[]): void {
   const text = JSON.stringify(report, null, 2) + "\n";
   for (const file of files) {
     fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-    fs.writeFileSync(file, text);
+    // Owner-only: it names accounts, roles and terraform's words about them.
+    fs.writeFileSync(file, text, { mode: 0o600 });
   }
 }
 
@@ -97,8 +100,8 @@ export function changeText(counts: ChangeCounts | undefined): string {
 export function summaryTable(report: RunReport): string {
   // Accounts whose access to Trelica the plan changes come first: the rows a reviewer must not miss.
   const rows = report.accounts
-    .filter((account) => account.status !== "succeeded" || (account.counts !== undefined && hasChanges(account.counts)) || account.destructive?.length)
-    .sort((a, b) => Number(mustReview(b)) - Number(mustReview(a)));
+    .filter((account) => account.leaving || account.status !== "succeeded" || (account.counts !== undefined && hasChanges(account.counts)) || account.destructive?.length)
+    .sort((a, b) => Number(Boolean(b.leaving)) - Number(Boolean(a.leaving)) || Number(mustReview(b)) - Number(mustReview(a)));
   const header = ["account", "status", "create", "update", "replace", "delete", "import", "time", "note"];
   const lines = rows.map((account) => [
     account.stack,
@@ -125,6 +128,10 @@ export function summaryTable(report: RunReport): string {
       // Only runs in Terraform Cloud can need action there: other rollouts keep their one familiar line.
       (count("needs-action") > 0 ? `, ${count("needs-action")} need action in Terraform Cloud.` : "."),
   );
+  const leaving = report.accounts.filter((a) => a.leaving).length;
+  if (leaving > 0) {
+    out.push(`${leaving} leaving account${leaving === 1 ? "" : "s"} (listed first): left the config while ${leaving === 1 ? "its" : "their"} state held the role; apply destroys ${leaving === 1 ? "it" : "them"} only with --confirm-destroy.`);
+  }
   if (accessChanged > 0) out.push(`${accessChanged} account${accessChanged === 1 ? "" : "s"} with plans that change Trelica's access (listed first).`);
   const unchecked = report.accounts.filter((a) => a.accessUnchecked).length;
   if (unchecked > 0) {
@@ -181,6 +188,11 @@ function cloudNote(account: AccountReport): string {
 }
 
 function accountNote(account: AccountReport): string {
+  const text = accessNote(account);
+  return account.leaving ? `LEAVING (left the config)${text ? `: ${text}` : ""}` : text;
+}
+
+function accessNote(account: AccountReport): string {
   const reason = account.reason ? `; ${firstLine(account.reason)}` : "";
   if (account.accessUnchecked) {
     // The refusal's reason repeats why: say it once.

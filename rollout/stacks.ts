@@ -2,6 +2,7 @@ import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { UserError } from "../app/errors";
+import { leavingMarker } from "../app/leaving-stacks";
 import { globToRegExp } from "../app/glob";
 import { TERRAFORM_CLOUD_STACK_NAME } from "../app/stack-names";
 import { compareVersions } from "../app/terraform-requirements";
@@ -12,9 +13,11 @@ export interface Stack {
   readonly dir: string;
   /** The 12-digit account in `trelica-<id>`, when the name has one. */
   readonly accountId?: string;
+  /** Its account left the config while its state held the role (app/leaving-stacks.ts): it is only ever destroyed. */
+  readonly leaving?: boolean;
 }
 
-/** The stacks cdktf listed in `<outdir>/manifest.json`, sorted by name. */
+/** The stacks cdktf listed in `<outdir>/manifest.json`: leaving stacks first (they need a decision), then by name. */
 export function readStacks(outdir: string): Stack[] {
   const manifestFile = path.join(outdir, "manifest.json");
   if (!fs.existsSync(manifestFile)) {
@@ -22,8 +25,11 @@ export function readStacks(outdir: string): Stack[] {
   }
   const manifest = JSON.parse(fs.readFileSync(manifestFile, "utf8")) as { stacks: Record<string, { workingDirectory: string }> };
   return Object.entries(manifest.stacks)
-    .map(([name, entry]) => ({ name, dir: path.resolve(outdir, entry.workingDirectory), accountId: /-(\d{12})$/.exec(name)?.[1] }))
-    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    .map(([name, entry]): Stack => {
+      const dir = path.resolve(outdir, entry.workingDirectory);
+      return { name, dir, accountId: /-(\d{12})$/.exec(name)?.[1], ...(leavingMarker(dir) ? { leaving: true } : {}) };
+    })
+    .sort((a, b) => Number(Boolean(b.leaving)) - Number(Boolean(a.leaving)) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
 /**

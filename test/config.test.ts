@@ -89,7 +89,7 @@ describe("config validation: each mistake named with its field, value and what i
     ],
     ["an unknown top-level key", `trelicaOrganizationId: org-42\nregoin: us-east-1\naccounts: [{id: "111111111111"}]`, "regoin: unknown key. Did you mean `region`?"],
     ["an invalid region", `trelicaOrganizationId: org-42\nregion: us-east-7\naccounts: [{id: "111111111111"}]`, 'region: got "us-east-7"; expected an AWS region name such as us-east-1'],
-    ["a service flag that is not a boolean", `trelicaOrganizationId: org-42\nservices: {iam: "yes"}\naccounts: [{id: "111111111111"}]`, 'services.iam: got "yes"; expected true or false'],
+    ["a service flag that is not a boolean", `trelicaOrganizationId: org-42\nservices: {iam: "yes"}\naccounts: [{id: "111111111111"}]`, 'services.iam: got "yes", which is text, not a boolean; expected true or false: write true without quotes'],
     ["no accounts", `trelicaOrganizationId: org-42\naccounts: []`, "accounts: got []; expected at least one account, or an accountsFile"],
   ])("GIVEN %s THEN the error says so", (_case, text, expected) => {
     expect(problemsOf(text)).toEqual(expect.arrayContaining([expect.stringContaining(expected)]));

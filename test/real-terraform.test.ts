@@ -4,9 +4,24 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { parseDocument } from "yaml";
 import { PROJECT_ROOT, tempDir } from "./helpers/files";
 import { describeWithRealTerraform } from "./helpers/real-terraform";
+import { inOrder } from "./helpers/steps";
 import { makeRoleByHand, TerraformProject } from "./helpers/terraform-project";
+
+// Real terraform and provider start-ups on a shared, loaded machine: a plan of three accounts took 74 s
+// at load 15 (39 s idle). No step's pass depends on speed: each may take up to 10 minutes.
+const STEP_TIMEOUT = 600_000;
+jest.setTimeout(STEP_TIMEOUT);
+
+/** The shipped example as a user makes it theirs: their own organization ID instead of the placeholder (rollout apply refuses that). */
+const ORGANIZATION_ID = "org-real-terraform-42";
+function exampleConfig(): string {
+  const doc = parseDocument(fs.readFileSync(path.join(PROJECT_ROOT, "trelica.config.yaml"), "utf8"));
+  doc.set("trelicaOrganizationId", ORGANIZATION_ID);
+  return doc.toString();
+}
 
 const MANAGEMENT = "111111111111";
 const PRODUCTION = "222222222222";
@@ -17,15 +32,17 @@ describeWithRealTerraform("the shipped example with the real terraform and AWS p
   let project: TerraformProject;
   let handMade: { policyArn: string; policyId: string };
 
+  const step = inOrder();
+
   beforeAll(async () => {
-    project = await TerraformProject.create(real, dir, { "trelica.config.yaml": fs.readFileSync(path.join(PROJECT_ROOT, "trelica.config.yaml"), "utf8") }, { managementAccountId: MANAGEMENT });
+    project = await TerraformProject.create(real, dir, { "trelica.config.yaml": exampleConfig() }, { managementAccountId: MANAGEMENT });
     // The sandbox's role was made by hand from the vendor's page: its policy has no description.
     handMade = makeRoleByHand(project.fake, SANDBOX, { roleDescription: "made by hand" });
   });
   afterAll(() => project?.close());
   afterEach(() => expect(project.fake.unimplemented).toEqual([]));
 
-  test("GIVEN terraform warning on stderr WHEN rollout plans THEN every account's plan is read from stdout alone", async () => {
+  step("GIVEN terraform warning on stderr WHEN rollout plans THEN every account's plan is read from stdout alone", async () => {
     const result = await project.rollout({ command: "plan", env: project.env({ impliedMirror: true }) });
     const byStack = Object.fromEntries(result.report.accounts.map((account) => [account.accountId, account]));
     expect(result.report.accounts.map((account) => [account.accountId, account.status])).toEqual([
@@ -41,17 +58,17 @@ describeWithRealTerraform("the shipped example with the real terraform and AWS p
     expect(log).toContain("Unable to open CLI configuration file");
   });
 
-  test("GIVEN the saved plans WHEN rollout applies THEN the new roles are made, and the adoption, which changes the hand-made trust policy, waits for --allow-access-change", async () => {
+  step("GIVEN the saved plans WHEN rollout applies THEN the new roles are made, and the adoption, which changes the hand-made trust policy, waits for --allow-access-change", async () => {
     const result = await project.rollout({ command: "apply" });
     const sandbox = result.report.accounts.find((account) => account.accountId === SANDBOX)!;
     expect(sandbox.status).toBe("refused");
-    expect(sandbox.accessChanges?.map((change) => change.reason).join("; ")).toContain("3f1c2a9e-7b4d-4e21-9c55-0a1b2c3d4e5f");
+    expect(sandbox.accessChanges?.map((change) => change.reason).join("; ")).toContain(ORGANIZATION_ID);
     expect(result.report.accounts.filter((account) => account.accountId !== SANDBOX).map((account) => account.status)).toEqual(["succeeded", "succeeded"]);
     expect(project.fake.account(SANDBOX).roles.TrelicaIntegration.description).toBe("made by hand");
     expect(result.exitCode).toBe(1);
   });
 
-  test("GIVEN --allow-access-change WHEN rollout applies THEN each account holds exactly its role and policy, the adopted policy never left the role", async () => {
+  step("GIVEN --allow-access-change WHEN rollout applies THEN each account holds exactly its role and policy, the adopted policy never left the role", async () => {
     const result = await project.rollout({ command: "apply", allowAccessChange: true });
     expect(result.report.accounts.map((account) => account.status)).toEqual(["succeeded", "skipped", "skipped"]);
     expect(result.exitCode).toBe(0);
@@ -62,7 +79,7 @@ describeWithRealTerraform("the shipped example with the real terraform and AWS p
     }
     for (const account of [MANAGEMENT, PRODUCTION, SANDBOX]) {
       const role = project.fake.account(account).roles.TrelicaIntegration;
-      expect(JSON.parse(role.assumeRolePolicyDocument).Statement[0].Condition).toEqual({ StringEquals: { "sts:ExternalId": "3f1c2a9e-7b4d-4e21-9c55-0a1b2c3d4e5f" } });
+      expect(JSON.parse(role.assumeRolePolicyDocument).Statement[0].Condition).toEqual({ StringEquals: { "sts:ExternalId": ORGANIZATION_ID } });
       expect(role.attachedPolicies).toEqual([`arn:aws:iam::${account}:policy/TrelicaIntegrationReadOnly`]);
     }
     const adopted = project.fake.account(SANDBOX).policies[handMade.policyArn];
@@ -75,7 +92,7 @@ describeWithRealTerraform("the shipped example with the real terraform and AWS p
     expect(documentOf(PRODUCTION).Statement[0].Action).not.toContain("organizations:ListAccounts");
   });
 
-  test("GIVEN plans already applied WHEN rollout applies again THEN nothing is applied twice and it says to plan again", async () => {
+  step("GIVEN plans already applied WHEN rollout applies again THEN nothing is applied twice and it says to plan again", async () => {
     const applies = project.fake.requests.length;
     const result = await project.rollout({ command: "apply" });
     expect(result.exitCode).toBe(0);
@@ -86,7 +103,7 @@ describeWithRealTerraform("the shipped example with the real terraform and AWS p
     expect(project.fake.requests.length).toBe(applies);
   });
 
-  test("GIVEN everything applied WHEN rollout plans again THEN no account has changes and it exits 0", async () => {
+  step("GIVEN everything applied WHEN rollout plans again THEN no account has changes and it exits 0", async () => {
     const result = await project.rollout({ command: "plan" });
     expect(result.report.accounts.map((account) => account.outcome)).toEqual(["no-changes", "no-changes", "no-changes"]);
     expect(result.exitCode).toBe(0);

@@ -272,7 +272,7 @@ describe("terraformCloud config mistakes", () => {
         expect.stringMatching(/^terraformCloud\.hostname: got "https:\/\/app\.terraform\.io"; expected a host name such as app\.terraform\.io.*no https:\/\//),
         expect.stringMatching(/^terraformCloud\.workspace\.executionMode: got "local"; expected remote or agent/),
         expect.stringMatching(/^terraformCloud\.workspace\.terraformVersion: got "newest"; expected a Terraform version or constraint/),
-        expect.stringMatching(/^terraformCloud\.workspace\.autoApply: got "yes"; expected true or false/),
+        expect.stringMatching(/^terraformCloud\.workspace\.autoApply: got "yes", which is text, not a boolean; expected true or false: write true without quotes/),
         expect.stringMatching(/^terraformCloud\.runRoleName: got "bad role name"; expected an IAM role name/),
         expect.stringMatching(/^terraformCloud\.awsOrganizationId: got "123"; expected an AWS Organization ID/),
       ]),

@@ -56,8 +56,8 @@ export function readAccountsFile(file: string, configKey = "accountsFile"): Acco
   let data: unknown;
   try {
     data = JSON.parse(read.text);
-  } catch (error) {
-    return { accounts: [], problems: [`${label}: is not JSON${jsonErrorPlace(read.text, error as Error)}; expected the output of \`aws organizations list-accounts\``] };
+  } catch {
+    return { accounts: [], problems: [`${label}: is not JSON${jsonErrorPlace(read.text)}; expected the output of \`aws organizations list-accounts\``] };
   }
   const result = listAccountsOutput.safeParse(data, { reportInput: true, error: () => UNWORDED });
   if (!result.success) {

@@ -46,3 +46,9 @@ export function resolvedBackend(config: Config): BackendConfig {
 export function roleArn(partition: Partition, account: string, name: string): string {
   return `arn:${partition}:iam::${account}:role/${name}`;
 }
+
+/**
+ * The shipped example's organization ID: plainly not a real one. Synth warns when a config uses it,
+ * and rollout refuses to apply or destroy stacks that hold it (app/placeholder.ts).
+ */
+export const EXAMPLE_ORGANIZATION_ID = "REPLACE-ME-with-your-Trelica-organization-ID";

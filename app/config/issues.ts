@@ -14,7 +14,7 @@ export function allowedText(issue: core.$ZodIssue, root: core.$ZodType, data: un
   if (issue.message !== UNWORDED) return issue.message;
   if (issue.code === "invalid_type" && issue.expected === "object") return `a map with the keys ${allowedKeysAt(root, issue.path, data).join(", ")}`;
   // A safety net: every other check in our schemas says what it allows itself.
-  return "a value as the README describes it";
+  return "a value as docs/configuration.md describes it";
 }
 
 /** ". Did you mean `x`?" when the value is close to one of the allowed ones (a mode, a backend type, a region, a state). */
@@ -49,9 +49,9 @@ export function allowedKeysAt(root: core.$ZodType, path: readonly PropertyKey[],
 }
 
 /** Would `text` be a good value at `path`? */
-export function accepts(root: core.$ZodType, path: readonly PropertyKey[], data: unknown, text: string): boolean {
+export function accepts(root: core.$ZodType, path: readonly PropertyKey[], data: unknown, value: unknown): boolean {
   const schema = schemaAt(root, path, data) as { safeParse?: (value: unknown) => { success: boolean } } | undefined;
-  return schema?.safeParse?.(text).success ?? false;
+  return schema?.safeParse?.(value).success ?? false;
 }
 
 function pickUnionOption(schema: core.$ZodType | undefined, value: unknown): core.$ZodType | undefined {

@@ -2,7 +2,7 @@ import * as path from "node:path";
 import type { core } from "zod";
 import { OrganizationAccount, readAccountsFile } from "./accounts-file";
 import { UserError } from "../errors";
-import { AccountConfig, Config, configSchema } from "./schema";
+import { AccountConfig, BOOLEAN_WORDS, Config, configSchema } from "./schema";
 import { ConfigSource, formatPath, readConfigSource } from "./source";
 import { accepts, allowedKeysAt, allowedText, didYouMean, UNWORDED } from "./issues";
 import { nearest } from "./suggest";
@@ -30,7 +30,7 @@ export function validateConfig(source: ConfigSource): LoadedConfig {
   if (source.data === null || source.data === undefined || typeof source.data !== "object" || Array.isArray(source.data)) {
     const got = source.data === null || source.data === undefined ? "an empty file" : `${show(source.data)} at the top level`;
     throw configError(source.file, [
-      `got ${got}; expected the settings as \`key: value\` lines, at least \`trelicaOrganizationId\` and one account (see README, "Config reference")`,
+      `got ${got}; expected the settings as \`key: value\` lines, at least \`trelicaOrganizationId\` and one account (see docs/configuration.md)`,
     ]);
   }
   const result = configSchema.safeParse(source.data, { reportInput: true, error: () => UNWORDED });
@@ -109,6 +109,10 @@ function describeIssue(issue: core.$ZodIssue, source: ConfigSource): string[] {
       ? "YAML reads unquoted digits as a number and drops leading zeros"
       : "expected text (YAML reads unquoted digits as a number)";
     return [`${where}: got the number ${numberText}; ${why}. Quote it: ${JSON.stringify(numberText)}`];
+  }
+  const asBoolean = typeof issue.input === "string" ? BOOLEAN_WORDS[issue.input.toLowerCase()] : undefined;
+  if (asBoolean !== undefined && accepts(CONFIG_SCHEMA, issue.path, source.data, asBoolean)) {
+    return [`${where}: got ${show(issue.input)}, which is text, not a boolean; expected ${expected}: write ${asBoolean} without quotes`];
   }
   // A discriminated union reports the whole object; the user wants to see the discriminator's value.
   const input = issue.code === "invalid_union" && issue.discriminator ? (issue.input as Record<string, unknown>)[issue.discriminator] : issue.input;

@@ -81,7 +81,17 @@ const accountPattern = z.string({ error: "an account ID or name glob such as \"1
   error: "an account ID or name glob such as \"1234*\" or \"prod-*\"",
 });
 
-const assumeRoleName = z.union([roleName, z.literal(false)], { error: "an IAM role name, or false for the ambient credentials" });
+/**
+ * YAML 1.2 reads `no`, `yes` and any quoted `"false"` as text, which would pass as a role named "false".
+ * A word that means a boolean is refused here; the loader says to write false without quotes.
+ */
+export const BOOLEAN_WORDS: Readonly<Record<string, boolean>> = { true: true, yes: true, on: true, false: false, no: false, off: false };
+
+const ASSUME_ROLE_NAME_ALLOWED = "an IAM role name, or false for the ambient credentials";
+const assumeRoleName = z.union(
+  [roleName.refine((value) => !(value.toLowerCase() in BOOLEAN_WORDS), { error: ASSUME_ROLE_NAME_ALLOWED }), z.literal(false)],
+  { error: ASSUME_ROLE_NAME_ALLOWED },
+);
 
 const account = z.strictObject({
   id: accountId,

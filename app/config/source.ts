@@ -2,6 +2,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, Node as YamlNode } from "yaml";
 import { UserError } from "../errors";
+import { jsonSyntaxError } from "./json-syntax";
 
 /** A parsed config file, with the original text of every number so messages can quote it. */
 export interface ConfigSource {
@@ -41,26 +42,23 @@ function parseJson(file: string, text: string): ConfigSource {
   if (text.trim() === "") return { file, data: null, numberText: new Map() };
   try {
     return { file, data: JSON.parse(text), numberText: new Map() };
-  } catch (error) {
-    const where = jsonErrorPlace(text, error as Error);
-    throw new UserError(`Config file ${file} is not valid JSON${where}`);
+  } catch {
+    throw new UserError(`Config file ${file} is not valid JSON${jsonErrorPlace(text)}`);
   }
 }
 
 /**
- * Where JSON text goes wrong, as " at line L, column C, in `<that line>`": YAML's parser (JSON is valid
- * YAML) usually knows, else the engine's "at position N" or "end of JSON input". The line says more than
- * the engine's wording ("Unexpected token ..."), which is used only when neither knows the place.
+ * Where JSON text goes wrong and why, as " at line L, column C, in `<that line>`: <what is wrong>"
+ * (app/config/json-syntax.ts), never the engine's wording.
  */
-export function jsonErrorPlace(text: string, error: Error): string {
-  const lineCounter = new LineCounter();
-  const [yamlError] = parseDocument(text, { lineCounter }).errors;
-  const position = /at position (\d+)/.exec(error.message)?.[1];
-  const offset = yamlError ? yamlError.pos[0] : position !== undefined ? Number(position) : /end of JSON input/.test(error.message) ? text.trimEnd().length : undefined;
-  if (offset === undefined) return `: ${error.message}`;
-  const at = lineCounter.linePos(offset);
-  const line = text.split(/\r?\n/)[at.line - 1]?.trim();
-  return ` at line ${at.line}, column ${at.col}${line ? `, in \`${line}\`` : ""}`;
+export function jsonErrorPlace(text: string): string {
+  const found = jsonSyntaxError(text);
+  if (!found) return ""; // JSON.parse and the scan disagree: not seen; the caller's words still stand.
+  const at = new LineCounter();
+  parseDocument(text, { lineCounter: at });
+  const place = at.linePos(found.offset);
+  const line = text.split(/\r?\n/)[place.line - 1]?.trim();
+  return ` at line ${place.line}, column ${place.col}${line ? `, in \`${line}\`` : ""}: ${found.problem}`;
 }
 
 function parseYaml(file: string, text: string): ConfigSource {

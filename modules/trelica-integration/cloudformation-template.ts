@@ -2,7 +2,7 @@ import { permissionPolicy } from "./permission-policy";
 import { EXTERNAL_ID_RULE } from "./rules";
 import { TRELICA_ACCOUNT_ID } from "./policy-document";
 import { ALL_SERVICES } from "./services";
-import type { TrelicaIntegrationProps } from "./trelica-integration";
+import type { TrelicaIntegrationProps } from "./trelica-integration-props";
 import { trustPolicy } from "./trust-policy";
 
 /* The same role as the TrelicaIntegration construct, as a CloudFormation template: for StackSets, Control

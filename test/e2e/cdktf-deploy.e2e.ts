@@ -26,7 +26,7 @@ describeWithRealTerraform("cdktf deploy with the real terraform", (real) => {
     const result = await run(
       path.join(PROJECT_ROOT, "node_modules", ".bin", "cdktf"),
       // --skip-provider-lock: cdktf otherwise runs `terraform providers lock`, which asks the registry
-      // for checksums even when the provider comes from a mirror (offline here; see README).
+      // for checksums even when the provider comes from a mirror (offline here; see docs/troubleshooting.md).
       ["deploy", `trelica-${MANAGEMENT}`, `trelica-${MEMBER}`, "--auto-approve", "--skip-provider-lock", "--output", project.outdir, "--outputs-file", outputsFile],
       { cwd: PROJECT_ROOT, env: { ...project.env(), TRELICA_CONFIG: path.join(dir, "trelica.config.yaml"), CI: "1" }, timeoutMs: 600_000 },
     );
@@ -36,7 +36,7 @@ describeWithRealTerraform("cdktf deploy with the real terraform", (real) => {
     }
     const outputs = JSON.parse(fs.readFileSync(outputsFile, "utf8"));
     expect(outputs[`trelica-${MEMBER}`]).toEqual({ account_id: MEMBER, region: "us-east-1", role_arn: `arn:aws:iam::${MEMBER}:role/TrelicaIntegration` });
-    // State went where the README says: the project root (here: the config's folder's project).
+    // State went where docs/backends.md says: the project root (here: the config's folder's project).
     expect(fs.existsSync(path.join(dir, `terraform.trelica-${MEMBER}.tfstate`))).toBe(true);
     expect(project.fake.unimplemented).toEqual([]);
   });

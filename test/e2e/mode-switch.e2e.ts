@@ -1,9 +1,9 @@
 /*
- * The member accounts' side of a mode switch, step by step as README "Switching without cutting Trelica
+ * The member accounts' side of a mode switch, step by step as docs/stacksets.md "Switching without cutting Trelica
  * off" gives it, with the real terraform and AWS provider against the fake AWS: the roles Terraform made
  * are handed to CloudFormation (import) and into the stack set, and back again (retained stacks, then
  * adoptExisting), and after every step each member still has its role, the very same one (same role ID:
- * never deleted and made again). The CloudFormation steps are the calls the README's `aws cloudformation`
+ * never deleted and made again). The CloudFormation steps are the calls docs/stacksets.md's `aws cloudformation`
  * commands make, sent to the fake directly (there is no aws CLI here).
  */
 import * as fs from "node:fs";

@@ -1,7 +1,7 @@
 /*
  * Every place in the program's source where text for a user message is written, found by reading the
  * source with TypeScript's parser and its checker (to know what a name refers to, across files), and
- * the rules that decide whether a row of test/messages.test.ts really produces a site.
+ * the rules that decide whether a row of the message table (test/fixtures/messages.yaml) really produces a site.
  *
  * What counts as a site:
  * - in modules whose job is messages (config checks, the construct's prop checks, AWS's rules, the command

@@ -11,7 +11,7 @@ import {
   tagProblems,
 } from "../rules";
 import { enabledServices, SERVICE_NAMES } from "../services";
-import type { TrelicaIntegrationProps } from "../trelica-integration";
+import type { TrelicaIntegrationProps } from "../trelica-integration-props";
 
 /**
  * Every problem with the props at once, each naming the prop, the value and what is allowed. `target`:

@@ -1,0 +1,92 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { Command, Option } from "commander";
+import { Document } from "yaml";
+import { parseCommandLine } from "./command-line";
+import { validateConfig } from "./config/load";
+import { UserError } from "./errors";
+import { shownPath } from "./project-options";
+
+/*
+ * `npm run init`: a user's own config from a few flags, instead of editing the shipped example (whose
+ * placeholder organization ID rollout refuses). Written only once the config it makes validates, and
+ * never over an existing file unless --force. Flags, not questions: it runs the same in CI.
+ */
+
+export const DEFAULT_INIT_OUTPUT = "trelica.local.yaml";
+
+interface InitOptions {
+  readonly organizationId?: string;
+  readonly managementAccount?: string;
+  readonly accountsFile?: string;
+  readonly account: string[];
+  readonly region?: string;
+  readonly output: string;
+  readonly force: boolean;
+}
+
+/** The flag that set each config field: problems are told in the words the user typed. */
+const FLAG_OF: Readonly<Record<string, string>> = {
+  trelicaOrganizationId: "--organization-id",
+  managementAccountId: "--management-account",
+  accountsFile: "--accounts-file",
+  accounts: "--account",
+  region: "--region",
+};
+
+const list = (value: string, previous: string[] = []) => [...previous, ...value.split(",").map((item) => item.trim()).filter(Boolean)];
+
+export function initCommand(argv: readonly string[], cwd: string): string {
+  const command = new Command("npm run init --")
+    .description("Write your own trelica-aws-role config from a few flags (validated before it is written).")
+    .addOption(new Option("--organization-id <id>", "your Trelica organization ID (Trelica: user menu > Profile, bottom of the page); becomes the sts:ExternalId"))
+    .addOption(new Option("--management-account <id>", "the Organization's management account ID (found from --accounts-file when its ARNs name it)"))
+    .addOption(new Option("--accounts-file <file>", "the JSON of `aws organizations list-accounts`, relative to the config"))
+    .addOption(new Option("--account <ids>", "an account ID to deploy to (comma-separated, repeatable)").argParser(list).default([]))
+    .addOption(new Option("--region <region>", "the region you type into Trelica (default us-east-1)"))
+    .addOption(new Option("--output <file>", `where to write the config`).default(DEFAULT_INIT_OUTPUT))
+    .addOption(new Option("--force", "replace an existing file").default(false))
+    .helpOption("--help", "print this help")
+    .allowExcessArguments(false);
+  parseCommandLine(command, argv, { help: "npm run init -- --help" });
+  const options = command.opts<InitOptions>();
+  const file = path.resolve(cwd, options.output);
+  const problems: string[] = [];
+  if (fs.existsSync(file) && !options.force) problems.push(`--output ${shownPath(file, cwd)}: the file exists; expected a new file, or --force to replace it`);
+  const data = configOf(options);
+  try {
+    validateConfig({ file, data, numberText: new Map() });
+  } catch (error) {
+    if (!(error instanceof UserError)) throw error;
+    problems.push(...error.problems.map(inFlagWords));
+  }
+  if (problems.length > 0) throw new UserError(`npm run init: ${problems.length === 1 ? "a problem" : `${problems.length} problems`}; nothing was written:`, problems);
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, render(data));
+  const shown = shownPath(file, cwd);
+  return `Wrote ${shown}. Next: npm run synth -- --config ${shown} (or export TRELICA_CONFIG=${shown}), then npm run rollout -- plan --config ${shown}.`;
+}
+
+function configOf(options: InitOptions): Record<string, unknown> {
+  return {
+    trelicaOrganizationId: options.organizationId,
+    ...(options.region ? { region: options.region } : {}),
+    ...(options.managementAccount ? { managementAccountId: options.managementAccount } : {}),
+    ...(options.accountsFile ? { accountsFile: options.accountsFile } : {}),
+    ...(options.account.length > 0 ? { accounts: options.account.map((id) => ({ id })) } : {}),
+  };
+}
+
+/** YAML with the few comments a newcomer needs; account IDs quoted (YAML would read them as numbers). */
+function render(data: Record<string, unknown>): string {
+  const doc = new Document(data);
+  doc.commentBefore = " Made by npm run init. Every key, its default and what is allowed: docs/configuration.md.";
+  return doc.toString({ defaultStringType: "QUOTE_DOUBLE", defaultKeyType: "PLAIN" });
+}
+
+/** "trelicaOrganizationId: got ..." → "--organization-id (trelicaOrganizationId): got ...". */
+function inFlagWords(problem: string): string {
+  const field = /^([A-Za-z]+)/.exec(problem)?.[1];
+  const flag = field ? FLAG_OF[field] : undefined;
+  return flag ? `${flag} (${problem.slice(0, problem.indexOf(":"))})${problem.slice(problem.indexOf(":"))}` : problem;
+}

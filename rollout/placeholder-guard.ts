@@ -1,0 +1,19 @@
+import { UserError } from "../app/errors";
+import { EXAMPLE_ORGANIZATION_ID } from "../app/config/defaults";
+import { plural, listSome } from "../app/list";
+import { externalIdsIn, PLACEHOLDER_FIX } from "../app/placeholder";
+import { Stack, stackJson } from "./stacks";
+
+/**
+ * apply and destroy refuse stacks synthesized from the shipped example's placeholder organization ID:
+ * a role that requires it is one Trelica can never assume, and an example's accounts are nobody's.
+ */
+export function refusePlaceholder(command: string, stacks: readonly Stack[]): void {
+  const holding = stacks.filter((stack) => externalIdsIn(stackJson(stack)).includes(EXAMPLE_ORGANIZATION_ID));
+  if (holding.length === 0) return;
+  throw new UserError(
+    `Nothing was run: ${plural(holding.length, "stack")} (${listSome(holding.map((stack) => stack.name))}) require the shipped example's ` +
+      `placeholder organization ID ${JSON.stringify(EXAMPLE_ORGANIZATION_ID)} as the external ID, and ${command} refuses it. ` +
+      `Expected your own ID: ${PLACEHOLDER_FIX}; then run ${command} again (plan shows what it would do).`,
+  );
+}

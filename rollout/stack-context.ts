@@ -1,0 +1,36 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { RolloutControl } from "./rollout-control";
+import { RolloutOptions } from "./rollout-options";
+import { PRIVATE_FILE } from "./private-files";
+import { RunReport } from "./report";
+import { Stack } from "./stacks";
+import { TerraformRunner } from "./terraform";
+
+/** What every account's steps share with the run they are part of. */
+export interface StackContext {
+  readonly options: RolloutOptions;
+  readonly control: RolloutControl;
+  readonly terraform: TerraformRunner;
+  readonly env: NodeJS.ProcessEnv;
+  readonly runId: string;
+  readonly runDir: string;
+  readonly planRun?: RunReport;
+}
+
+/** An account's log in the run's folder, appended to by each of its steps. */
+export function openLog(stack: Stack, runDir: string): fs.WriteStream {
+  return fs.createWriteStream(logFile(stack, runDir), { flags: "a", mode: PRIVATE_FILE });
+}
+
+export function logFile(stack: Stack, runDir: string): string {
+  return path.join(runDir, `${stack.name}.log`);
+}
+
+/** The log is complete on disk before the account (or the run) is reported done. */
+export function closeLog(log: fs.WriteStream): Promise<void> {
+  return new Promise((resolve) => {
+    log.once("error", () => resolve());
+    log.end(() => resolve());
+  });
+}

@@ -1,0 +1,87 @@
+/*
+ * The product's import graph, read with TypeScript's parser: every relative `import` and `export ... from`
+ * of main.ts, app/, modules/ and rollout/, type-only ones included (a type-only circle still ties the files'
+ * meanings together, and the construct's props circle was one).
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import ts from "typescript";
+import { PROJECT_ROOT } from "./files";
+
+export const PRODUCT_DIRS = ["app", "modules", "rollout"];
+
+/** Product files, relative to the project root. */
+export function productFiles(): string[] {
+  const below = (dir: string): string[] =>
+    fs.readdirSync(path.join(PROJECT_ROOT, dir), { withFileTypes: true }).flatMap((entry) => {
+      const relative = `${dir}/${entry.name}`;
+      if (entry.isDirectory()) return below(relative);
+      return entry.name.endsWith(".ts") && !entry.name.endsWith(".d.ts") ? [relative] : [];
+    });
+  return ["main.ts", ...PRODUCT_DIRS.flatMap(below)].sort();
+}
+
+/** The relative imports of a file: the project files it names, relative to the project root. */
+export function importsOf(file: string): string[] {
+  const text = fs.readFileSync(path.join(PROJECT_ROOT, file), "utf8");
+  const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, false, ts.ScriptKind.TS);
+  const specifiers: string[] = [];
+  source.forEachChild((node) => {
+    if ((ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) && node.moduleSpecifier && ts.isStringLiteral(node.moduleSpecifier)) {
+      specifiers.push(node.moduleSpecifier.text);
+    } else if (ts.isImportEqualsDeclaration(node) && ts.isExternalModuleReference(node.moduleReference) && ts.isStringLiteral(node.moduleReference.expression)) {
+      specifiers.push(node.moduleReference.expression.text);
+    }
+  });
+  return specifiers.filter((s) => s.startsWith(".")).map((s) => resolveModule(file, s));
+}
+
+function resolveModule(from: string, specifier: string): string {
+  const base = path.posix.join(path.posix.dirname(from), specifier);
+  for (const candidate of [`${base}.ts`, `${base}/index.ts`, base]) {
+    if (fs.existsSync(path.join(PROJECT_ROOT, candidate)) && fs.statSync(path.join(PROJECT_ROOT, candidate)).isFile()) return candidate;
+  }
+  throw new Error(`${from}: cannot resolve import "${specifier}"`);
+}
+
+export type ImportGraph = ReadonlyMap<string, readonly string[]>;
+
+export function importGraph(files: readonly string[] = productFiles()): ImportGraph {
+  return new Map(files.map((file) => [file, importsOf(file)]));
+}
+
+/** Every import circle, each as the files around it (first file repeated at the end), once per circle. */
+export function importCircles(graph: ImportGraph): string[][] {
+  const circles = new Map<string, string[]>();
+  const state = new Map<string, "open" | "done">();
+  const stack: string[] = [];
+  const visit = (file: string) => {
+    state.set(file, "open");
+    stack.push(file);
+    for (const next of graph.get(file) ?? []) {
+      if (state.get(next) === "open") {
+        const circle = stack.slice(stack.indexOf(next));
+        // One key per circle, whichever file it was entered from.
+        const key = [...circle].sort().join(" ");
+        if (!circles.has(key)) circles.set(key, [...circle, next]);
+      } else if (!state.has(next)) visit(next);
+    }
+    stack.pop();
+    state.set(file, "done");
+  };
+  for (const file of graph.keys()) if (!state.has(file)) visit(file);
+  return [...circles.values()];
+}
+
+/** Every file `file` reaches through its imports, itself not included unless in a circle. */
+export function reachableFrom(graph: ImportGraph, file: string): Set<string> {
+  const seen = new Set<string>();
+  const todo = [...(graph.get(file) ?? [])];
+  while (todo.length > 0) {
+    const next = todo.pop()!;
+    if (seen.has(next)) continue;
+    seen.add(next);
+    todo.push(...(graph.get(next) ?? []));
+  }
+  return seen;
+}

@@ -1,0 +1,57 @@
+/* npm run init: a user's own config from flags, validated before it is written, never over a file unasked. */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { initCommand } from "../app/init-command";
+import { loadConfig } from "../app/config/load";
+import { synthesizeOrganization } from "../app/organization-app";
+import { tempDir, writeFile } from "./helpers/files";
+import { listAccountsJson } from "./helpers/organization";
+
+const dir = tempDir("trelica-init-");
+
+describe("npm run init", () => {
+  test("GIVEN an organization ID and an accounts file THEN it writes a config that loads and synthesizes, and says what to run next", () => {
+    const folder = path.join(dir, "ok");
+    writeFile(folder, "accounts.json", listAccountsJson([{ Id: "111111111111", State: "ACTIVE" }, { Id: "022222222222", State: "ACTIVE" }]));
+    const said = initCommand(["--organization-id", "org-7f3a", "--accounts-file", "accounts.json", "--management-account", "111111111111"], folder);
+    expect(said).toBe(
+      "Wrote ./trelica.local.yaml. Next: npm run synth -- --config ./trelica.local.yaml (or export TRELICA_CONFIG=./trelica.local.yaml), then npm run rollout -- plan --config ./trelica.local.yaml.",
+    );
+    const file = path.join(folder, "trelica.local.yaml");
+    expect(loadConfig(file).config).toMatchObject({ trelicaOrganizationId: "org-7f3a", accountsFile: "accounts.json", managementAccountId: "111111111111" });
+    const lines: string[] = [];
+    synthesizeOrganization(file, { outdir: path.join(folder, "out"), log: (line) => lines.push(line) });
+    expect(lines[0]).toMatch(/^trelica: 2 account stacks from /);
+    expect(lines.filter((line) => line.startsWith("Warning:"))).toEqual([]);
+  });
+
+  test("GIVEN account IDs with leading zeros THEN they are written quoted, and survive a YAML read", () => {
+    const folder = path.join(dir, "quoted");
+    initCommand(["--organization-id", "org-7f3a", "--account", "011111111111,022222222222"], folder);
+    const text = fs.readFileSync(path.join(folder, "trelica.local.yaml"), "utf8");
+    expect(text).toContain('- id: "011111111111"');
+    expect(loadConfig(path.join(folder, "trelica.local.yaml")).config.accounts.map((account) => account.id)).toEqual(["011111111111", "022222222222"]);
+  });
+
+  test("GIVEN bad flags and an existing file THEN every problem in the flags' words at once, and nothing is written", () => {
+    const folder = path.join(dir, "bad");
+    const existing = writeFile(folder, "trelica.local.yaml", "mine\n");
+    expect(() => initCommand(["--organization-id", "x", "--account", "12", "--region", "mars"], folder)).toThrow(
+      [
+        "npm run init: 4 problems; nothing was written:",
+        "  - --output ./trelica.local.yaml: the file exists; expected a new file, or --force to replace it",
+        '  - --organization-id (trelicaOrganizationId): got "x"; expected your Trelica organization ID (2 to 1224 characters of letters, digits and _+=,.@:/-)',
+        '  - --region (region): got "mars"; expected an AWS region name such as us-east-1',
+        '  - --account (accounts[0].id): got "12"; expected exactly 12 digits, as a string',
+      ].join("\n"),
+    );
+    expect(fs.readFileSync(existing, "utf8")).toBe("mine\n");
+  });
+
+  test("GIVEN --force THEN an existing file is replaced", () => {
+    const folder = path.join(dir, "force");
+    writeFile(folder, "org.yaml", "old\n");
+    initCommand(["--organization-id", "org-7f3a", "--account", "111111111111", "--output", "org.yaml", "--force"], folder);
+    expect(loadConfig(path.join(folder, "org.yaml")).config.trelicaOrganizationId).toBe("org-7f3a");
+  });
+});
