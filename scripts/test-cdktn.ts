@@ -95,10 +95,8 @@ function main(): void {
       sh("git", [...git, "commit", "-q", "-m", "copy"], { cwd: project });
       process.stdout.write(`${files.length} files in ${project}\n`);
     });
-    // The switch needs only commander, typescript and sucrase: this checkout's node_modules has them.
-    step("npm run switch -- cdktn (its own output below)", () =>
-      sh(process.execPath, ["-r", path.join(ROOT, "node_modules", "sucrase", "register"), "scripts/switch-cdk.ts", "cdktn"], { cwd: project, env: { ...env20, NODE_PATH: path.join(ROOT, "node_modules") } }),
-    );
+    // As on a fresh clone: no node_modules yet, so the switch fetches the three packages it needs itself.
+    step("npm run switch -- cdktn, before any install (its own output below)", () => sh("npm", ["run", "switch", "--", "cdktn"], { cwd: project, env: env20 }));
     step("npm ci on Node 22 (the lock file the switch wrote)", () => sh("npm", ["ci", "--no-audit", "--no-fund"], { cwd: project, env: on22 }));
     check("type-check on Node 22", () => sh("npm", ["run", "typecheck"], { cwd: project, env: on22 }));
     check("unit suite on Node 22 (test/real-terraform.test.ts is covered by the plan step)", () =>
