@@ -27,7 +27,8 @@ export function parseCommandLine(command: Command, argv: readonly string[], word
 
 function inOurWords(command: Command, error: CommanderError, words: CommandLineWords): string {
   const quoted = /'([^']+)'/.exec(error.message)?.[1] ?? "";
-  const flags = command.options.map((option) => option.long ?? option.short ?? option.flags);
+  // A hidden option (a deprecated alias) still works but is not offered.
+  const flags = command.options.filter((option) => !option.hidden).map((option) => option.long ?? option.short ?? option.flags);
   switch (error.code) {
     case "commander.unknownOption": {
       const guess = nearest(quoted, flags);

@@ -44,7 +44,7 @@ function markdownTable(rows: readonly Row[]): string[] {
     "In Trelica: Admin > Integrations > Amazon Web Services > Connect; enter the account ID and the region.",
     "",
     "PLANNED, NOT CONFIRMED: written by synth, before any apply; a role here may not exist yet. " +
-      "After applying, run `npm run rollout -- connections` (apply does it too) for the table from the applied state: only its `applied` rows have a role ARN to paste.",
+      "After applying, run `npm run rollout -- connections` (apply does it too) for the table from the applied state: its `applied` rows are the accounts whose role exists, ready to connect with their account ID and region.",
     "",
     ...markdownTableLines(COLUMNS, rows),
   ];

@@ -60,7 +60,7 @@ export function initCommand(argv: readonly string[], cwd: string): string {
     if (!(error instanceof UserError)) throw error;
     problems.push(...error.problems.map(inFlagWords));
   }
-  if (problems.length > 0) throw new UserError(`npm run init: ${problems.length === 1 ? "a problem" : `${problems.length} problems`}; nothing was written:`, problems);
+  if (problems.length > 0) throw new UserError(`npm run init: ${problems.length === 1 ? "1 problem" : `${problems.length} problems`}; nothing was written:`, problems);
   fs.mkdirSync(path.dirname(file), { recursive: true });
   fs.writeFileSync(file, render(data));
   const shown = shownPath(file, cwd);

@@ -8,7 +8,7 @@ import { Config } from "./config/schema";
  */
 
 export const PLACEHOLDER_FIX =
-  "put your Trelica organization ID in trelicaOrganizationId (Trelica: user menu > Profile, bottom of the page), " +
+  "put the organization ID from Trelica (user menu > Profile, bottom of the page) in trelicaOrganizationId, " +
   "or start your own config with npm run init";
 
 export function placeholderWarnings(config: Pick<Config, "trelicaOrganizationId">): string[] {

@@ -1,5 +1,5 @@
 /*
- * The connections table from the APPLIED state: what to paste into Trelica, per account, written over
+ * The connections table from the APPLIED state: what to type into Trelica (account ID, region), per account, written over
  * synth's planned table (cdktf.out/trelica-connections.csv and .md) after `apply` and `destroy`, and by
  * `connections`.
  * Only an account whose terraform outputs hold role_arn gets an ARN: nobody pastes the ARN of a role
@@ -169,7 +169,7 @@ export function connectionsMarkdown(rows: readonly ConnectionRow[], runId: strin
       "",
       `From terraform's state after rollout run ${runId}: ${count("applied")} applied, ${count("planned only")} planned only, ` +
         `${count("failed")} failed, ${count("unknown")} unknown.`,
-      "Only `applied` rows have a role ARN: connect those in Trelica (Admin > Integrations > Amazon Web Services > Connect; enter the account ID and the region).",
+      "`applied` rows are the accounts whose role exists (its ARN shows it): connect those in Trelica (Admin > Integrations > Amazon Web Services > Connect; enter the account ID and the region; Trelica does not ask for the ARN).",
       "`planned only`: no role (never applied, or destroyed); `failed`: this run's apply or destroy failed; `unknown`: its terraform outputs could not be read (see the run's report).",
       "",
       ...markdownTableLines(columns, rows.map(rowCells)),

@@ -46,8 +46,13 @@ export function jsonSyntaxError(text: string): JsonSyntaxError | undefined {
       } else at++;
     }
   };
+  // People write JSON like JavaScript: a comment is named as one, wherever it stands.
+  const noComment = () => {
+    if (text[at] === "/" && (text[at + 1] === "/" || text[at + 1] === "*")) fail("a comment; JSON has none (use YAML for comments)");
+  };
   const value = (): void => {
     space();
+    noComment();
     const char = text[at];
     if (char === "{") return object();
     if (char === "[") return array();
@@ -55,7 +60,6 @@ export function jsonSyntaxError(text: string): JsonSyntaxError | undefined {
     if (char === "'") fail("a single-quoted string; expected double quotes \"...\"");
     const literal = /^(true|false|null|-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?)/.exec(text.slice(at));
     if (literal && !/[\w.]/.test(text[at + literal[0].length] ?? "")) return void (at += literal[0].length);
-    if (char === "/" && (text[at + 1] === "/" || text[at + 1] === "*")) fail("a comment; JSON has none (use YAML for comments)");
     fail(`${shown(at)}; expected a value (a "string", number, true, false, null, {...} or [...])`);
   };
   const object = () => {
@@ -64,6 +68,7 @@ export function jsonSyntaxError(text: string): JsonSyntaxError | undefined {
     if (text[at] === "}") return void at++;
     for (;;) {
       space();
+      noComment();
       if (text[at] === "}") fail("a comma before }; JSON allows none after the last entry");
       if (text[at] !== '"') fail(`${shown(at)}; expected a key in double quotes`);
       string();

@@ -10,6 +10,7 @@ import { Lazy, Testing } from "../../modules/cdk-flavour";
 import { parse as parseYaml } from "yaml";
 import { synthesizeOrganization } from "../../app/organization-app";
 import { parseSynthCommand } from "../../app/synth-command";
+import { initCommand } from "../../app/init-command";
 import { permissionPolicy, ServiceFlags, TrelicaIntegration, TrelicaIntegrationProps } from "../../modules/trelica-integration";
 import { checkOptions, RawOptions } from "../../rollout/options";
 import { RolloutOptions } from "../../rollout/run";
@@ -35,6 +36,13 @@ interface ConfigInput {
   readonly files?: Readonly<Record<string, string>>;
   readonly env?: Readonly<Record<string, string>>;
   readonly folder?: boolean;
+  /** The output folder, relative to the row's folder. @default out */
+  readonly output?: string;
+}
+
+interface InitInput {
+  readonly args: readonly string[];
+  readonly files?: Readonly<Record<string, string>>;
 }
 
 type Arrangement =
@@ -42,7 +50,9 @@ type Arrangement =
   | { readonly requireTerraform: string; readonly stacks?: number }
   | { readonly runInTerraformCloud: number | "all" }
   | { readonly cdktfApp: string }
-  | { readonly notTerraform: string };
+  | { readonly notTerraform: string }
+  /** Every stack's trust policy requires this external ID (as a config with it would synthesize). */
+  | { readonly externalId: string };
 
 interface RolloutInput {
   readonly options: Partial<RolloutOptions> & Pick<RolloutOptions, "command">;
@@ -63,9 +73,10 @@ export interface Inputs {
   readonly rolloutOptions: { readonly command: string } & Partial<RawOptions>;
   readonly rolloutCommandLine: readonly string[];
   readonly rollout: RolloutInput;
+  readonly init: InitInput;
 }
 
-export const INPUT_KINDS = ["config", "props", "template", "permissionPolicy", "synthFlags", "rolloutOptions", "rolloutCommandLine", "rollout"] as const;
+export const INPUT_KINDS = ["config", "props", "template", "permissionPolicy", "synthFlags", "rolloutOptions", "rolloutCommandLine", "rollout", "init"] as const;
 export type InputKind = (typeof INPUT_KINDS)[number];
 
 export interface MessageRow {
@@ -144,6 +155,12 @@ export class MessageInputs {
       }
       case "rollout":
         return this.rollout(input);
+      case "init": {
+        const { args, files } = row.input as InitInput;
+        const folder = this.rowDir();
+        for (const [file, content] of Object.entries(files ?? {})) writeFile(folder, file, content);
+        return messageOf(() => initCommand(args, folder)).map((message) => inOurPaths(message, folder));
+      }
     }
   }
 
@@ -165,7 +182,7 @@ export class MessageInputs {
     Object.assign(process.env, input.env);
     const lines: string[] = [];
     try {
-      synthesizeOrganization(configFile, { outdir: path.join(folder, "out"), log: (line) => lines.push(line) });
+      synthesizeOrganization(configFile, { outdir: path.join(folder, input.output ?? "out"), log: (line) => lines.push(line) });
     } catch (error) {
       return [inOurPaths((error as Error).message, folder)];
     } finally {
@@ -227,6 +244,17 @@ export class MessageInputs {
     else if ("notTerraform" in step) {
       // An executable that answers `version -json` with words, not JSON.
       fs.chmodSync(writeFile(this.dir, step.notTerraform, '#!/bin/sh\necho "this is not terraform"\n'), 0o755);
+    } else if ("externalId" in step) {
+      for (const name of project.stackNames()) {
+        const file = path.join(project.dir, "cdktf.out", "stacks", name, "cdk.tf.json");
+        const json = JSON.parse(fs.readFileSync(file, "utf8"));
+        for (const role of Object.values<{ assume_role_policy: string }>(json.resource.aws_iam_role)) {
+          const trust = JSON.parse(role.assume_role_policy);
+          trust.Statement[0].Condition.StringEquals["sts:ExternalId"] = step.externalId;
+          role.assume_role_policy = JSON.stringify(trust);
+        }
+        fs.writeFileSync(file, JSON.stringify(json));
+      }
     } else throw new Error(`unknown arrangement ${JSON.stringify(step)}`);
   }
 }
