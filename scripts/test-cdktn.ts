@@ -149,7 +149,8 @@ function main(): void {
 
     check(`real terraform plan of a cdktn stack against the fake AWS (under flock ${REAL_TERRAFORM_LOCK})`, () => {
       const plan = ["-r", "sucrase/register", "scripts/cdk-flavour/plan-on-fake-aws.ts", written["shipped-example"].cdktn, "trelica-222222222222", "111111111111"];
-      sh("flock", [REAL_TERRAFORM_LOCK, node, ...plan], { cwd: project, env: on22 });
+      // The lock may be held by another suite for a while on a shared machine: wait up to an hour.
+      sh("flock", [REAL_TERRAFORM_LOCK, node, ...plan], { cwd: project, env: on22, timeout: 60 * 60_000 });
     });
   } catch (error) {
     failures.push(error instanceof Error ? error.message : String(error));
