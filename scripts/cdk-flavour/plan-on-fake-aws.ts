@@ -12,6 +12,8 @@ import { FakeAws } from "../../test/fake-aws/fake-aws";
 import { copyStack, findRealTerraform, installProvider, providerVersionFor, run, terraformEnv } from "../../test/helpers/real-terraform";
 
 async function main(): Promise<number> {
+  // Timed from here, after the lock: test:cdktn's figure for this step includes waiting for it.
+  const started = Date.now();
   const [outdir, stack, managementAccountId] = process.argv.slice(2);
   if (!outdir || !stack || !managementAccountId) throw new Error("usage: plan-on-fake-aws.ts <outdir> <stack> <managementAccountId>");
   const real = findRealTerraform();
@@ -47,7 +49,7 @@ async function main(): Promise<number> {
     if (role?.name !== "TrelicaIntegration") problems.push(`role name ${JSON.stringify(role?.name)}, expected "TrelicaIntegration"`);
     if (!/sts:ExternalId/.test(role?.assume_role_policy ?? "")) problems.push("the trust policy has no sts:ExternalId condition");
     if (fake.unimplemented.length > 0) problems.push(`the fake AWS was asked for what it does not implement: ${fake.unimplemented.join(", ")}`);
-    process.stdout.write(`terraform plan of ${stack} (${json.terraform.required_providers.aws.source} ${json.terraform.required_providers.aws.version}, binary ${real.providerVersion} served as ${version}): creates ${creates.join(", ")}\n`);
+    process.stdout.write(`terraform plan of ${stack} (${json.terraform.required_providers.aws.source} ${json.terraform.required_providers.aws.version}, binary ${real.providerVersion} served as ${version}): creates ${creates.join(", ")}; ${((Date.now() - started) / 1000).toFixed(1)} s after the lock\n`);
     for (const problem of problems) process.stderr.write(`plan check failed: ${problem}\n`);
     return problems.length === 0 ? 0 : 1;
   } finally {
