@@ -12,6 +12,7 @@ import * as path from "node:path";
 import { thousands } from "../app/list";
 import { CDK_CLI } from "../modules/cdk-flavour";
 import { measure, Measurement, median } from "./bench/measure";
+import { benchFakeAws } from "./bench/fake-aws";
 import { benchRealTerraform } from "./bench/real-terraform";
 
 const ROOT = path.resolve(__dirname, "..");
@@ -22,7 +23,7 @@ const USAGE = `npm run bench -- [options]
 Prints figures; nothing here passes or fails. Runs on a fresh temporary folder each time.
 
 Options:
-  --only synth|rollout|terraform   one section (default: all)
+  --only synth|rollout|terraform|fake   one section (default: all)
   --runs N                         runs per synthesis row; the median is printed (default: 3)
   --sizes 1,100,1000,10000         Organization sizes for synthesis (default: 1,100,1000,10000)
   --rollout-stacks N               stacks for the rollout runner's overhead, stand-in terraform (default: 1000)
@@ -32,7 +33,8 @@ Options:
 Sections:
   synth      npm run synth (the app directly) and cdktf synth (the CLI), the CLI's floor, the stock cdktf setup
   rollout    the runner's own overhead with a stand-in terraform
-  terraform  the real terraform and AWS provider against the fake AWS (skipped without them)`;
+  terraform  the real terraform and AWS provider against the fake AWS (skipped without them)
+  fake       the fake AWS's cost per request with IAM enforcement off and on`;
 if (process.argv.includes("--help")) {
   console.log(USAGE);
   process.exit(0);
@@ -136,6 +138,7 @@ async function main(): Promise<void> {
   console.log(`trelica-aws-role benchmark: ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`);
   if (ONLY === "all" || ONLY === "synth") await benchSynth();
   if (ONLY === "all" || ONLY === "rollout") await benchRollout();
+  if (ONLY === "all" || ONLY === "fake") await benchFakeAws(2000);
   if (ONLY === "all" || ONLY === "terraform") {
     const sizes = option("terraform-sizes", "1,12,48").split(",").map(Number);
     await benchRealTerraform(work, synthesizeInto, sizes);

@@ -106,11 +106,16 @@ describe("config validation: each mistake named with its field, value and what i
         'role.tags.team: got "team"; expected a tag key that differs from "Team" by more than case (IAM treats "Team" and "team" as the same key)',
       ],
       ["a tag value over 256 characters", withTags(`{owner: ${"x".repeat(257)}}`), `role.tags.owner: got "${"x".repeat(76)}...; expected a tag value of 0 to 256 characters`],
+      [
+        "a tag contradicting one the program sets",
+        withTags(`{managed-by: me}`),
+        'role.tags.managed-by: got "me"; expected "trelica-aws-role", or no managed-by tag: the program tags every role and policy managed-by: trelica-aws-role',
+      ],
       ["a tag key over 128 characters", withTags(`{${"k".repeat(129)}: v}`), `role.tags.${"k".repeat(129)}: got "${"k".repeat(76)}...; expected a tag key of 1 to 128 characters`],
       [
         "51 tags",
         withTags(JSON.stringify(Object.fromEntries(Array.from({ length: 51 }, (_, i) => [`t${i}`, "v"])))),
-        "expected at most 50 tags (IAM's limit per role and per policy), not 51",
+        "expected at most 48 tags besides managed-by: trelica-aws-role and third-party: trelica, which every role and policy carries (IAM's limit is 50 per role and per policy), not 51",
       ],
     ])("GIVEN %s THEN the error names the tag, its value and IAM's rule", (_case, text, expected) => {
       expect(problemsOf(text)).toEqual(expect.arrayContaining([expect.stringContaining(expected)]));

@@ -2,7 +2,7 @@ import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import { Lazy, Testing } from "../modules/cdk-flavour";
-import { TrelicaIntegration, TrelicaIntegrationProps, TrelicaIntegrationValidationError } from "../modules/trelica-integration";
+import { DEFAULT_TAGS, TAGS_RULE, TrelicaIntegration, TrelicaIntegrationProps, TrelicaIntegrationValidationError } from "../modules/trelica-integration";
 import vendorPolicy from "./fixtures/vendor-policy.json";
 
 function synth(props: TrelicaIntegrationProps): string {
@@ -57,16 +57,62 @@ describe("TrelicaIntegration", () => {
     expect(out).toHaveResourceWithProperties(IamRole, {
       permissions_boundary: "arn:aws-us-gov:iam::111111111111:policy/Boundary",
       max_session_duration: 7200,
-      tags: { owner: "platform" },
+      tags: { ...DEFAULT_TAGS, owner: "platform" },
       description: "Trelica",
     });
-    expect(out).toHaveResourceWithProperties(IamPolicy, { name: "TrelicaRead", tags: { owner: "platform" } });
+    expect(out).toHaveResourceWithProperties(IamPolicy, { name: "TrelicaRead", tags: { ...DEFAULT_TAGS, owner: "platform" } });
     const [role] = Object.values(resourcesOf(out, "aws_iam_role"));
     expect(JSON.parse(role.assume_role_policy as string).Statement[0].Principal).toEqual({
       AWS: "arn:aws-us-gov:iam::123456789012:root",
     });
     const [policy] = Object.values(resourcesOf(out, "aws_iam_policy"));
     expect(JSON.parse(policy.policy as string).Statement[0].Action).toEqual(["iam:ListUsers"]);
+  });
+
+  describe("default tags, so that an SCP can recognize the role and its policy", () => {
+    const ownTags = (count: number) => Object.fromEntries(Array.from({ length: count }, (_, i) => [`t${i}`, "v"]));
+    const problemsOf = (tags: Record<string, string>) => {
+      try {
+        synth({ externalId: "org-1", tags });
+        return [];
+      } catch (error) {
+        return (error as TrelicaIntegrationValidationError).problems;
+      }
+    };
+
+    test("GIVEN no tags THEN the role, the policy and the CloudFormation template's role carry managed-by and third-party", () => {
+      const out = synth({ externalId: "org-1" });
+      expect(DEFAULT_TAGS).toEqual({ "managed-by": "trelica-aws-role", "third-party": "trelica" });
+      expect(out).toHaveResourceWithProperties(IamRole, { tags: DEFAULT_TAGS });
+      expect(out).toHaveResourceWithProperties(IamPolicy, { tags: DEFAULT_TAGS });
+      const template = TrelicaIntegration.cloudFormationTemplate({ externalId: "org-1", tags: { owner: "platform" } });
+      expect(template.Resources.TrelicaIntegrationRole.Properties.Tags).toEqual([
+        { Key: "managed-by", Value: "trelica-aws-role" },
+        { Key: "third-party", Value: "trelica" },
+        { Key: "owner", Value: "platform" },
+      ]);
+    });
+
+    test("GIVEN a user tag repeating a default with its value THEN it is accepted and carried once", () => {
+      expect(problemsOf({ "managed-by": "trelica-aws-role", owner: "platform" })).toEqual([]);
+      expect(synth({ externalId: "org-1", tags: { "managed-by": "trelica-aws-role" } })).toHaveResourceWithProperties(IamRole, { tags: DEFAULT_TAGS });
+    });
+
+    test("GIVEN a user tag contradicting a default, or the same key in another case THEN it is refused, naming why", () => {
+      expect(problemsOf({ "managed-by": "someone-else", "Third-Party": "trelica" })).toEqual([
+        '`tags.managed-by` must be "trelica-aws-role", or no managed-by tag: the program tags every role and policy managed-by: trelica-aws-role, which an SCP may rely on to protect them (docs/security.md), got "someone-else"',
+        '`tags.Third-Party` must be a tag key other than "third-party" in any case: the program tags every role and policy third-party: trelica itself, got "Third-Party"',
+      ]);
+    });
+
+    test("GIVEN the defaults THEN they count toward IAM's limit: 48 tags of one's own pass, 49 do not", () => {
+      const limit = TAGS_RULE.maxCount - Object.keys(DEFAULT_TAGS).length;
+      expect(problemsOf(ownTags(limit))).toEqual([]);
+      expect(problemsOf({ ...ownTags(limit), "managed-by": "trelica-aws-role" })).toEqual([]);
+      expect(problemsOf(ownTags(limit + 1))).toEqual([
+        expect.stringMatching(/^`tags` must be at most 48 tags besides managed-by: trelica-aws-role and third-party: trelica, which every role and policy carries \(IAM's limit is 50 per role and per policy\), not 49, got /),
+      ]);
+    });
   });
 
   test("GIVEN a role description THEN the policy keeps its fixed description, ignores a different one and is replaced create-before-destroy", () => {

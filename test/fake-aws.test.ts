@@ -1,6 +1,6 @@
 /* The fake AWS itself: what it refuses and how it answers, as a signed SDK request would meet it. */
 import { FakeAws } from "./fake-aws/fake-aws";
-import { signedHeaders } from "./fake-aws/sigv4";
+import { callFake, SessionCredentials, sessionFrom, tag } from "./helpers/fake-aws-client";
 
 const MANAGEMENT = "111111111111";
 const MEMBER = "222222222222";
@@ -17,24 +17,7 @@ beforeAll(async () => {
 });
 afterAll(() => fake.stop());
 
-interface Answer {
-  status: number;
-  body: string;
-}
-
-async function call(
-  service: string,
-  params: Record<string, string>,
-  credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string } = fake.credentialsFor(MANAGEMENT),
-): Promise<Answer> {
-  const body = new URLSearchParams({ Version: service === "iam" ? "2010-05-08" : service === "sts" ? "2011-06-15" : "2010-05-15", ...params }).toString();
-  const host = new URL(fake.url).host;
-  const headers = signedHeaders({ host, service, region: "us-east-1", body, ...credentials });
-  const response = await fetch(fake.url, { method: "POST", headers, body });
-  return { status: response.status, body: await response.text() };
-}
-
-const tag = (xml: string, name: string) => new RegExp(`<${name}>([^<]*)</${name}>`).exec(xml)?.[1];
+const call = (service: string, params: Record<string, string>, credentials: SessionCredentials = fake.credentialsFor(MANAGEMENT)) => callFake(fake, service, params, credentials);
 
 describe("fake AWS", () => {
   test("GIVEN a request signed with the wrong secret THEN it answers SignatureDoesNotMatch (403)", async () => {
@@ -68,8 +51,7 @@ describe("fake AWS", () => {
 
     test("GIVEN the management account WHEN it assumes the deployment role of a member THEN the session acts in the member", async () => {
       const assumed = await call("sts", { Action: "AssumeRole", RoleArn: roleArn(MEMBER), RoleSessionName: "t" });
-      expect(assumed.status).toBe(200);
-      const session = { accessKeyId: tag(assumed.body, "AccessKeyId")!, secretAccessKey: tag(assumed.body, "SecretAccessKey")!, sessionToken: tag(assumed.body, "SessionToken")! };
+      const session = sessionFrom(assumed);
       expect(tag((await call("sts", { Action: "GetCallerIdentity" }, session)).body, "Account")).toBe(MEMBER);
     });
 

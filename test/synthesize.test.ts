@@ -4,6 +4,7 @@ import { synthesizeInBatches, synthesizeStacks, writeManifest } from "../app/syn
 import { filesUnder, tempDir } from "./helpers/files";
 import { ACCOUNT_ID_SENTINEL } from "../app/config/reserved";
 import { resolve, resolveProblems, writeAccountsFile } from "./helpers/organization";
+import { DEFAULT_TAGS } from "../modules/trelica-integration";
 
 const dir = tempDir();
 
@@ -149,7 +150,7 @@ describe("synthesis by shape cannot rewrite what a user wrote", () => {
     const stack = JSON.parse(fs.readFileSync(path.join(folder, "stacks", "trelica-200000000001", "cdk.tf.json"), "utf8"));
     const role = Object.values<any>(stack.resource.aws_iam_role)[0];
     expect(JSON.parse(role.assume_role_policy).Statement[0].Condition.StringEquals["sts:ExternalId"]).toBe("0200000000001");
-    expect(role.tags).toEqual({ ref: "v0200000000001" });
+    expect(role.tags).toEqual({ ...DEFAULT_TAGS, ref: "v0200000000001" });
   });
 
   test("GIVEN a config value holding the reserved sentinel THEN the config is refused, naming the field", () => {

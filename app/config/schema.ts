@@ -1,6 +1,7 @@
 import { z } from "zod";
 import {
   ACCOUNT_ID_RULE,
+  DEFAULT_TAGS,
   DESCRIPTION_RULE,
   EXTERNAL_ID_RULE,
   MAX_SESSION_DURATION_RULE,
@@ -39,7 +40,8 @@ const roleName = z
 const tags = z
   .record(z.string(), z.string({ error: "a string tag value" }), { error: "a map of tag names to string values" })
   .superRefine((value, ctx) => {
-    for (const problem of tagProblems(value)) {
+    // The role's tags join the ones the program puts on every role and policy.
+    for (const problem of tagProblems(value, DEFAULT_TAGS)) {
       ctx.addIssue({ code: "custom", message: problem.expected, input: problem.got, path: problem.key === undefined ? [] : [problem.key] });
     }
   });

@@ -1,3 +1,4 @@
+import { withDefaultTags } from "./default-tags";
 import { permissionPolicy } from "./permission-policy";
 import { EXTERNAL_ID_RULE } from "./rules";
 import { TRELICA_ACCOUNT_ID } from "./policy-document";
@@ -33,7 +34,8 @@ export function cloudFormationTemplate(
   names: { roleName: string; defaultPolicyName: string; defaultDescription: string; policyDescription: string },
 ): CloudFormationTemplate {
   const description = props.description ?? names.defaultDescription;
-  const tags = Object.entries(props.tags ?? {}).map(([Key, Value]) => ({ Key, Value }));
+  // The role only: AWS::IAM::ManagedPolicy has no Tags property.
+  const tags = Object.entries(withDefaultTags(props.tags)).map(([Key, Value]) => ({ Key, Value }));
   const trust = trustPolicy({
     externalId: props.externalId,
     trelicaAccountId: props.trelicaAccountId ?? TRELICA_ACCOUNT_ID,
@@ -59,7 +61,7 @@ export function cloudFormationTemplate(
     // The policy of that name in whichever account the stack runs in: IAM refuses another account's boundary.
     role.PermissionsBoundary = { "Fn::Sub": `arn:${props.partition ?? "aws"}:iam::\${AWS::AccountId}:policy/${props.permissionsBoundaryPolicyName}` };
   }
-  if (tags.length > 0) role.Tags = tags;
+  role.Tags = tags;
   return {
     AWSTemplateFormatVersion: "2010-09-09",
     Description: `${names.roleName}: ${description}`,

@@ -3,6 +3,7 @@ export * from "./policy-document";
 export * from "./trust-policy";
 export * from "./permission-policy";
 export * from "./rules";
+export * from "./default-tags";
 export * from "./trelica-integration-props";
 export * from "./trelica-integration";
 export * from "./cloudformation-template";

@@ -60,11 +60,28 @@ export interface TagProblem {
   readonly expected: string;
 }
 
-/** IAM's rules on a set of tags, one problem per tag and rule, for both the config and the construct. */
-export function tagProblems(tags: Readonly<Record<string, unknown>>): TagProblem[] {
+/**
+ * IAM's rules on a set of tags, one problem per tag and rule, for both the config and the construct.
+ * `added`: tags the program puts beside these (the role's DEFAULT_TAGS), which count toward IAM's limit
+ * and which a tag here may repeat but not contradict.
+ */
+export function tagProblems(tags: Readonly<Record<string, unknown>>, added: Readonly<Record<string, string>> = {}): TagProblem[] {
   const problems: TagProblem[] = [];
   const entries = Object.entries(tags);
-  if (entries.length > TAGS_RULE.maxCount) problems.push({ got: tags, expected: `${TAGS_RULE.count}, not ${entries.length}` });
+  const addedByCase = new Map(Object.entries(added).map(([key, value]) => [key.toLowerCase(), [key, value] as const]));
+  const repeatsOurs = ([key, value]: [string, unknown]) => {
+    const ours = addedByCase.get(key.toLowerCase());
+    return ours !== undefined && ours[0] === key && ours[1] === value;
+  };
+  const own = entries.filter((entry) => !repeatsOurs(entry));
+  const limit = TAGS_RULE.maxCount - addedByCase.size;
+  if (own.length > limit) {
+    const expected =
+      addedByCase.size === 0
+        ? `${TAGS_RULE.count}, not ${entries.length}`
+        : `at most ${limit} tags besides ${[...addedByCase.values()].map(([key, value]) => `${key}: ${value}`).join(" and ")}, which every role and policy carries (IAM's limit is ${TAGS_RULE.maxCount} per role and per policy), not ${own.length}`;
+    problems.push({ got: tags, expected });
+  }
   // IAM compares tag keys without case: "Team" and "team" are one tag, and a role cannot carry both.
   const firstByCase = new Map<string, string>();
   for (const [key, value] of entries) {
@@ -79,7 +96,16 @@ export function tagProblems(tags: Readonly<Record<string, unknown>>): TagProblem
         expected: `a tag key that differs from "${first}" by more than case (IAM treats "${first}" and "${key}" as the same key)`,
       });
     }
-    if (typeof value !== "string" || !TAGS_RULE.valuePattern.test(value)) problems.push({ key, got: value, expected: TAGS_RULE.value });
+    const ours = addedByCase.get(key.toLowerCase());
+    if (ours && ours[0] !== key) {
+      problems.push({ key, got: key, expected: `a tag key other than "${ours[0]}" in any case: the program tags every role and policy ${ours[0]}: ${ours[1]} itself` });
+    } else if (ours && value !== ours[1]) {
+      problems.push({
+        key,
+        got: value,
+        expected: `"${ours[1]}", or no ${key} tag: the program tags every role and policy ${key}: ${ours[1]}, which an SCP may rely on to protect them (docs/security.md)`,
+      });
+    } else if (typeof value !== "string" || !TAGS_RULE.valuePattern.test(value)) problems.push({ key, got: value, expected: TAGS_RULE.value });
   }
   return problems;
 }

@@ -27,7 +27,11 @@ export interface TrelicaIntegrationProps {
    * `permissionsBoundaryArn` there.
    */
   readonly permissionsBoundaryPolicyName?: string;
-  /** Tags for the role and the policy. @default no tags */
+  /**
+   * Tags for the role and the policy, beside `DEFAULT_TAGS` (managed-by: trelica-aws-role,
+   * third-party: trelica), which they may repeat but not contradict; together at most IAM's 50.
+   * @default only DEFAULT_TAGS
+   */
   readonly tags?: Readonly<Record<string, string>>;
   /** @default 3600 (one hour, IAM's default) */
   readonly maxSessionDuration?: number;

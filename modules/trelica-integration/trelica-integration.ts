@@ -4,6 +4,7 @@ import { IamRolePoliciesExclusive } from "@cdktf/provider-aws/lib/iam-role-polic
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import { IamRolePolicyAttachmentsExclusive } from "@cdktf/provider-aws/lib/iam-role-policy-attachments-exclusive";
 import { Construct } from "constructs";
+import { withDefaultTags } from "./default-tags";
 import { permissionPolicy } from "./permission-policy";
 import { Partition, TRELICA_ACCOUNT_ID } from "./policy-document";
 import { validateTrelicaIntegrationProps } from "./private/validate";
@@ -57,7 +58,7 @@ export class TrelicaIntegration extends Construct {
     this.partition = props.partition ?? "aws";
     this.policyName = props.policyName ?? TrelicaIntegration.DEFAULT_POLICY_NAME;
     const description = props.description ?? TrelicaIntegration.DEFAULT_DESCRIPTION;
-    const tags = props.tags && Object.keys(props.tags).length > 0 ? { ...props.tags } : undefined;
+    const tags = withDefaultTags(props.tags);
 
     this.role = new IamRole(this, "role", {
       name: TrelicaIntegration.ROLE_NAME,

@@ -64,13 +64,13 @@ describeWithRealTerraform("StackSets mode with the real terraform", (real) => {
     await terraform(ORGANIZATION, ["apply", "-auto-approve"]);
     for (const account of WORKLOADS) {
       const state = project.fake.account(account);
-      expect([account, Object.keys(state.roles)]).toEqual([account, ["TrelicaIntegration"]]);
+      expect([account, project.fake.rolesMadeIn(account)]).toEqual([account, ["TrelicaIntegration"]]);
       const role = state.roles.TrelicaIntegration;
       expect(JSON.parse(role.assumeRolePolicyDocument).Statement[0].Condition.StringEquals["sts:ExternalId"]).toBe("org-stackset");
       const actions = JSON.parse(state.policies[role.attachedPolicies[0]].versions[0].document).Statement[0].Action;
       expect(actions).toEqual(["cognito-idp:ListUserPools", "cognito-idp:ListUsers", "iam:ListUsers"]);
     }
-    expect(project.fake.account(SANDBOX).roles).toEqual({});
+    expect(project.fake.rolesMadeIn(SANDBOX)).toEqual([]);
     const management = project.fake.account(MANAGEMENT);
     expect(management.roles.TrelicaIntegration.id).toBe(managementRoleId);
     const directActions = JSON.parse(management.policies[`arn:aws:iam::${MANAGEMENT}:policy/TrelicaIntegrationReadOnly`].versions[0].document).Statement[0].Action;
@@ -90,7 +90,7 @@ describeWithRealTerraform("StackSets mode with the real terraform", (real) => {
     const plan = await terraform(MANAGEMENT_STACK, ["plan", "-detailed-exitcode"], [0, 2]);
     expect(plan.code).toBe(0);
     expect(Object.keys(project.fake.account(MANAGEMENT).stackSets)).toEqual(["TrelicaIntegration"]);
-    for (const account of WORKLOADS) expect(Object.keys(project.fake.account(account).roles)).toEqual(["TrelicaIntegration"]);
+    for (const account of WORKLOADS) expect(project.fake.rolesMadeIn(account)).toEqual(["TrelicaIntegration"]);
   });
 
   test("WHEN both are destroyed THEN no account holds a role, a policy or a stack set", async () => {

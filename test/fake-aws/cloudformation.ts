@@ -137,11 +137,21 @@ export function cloudFormation(rules: StackSetRules): { handlers: Record<string,
       if (Array.isArray(value)) return value.map(resolve);
       if (value && typeof value === "object") {
         const record = value as Record<string, unknown>;
+        const pseudo: Record<string, string> = { "AWS::AccountId": instance.account, "AWS::Partition": "aws", "AWS::Region": instance.region };
         if ("Ref" in record) {
           const name = record.Ref as string;
-          if (name === "AWS::AccountId") return instance.account;
+          if (name in pseudo) return pseudo[name];
           if (name in parameters) return parameters[name];
           return physical[name];
+        }
+        // Fn::Sub of a string: ${Name} is a pseudo parameter, a parameter or a resource's physical ID.
+        if (typeof record["Fn::Sub"] === "string") {
+          return (record["Fn::Sub"] as string).replace(/\$\{([\w:]+)\}/g, (_all, name: string) => String(pseudo[name] ?? parameters[name] ?? physical[name]));
+        }
+        const intrinsic = Object.keys(record).find((key) => key.startsWith("Fn::"));
+        if (intrinsic) {
+          rules.unimplemented(`CloudFormation ${intrinsic}`);
+          throw new Error(`fake: ${intrinsic} is not supported`);
         }
         return Object.fromEntries(Object.entries(record).map(([key, item]) => [key, resolve(item)]));
       }
@@ -168,6 +178,7 @@ export function cloudFormation(rules: StackSetRules): { handlers: Record<string,
         if (physical[logicalId]) {
           call("UpdateAssumeRolePolicy", { RoleName: physical[logicalId], PolicyDocument: trust });
           call("UpdateRole", { RoleName: physical[logicalId], Description: props.Description, MaxSessionDuration: props.MaxSessionDuration });
+          if (props.Tags) call("TagRole", { RoleName: physical[logicalId], Tags: props.Tags });
         } else {
           call("CreateRole", {
             RoleName: props.RoleName,
@@ -179,6 +190,9 @@ export function cloudFormation(rules: StackSetRules): { handlers: Record<string,
             Tags: props.Tags,
           });
           physical[logicalId] = props.RoleName;
+        }
+        for (const inline of (props.Policies ?? []) as { PolicyName: string; PolicyDocument: unknown }[]) {
+          call("PutRolePolicy", { RoleName: physical[logicalId], PolicyName: inline.PolicyName, PolicyDocument: JSON.stringify(inline.PolicyDocument) });
         }
         const attached = rules.accountOf(instance.account).roles[physical[logicalId]].attachedPolicies;
         for (const arn of wanted) if (!attached.includes(arn)) call("AttachRolePolicy", { RoleName: physical[logicalId], PolicyArn: arn });

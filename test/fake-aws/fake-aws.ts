@@ -2,21 +2,35 @@ import * as crypto from "node:crypto";
 import * as http from "node:http";
 import type { AddressInfo } from "node:net";
 import { cloudFormation, Organization } from "./cloudformation";
-import { AwsError } from "./errors";
+import { ADMINISTRATOR_ACCESS, ALLOW_EVERYTHING, Authorizer, Denial } from "./authorize";
+import { accessDenied, AwsError } from "./errors";
 import { Handler, iamHandlers } from "./iam";
 import { errorStatusOf, errorXml, modelOf, readInput, responseXml, SERVICE_NAMES, ServiceName } from "./query-protocol";
 import { parseAuthorization, verifySignature } from "./sigv4";
-import { AccountState, Caller, emptyAccount } from "./state";
+import { AccountState, Caller, emptyAccount, Role } from "./state";
 import { Session, stsHandlers } from "./sts";
 
 export interface FakeAwsOptions {
   readonly managementAccountId: string;
   /** OU (or root `r-…`) → its member accounts, for stack set targets. @default no OUs */
   readonly organizationalUnits?: Readonly<Record<string, readonly string[]>>;
-  /** @default "OrganizationAccountAccessRole" */
+  /**
+   * The role Organizations makes in each member account it creates: trusting the management account,
+   * with an inline AdministratorAccess policy. @default "OrganizationAccountAccessRole"
+   */
   readonly deploymentRoleName?: string;
   /** Members without the deployment role (invited accounts). @default none */
   readonly accountsWithoutDeploymentRole?: readonly string[];
+  /** The Organization's ID, for `aws:PrincipalOrgID` and `aws:ResourceOrgID`. @default "o-fake000000" */
+  readonly organizationId?: string;
+  /** Accounts outside the Organization (every other account is in it). @default none */
+  readonly accountsOutsideOrganization?: readonly string[];
+  /**
+   * Authorize every signed request against the caller's IAM policies (`denials` lists what was refused).
+   * false: any caller may do anything in its own account; a role's trust policy still decides AssumeRole.
+   * @default true
+   */
+  readonly enforceIam?: boolean;
   /** How long a stack set operation stays RUNNING. @default 1000 */
   readonly operationMs?: number;
   /** Delay before each answer, e.g. to keep an apply running long enough to interrupt it. @default 0 */
@@ -46,6 +60,8 @@ export class FakeAws {
   readonly requests: RequestRecord[] = [];
   /** Actions the fake does not implement that something called: each fails the test that caused it. */
   readonly unimplemented: string[] = [];
+  /** Requests refused with AccessDenied, in arrival order: who, what, on which resource, why, and AWS's message. */
+  readonly denials: (Denial & { readonly accountId: string })[] = [];
 
   private readonly accounts = new Map<string, AccountState>();
   private readonly longTermKeys = new Map<string, Caller & { secretAccessKey: string }>();
@@ -53,6 +69,9 @@ export class FakeAws {
   private readonly throttled = new Map<string, number>();
   private readonly failingStackInstances = new Set<string>();
   private readonly handlers: Record<ServiceName, Record<string, Handler>>;
+  private readonly authorizer: Authorizer;
+  /** The deployment roles the fake's Organization made: not resources a test or terraform made. */
+  private readonly madeByOrganizations = new WeakSet<Role>();
   private readonly settleStackSets: () => void;
   private server?: http.Server;
   private port = 0;
@@ -72,14 +91,17 @@ export class FakeAws {
     this.settleStackSets = stackSets.settleAll;
     this.handlers = {
       iam,
-      sts: stsHandlers({
-        managementAccountId: options.managementAccountId,
-        deploymentRoleName: options.deploymentRoleName ?? "OrganizationAccountAccessRole",
-        accountsWithoutDeploymentRole: new Set(options.accountsWithoutDeploymentRole ?? []),
-        sessions: this.sessions,
-      }),
+      sts: stsHandlers({ accountOf, sessions: this.sessions }),
       cloudformation: stackSets.handlers,
     };
+    const outside = new Set(options.accountsOutsideOrganization ?? []);
+    this.authorizer = new Authorizer({
+      accountOf,
+      organizationId: options.organizationId ?? "o-fake000000",
+      inOrganization: (accountId) => !outside.has(accountId),
+      enforce: options.enforceIam ?? true,
+      unimplemented: (what) => this.unimplemented.push(what),
+    });
   }
 
   /** The actions each service answers: what the trimmed models must describe. */
@@ -94,7 +116,7 @@ export class FakeAws {
       const chunks: Buffer[] = [];
       request.on("data", (chunk: Buffer) => chunks.push(chunk));
       request.on("end", () => {
-        const answer = () => fake.handle(request, response, Buffer.concat(chunks));
+        const answer = () => void fake.handle(request, response, Buffer.concat(chunks));
         if (options.latencyMs) setTimeout(answer, options.latencyMs);
         else answer();
       });
@@ -117,12 +139,20 @@ export class FakeAws {
     await new Promise<void>((resolve) => server.close(() => resolve()));
   }
 
-  /** Long-term keys that act as a user in `accountId`. */
-  credentialsFor(accountId: string): Credentials {
-    const accessKeyId = `AKIA${accountId}FAKE`;
+  /**
+   * Long-term keys of IAM user `userName` in `accountId`, made on first use. The default user,
+   * `terraform`, holds AdministratorAccess (whoever runs rollout or `cdktf deploy` today); any other
+   * starts with no policy: give it some in `account(accountId).users[userName]`.
+   */
+  credentialsFor(accountId: string, userName = "terraform"): Credentials {
+    const accessKeyId = `AKIA${accountId}${userName === "terraform" ? "FAKE" : crypto.createHash("sha1").update(userName).digest("hex").slice(0, 8).toUpperCase()}`;
     let entry = this.longTermKeys.get(accessKeyId);
     if (!entry) {
-      entry = { accountId, arn: `arn:aws:iam::${accountId}:user/terraform`, userId: `AIDA${accountId}FAKE`, secretAccessKey: crypto.randomBytes(24).toString("base64") };
+      const id = `AIDA${accountId}${accessKeyId.slice(16)}`;
+      const arn = `arn:aws:iam::${accountId}:user/${userName}`;
+      const users = this.stateOf(accountId).users;
+      users[userName] ??= { name: userName, arn, id, attachedPolicies: userName === "terraform" ? [ADMINISTRATOR_ACCESS] : [], inlinePolicies: {} };
+      entry = { accountId, arn, userId: id, identity: { kind: "user", name: userName }, secretAccessKey: crypto.randomBytes(24).toString("base64") };
       this.longTermKeys.set(accessKeyId, entry);
     }
     return { accessKeyId, secretAccessKey: entry.secretAccessKey };
@@ -151,11 +181,27 @@ export class FakeAws {
     if (!state) {
       state = emptyAccount();
       this.accounts.set(accountId, state);
+      this.createDeploymentRole(accountId);
     }
     return state;
   }
 
-  /** Calls an API as a user of `accountId` without going through terraform: drift, hand-made roles. */
+  /** As AWS Organizations makes OrganizationAccountAccessRole in the accounts it creates. */
+  private createDeploymentRole(accountId: string): void {
+    const options = this.options;
+    const member =
+      accountId !== options.managementAccountId &&
+      !(options.accountsWithoutDeploymentRole ?? []).includes(accountId) &&
+      !(options.accountsOutsideOrganization ?? []).includes(accountId);
+    if (!member) return;
+    const roleName = options.deploymentRoleName ?? "OrganizationAccountAccessRole";
+    const trust = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { AWS: `arn:aws:iam::${options.managementAccountId}:root` }, Action: "sts:AssumeRole" }] };
+    this.call(accountId, "iam", "CreateRole", { RoleName: roleName, Path: "/", AssumeRolePolicyDocument: JSON.stringify(trust) });
+    this.call(accountId, "iam", "PutRolePolicy", { RoleName: roleName, PolicyName: "AdministratorAccess", PolicyDocument: JSON.stringify(ALLOW_EVERYTHING) });
+    this.madeByOrganizations.add(this.stateOf(accountId).roles[roleName]);
+  }
+
+  /** Calls an API as a user of `accountId` without going through terraform or authorization: drift, hand-made roles. */
   call(accountId: string, service: ServiceName, action: string, input: Record<string, unknown>): Record<string, unknown> {
     const handler = this.handlers[service][action];
     if (!handler) throw new Error(`fake: ${service}:${action} is not implemented`);
@@ -172,11 +218,18 @@ export class FakeAws {
     this.failingStackInstances.add(accountId);
   }
 
-  /** Every account that holds a role, a policy, a stack set, a stack or an OIDC provider, sorted. */
+  /** The roles in `accountId` by name, without the deployment role Organizations made there. */
+  rolesMadeIn(accountId: string): string[] {
+    return Object.values(this.account(accountId).roles)
+      .filter((role) => !this.madeByOrganizations.has(role))
+      .map((role) => role.name);
+  }
+
+  /** Every account that holds a role (besides Organizations' own), a policy, a stack set, a stack or an OIDC provider, sorted. */
   accountsWithResources(): string[] {
     this.settleStackSets();
     return [...this.accounts]
-      .filter(([, state]) => [state.roles, state.policies, state.stackSets, state.stacks, state.oidcProviders].some((things) => Object.keys(things).length > 0))
+      .filter(([id, state]) => this.rolesMadeIn(id).length > 0 || [state.policies, state.stackSets, state.stacks, state.oidcProviders].some((things) => Object.keys(things).length > 0))
       .map(([id]) => id)
       .sort();
   }
@@ -192,7 +245,7 @@ export class FakeAws {
     return session;
   }
 
-  private handle(request: http.IncomingMessage, response: http.ServerResponse, body: Buffer): void {
+  private async handle(request: http.IncomingMessage, response: http.ServerResponse, body: Buffer): Promise<void> {
     const requestId = crypto.randomUUID();
     const params = Object.fromEntries(new URLSearchParams(body.toString("utf8")));
     const action = params.Action ?? "(none)";
@@ -220,7 +273,13 @@ export class FakeAws {
         this.throttled.set(caller.accountId, throttledLeft - 1);
         throw new AwsError("Throttling", "Rate exceeded");
       }
-      const result = handler(readInput(model, operation, params), caller);
+      const input = readInput(model, operation, params);
+      const denial = await this.authorizer.authorize(service, action, input, caller);
+      if (denial) {
+        this.denials.push({ ...denial, accountId: caller.accountId });
+        throw accessDenied(denial.message);
+      }
+      const result = handler(input, caller);
       this.requests.push({ service, action, accountId: caller.accountId, status: 200 });
       response.writeHead(200, { "Content-Type": "text/xml", "x-amzn-RequestId": requestId });
       response.end(responseXml(model, operation, result, requestId));

@@ -21,6 +21,17 @@ export interface Role {
   inlinePolicies: Record<string, string>;
 }
 
+/** An IAM user: the fake's long-term keys act as one (see `FakeAws.credentialsFor`). */
+export interface User {
+  readonly name: string;
+  readonly arn: string;
+  readonly id: string;
+  /** Managed policy ARNs. */
+  attachedPolicies: string[];
+  inlinePolicies: Record<string, string>;
+  permissionsBoundary?: string;
+}
+
 export interface PolicyVersion {
   readonly versionId: string;
   readonly document: string;
@@ -122,6 +133,7 @@ export interface ChangeSet {
 
 export interface AccountState {
   readonly roles: Record<string, Role>;
+  readonly users: Record<string, User>;
   /** By ARN. */
   readonly policies: Record<string, ManagedPolicy>;
   readonly stackSets: Record<string, StackSet>;
@@ -134,7 +146,7 @@ export interface AccountState {
 }
 
 export function emptyAccount(): AccountState {
-  return { roles: {}, policies: {}, stackSets: {}, stacks: {}, changeSets: {}, oidcProviders: {} };
+  return { roles: {}, users: {}, policies: {}, stackSets: {}, stacks: {}, changeSets: {}, oidcProviders: {} };
 }
 
 /** Who is calling, as the fake worked it out from the signature. */
@@ -142,4 +154,9 @@ export interface Caller {
   readonly accountId: string;
   readonly arn: string;
   readonly userId: string;
+  /**
+   * The IAM user or role whose policies decide what the caller may do (for an assumed-role session,
+   * the role). Absent for the fake's own calls (`FakeAws.call`, stack set deployments), which are not authorized.
+   */
+  readonly identity?: { readonly kind: "user" | "role"; readonly name: string };
 }

@@ -1,7 +1,7 @@
 import * as crypto from "node:crypto";
 import { accessDenied, validationError } from "./errors";
 import type { Handler } from "./iam";
-import { Caller } from "./state";
+import { AccountState, Caller } from "./state";
 
 /** Temporary credentials handed out by AssumeRole; the signature of a request using them is checked with `secretAccessKey`. */
 export interface Session extends Caller {
@@ -11,14 +11,11 @@ export interface Session extends Caller {
 }
 
 export interface StsRules {
-  readonly managementAccountId: string;
-  /** The role our stacks assume in member accounts (Organizations makes it in the accounts it creates). */
-  readonly deploymentRoleName: string;
-  /** Member accounts that lack the deployment role (joined by invitation). */
-  readonly accountsWithoutDeploymentRole: ReadonlySet<string>;
+  readonly accountOf: (accountId: string) => AccountState;
   readonly sessions: Map<string, Session>;
 }
 
+/** Who may assume a role is decided before the handler runs, by the role's trust policy (./authorize.ts). */
 export function stsHandlers(rules: StsRules): Record<string, Handler> {
   return {
     GetCallerIdentity: (_input, caller) => ({ UserId: caller.userId, Account: caller.accountId, Arn: caller.arn }),
@@ -26,21 +23,15 @@ export function stsHandlers(rules: StsRules): Record<string, Handler> {
       const match = /^arn:aws[\w-]*:iam::(\d{12}):role\/(?:.*\/)?([^/]+)$/.exec(input.RoleArn ?? "");
       if (!match) throw validationError(`${input.RoleArn} is invalid`);
       const [, target, roleName] = match;
-      // Cross-account only as an Organization allows it: from the management account into the
-      // deployment role of a member account that has one.
-      const allowed =
-        caller.accountId === rules.managementAccountId &&
-        target !== rules.managementAccountId &&
-        roleName === rules.deploymentRoleName &&
-        !rules.accountsWithoutDeploymentRole.has(target);
-      if (!allowed) throw accessDenied(`User: ${caller.arn} is not authorized to perform: sts:AssumeRole on resource: ${input.RoleArn}`);
+      const role = rules.accountOf(target).roles[roleName];
+      if (!role) throw accessDenied(`User: ${caller.arn} is not authorized to perform: sts:AssumeRole on resource: ${input.RoleArn}`);
       const accessKeyId = `ASIA${crypto.randomBytes(8).toString("hex").toUpperCase()}`;
-      const roleId = `AROA${crypto.createHash("sha1").update(target + roleName).digest("hex").slice(0, 17).toUpperCase()}`;
       const expiresAt = Date.now() + (input.DurationSeconds ?? 3600) * 1000;
       const session: Session = {
         accountId: target,
         arn: `arn:aws:sts::${target}:assumed-role/${roleName}/${input.RoleSessionName}`,
-        userId: `${roleId}:${input.RoleSessionName}`,
+        userId: `${role.id}:${input.RoleSessionName}`,
+        identity: { kind: "role", name: roleName },
         secretAccessKey: crypto.randomBytes(30).toString("base64"),
         sessionToken: `FwoGZXIvYXdzE${crypto.randomBytes(48).toString("base64")}`,
         expiresAt,

@@ -1,4 +1,5 @@
 import { Token, Tokenization } from "../../cdk-flavour";
+import { DEFAULT_TAGS } from "../default-tags";
 import { PARTITIONS } from "../policy-document";
 import {
   ACCOUNT_ID_RULE,
@@ -79,7 +80,7 @@ export function validateTrelicaIntegrationProps(props: TrelicaIntegrationProps, 
     check(DESCRIPTION_RULE.pattern.test(props.description), "description", props.description, DESCRIPTION_RULE.allowed);
   }
   if (props.tags !== undefined) {
-    for (const problem of tagProblems(props.tags)) {
+    for (const problem of tagProblems(props.tags, DEFAULT_TAGS)) {
       check(false, problem.key === undefined ? "tags" : `tags.${problem.key}`, problem.got, problem.expected);
     }
   }
