@@ -1,6 +1,6 @@
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
-import { Fn, TerraformOutput, TerraformStack, Token } from "cdktf";
+import { Fn, TerraformOutput, TerraformStack, Token } from "../modules/cdk-flavour";
 import { Construct } from "constructs";
 import { TrelicaIntegration } from "../modules/trelica-integration";
 import { addBackend } from "./backend";

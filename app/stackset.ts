@@ -1,7 +1,7 @@
 import { CloudformationStackSet } from "@cdktf/provider-aws/lib/cloudformation-stack-set";
 import { CloudformationStackSetInstance } from "@cdktf/provider-aws/lib/cloudformation-stack-set-instance";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { TerraformOutput, TerraformStack } from "cdktf";
+import { TerraformOutput, TerraformStack } from "../modules/cdk-flavour";
 import { Construct } from "constructs";
 import { CloudFormationTemplate, Partition, TrelicaIntegration, TrelicaIntegrationProps } from "../modules/trelica-integration";
 import { addBackend } from "./backend";

@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { App, Lazy, Manifest, StackManifest } from "cdktf";
+import { App, CDK_VERSION, Lazy, Manifest, StackManifest } from "../modules/cdk-flavour";
 import { AccountStack } from "./account-stack";
 import { STACKS_OUTDIR_CONTEXT } from "./backend";
 import { boundaryArnIn, parseBoundaryArn } from "./config/boundary";
@@ -19,8 +19,6 @@ import { AccountDeployment } from "./deployments";
  */
 
 const BATCH_SIZE = 1000;
-/** The version cdktf itself writes into manifest.json. */
-const CDKTF_VERSION: string = require("cdktf/package.json").version;
 
 export type StackManifests = Record<string, StackManifest>;
 
@@ -131,7 +129,7 @@ export function createApp(outdir: string, stacksOutdir = outdir): App {
 }
 
 export function writeManifest(outdir: string, stacks: StackManifests): void {
-  const manifest = new Manifest(CDKTF_VERSION, outdir, false);
+  const manifest = new Manifest(CDK_VERSION, outdir, false);
   Object.assign(manifest.stacks, stacks);
   manifest.writeToFile();
 }

@@ -10,7 +10,7 @@ import { VariableSet } from "@cdktf/provider-tfe/lib/variable-set";
 import { Workspace } from "@cdktf/provider-tfe/lib/workspace";
 import { WorkspaceSettings } from "@cdktf/provider-tfe/lib/workspace-settings";
 import { WorkspaceVariableSet } from "@cdktf/provider-tfe/lib/workspace-variable-set";
-import { LocalBackend, TerraformOutput, TerraformStack } from "cdktf";
+import { LocalBackend, TerraformOutput, TerraformStack } from "../modules/cdk-flavour";
 import { Construct } from "constructs";
 import { Partition, TrelicaIntegration } from "../modules/trelica-integration";
 import { localStatePath, STACKS_OUTDIR_CONTEXT } from "./backend";

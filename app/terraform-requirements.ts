@@ -1,4 +1,4 @@
-import type { TerraformProvider, TerraformStack } from "cdktf";
+import type { TerraformProvider, TerraformStack } from "../modules/cdk-flavour";
 import type { BackendConfig } from "./config/schema";
 
 /*

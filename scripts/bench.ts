@@ -10,13 +10,15 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { thousands } from "../app/list";
+import { CDK_CLI } from "../modules/cdk-flavour";
 import { measure, Measurement, median } from "./bench/measure";
 import { benchFakeAws } from "./bench/fake-aws";
 import { benchRealTerraform } from "./bench/real-terraform";
 import { benchVerify } from "./bench/verify";
 
 const ROOT = path.resolve(__dirname, "..");
-const CDKTF = path.join(ROOT, "node_modules", ".bin", "cdktf");
+// `cdktf`, or `cdktn` on CDK Terrain (docs/cdk-terrain.md).
+const CDKTF = path.join(ROOT, "node_modules", ".bin", CDK_CLI);
 
 const USAGE = `npm run bench -- [options]
 Prints figures; nothing here passes or fails. Runs on a fresh temporary folder each time.

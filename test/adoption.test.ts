@@ -1,4 +1,4 @@
-import { Testing } from "cdktf";
+import { Testing } from "../modules/cdk-flavour";
 import { TrelicaIntegration } from "../modules/trelica-integration";
 import { synthStacks } from "./helpers/app";
 import { tempDir } from "./helpers/files";

@@ -4,6 +4,7 @@ import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { validateConfig } from "../app/config/load";
 import { resolveDeployments } from "../app/deployments";
 import { onlyResource, readStack, runApp, synthStacks } from "./helpers/app";
+import { asOnCdktf } from "./helpers/cdk-flavour";
 import { tempDir, writeFile } from "./helpers/files";
 import vendorPolicy from "./fixtures/vendor-policy.json";
 
@@ -104,7 +105,8 @@ describe("the organization app", () => {
     expect(run.status).toBe(0);
     const manifest = JSON.parse(fs.readFileSync(path.join(outdir, "manifest.json"), "utf8"));
     const stacks = Object.keys(manifest.stacks).sort();
-    expect(stacks.map((name) => [name, readStack(outdir, name)])).toMatchSnapshot();
+    // Reviewed on cdktf; on CDK Terrain the flavour's own differences are checked, then set aside.
+    expect(stacks.map((name) => [name, asOnCdktf(readStack(outdir, name))])).toMatchSnapshot();
   });
 });
 

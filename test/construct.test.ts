@@ -1,7 +1,7 @@
 import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
-import { Lazy, Testing } from "cdktf";
+import { Lazy, Testing } from "../modules/cdk-flavour";
 import { DEFAULT_TAGS, TAGS_RULE, TrelicaIntegration, TrelicaIntegrationProps, TrelicaIntegrationValidationError } from "../modules/trelica-integration";
 import vendorPolicy from "./fixtures/vendor-policy.json";
 

@@ -1,6 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { Testing } from "cdktf";
+import { Testing } from "../modules/cdk-flavour";
 import { memberTemplate } from "../app/stackset";
 import { groupByShape, synthesizeInBatches, synthesizeStacks, writeManifest } from "../app/synthesize";
 import { TrelicaIntegration, TrelicaIntegrationValidationError } from "../modules/trelica-integration";

@@ -1,4 +1,3 @@
-import { Testing } from "cdktf";
-import "cdktf/lib/testing/adapters/jest";
+import { Testing } from "../modules/cdk-flavour";
 
 Testing.setupJest();

@@ -1,6 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { Testing } from "cdktf";
+import { Testing } from "../modules/cdk-flavour";
 import { OrganizationStack } from "../app/stackset";
 import { runApp } from "./helpers/app";
 import { tempDir, writeFile } from "./helpers/files";

@@ -1,3 +1,4 @@
+import { deploymentRoleName } from "../app/config/defaults";
 import { ListStackInstancesCommand, StackInstanceSummary } from "@aws-sdk/client-cloudformation";
 import { loadConfig } from "../app/config/load";
 import { partitionOf } from "../app/config/regions";
@@ -27,7 +28,7 @@ export async function verify(options: VerifyOptions): Promise<VerifyReport> {
     let selection: Selection;
     if (loaded.config.mode === "stackset") {
       const deployment = resolveStackSet(loaded);
-      const instances = await listInstances(session, deployment.accountId, deployment.management.accountId, loaded.config.deployment.assumeRoleName, deployment.stackSet);
+      const instances = await listInstances(session, deployment.accountId, deployment.management.accountId, deploymentRoleName(loaded.config), deployment.stackSet);
       selection = stackSetTargets(loaded, deployment, instances, options);
     } else {
       selection = accountTargets(loaded, options);

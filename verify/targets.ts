@@ -1,3 +1,4 @@
+import { deploymentRoleName } from "../app/config/defaults";
 import type { Partition } from "../modules/trelica-integration";
 import type { LoadedConfig } from "../app/config/load";
 import { resolveDeployments, SkippedAccount, stackNameFor } from "../app/deployments";
@@ -69,7 +70,7 @@ export function accountTargets(loaded: LoadedConfig, options: SelectOptions): Se
 /** StackSets mode: `instances` are what ListStackInstances answered in the administering account. */
 export function stackSetTargets(loaded: LoadedConfig, deployment: StackSetDeployment, instances: readonly InstanceAccount[], options: SelectOptions): Selection {
   const { management } = deployment;
-  const assumeMembers = loaded.config.deployment.assumeRoleName;
+  const assumeMembers = deploymentRoleName(loaded.config);
   const template = memberTemplate(deployment);
   const members = [...new Map(instances.filter((instance) => instance.accountId !== management.accountId).map((instance) => [instance.accountId, instance])).values()]
     .sort((a, b) => (a.accountId < b.accountId ? -1 : a.accountId > b.accountId ? 1 : 0))

@@ -1,7 +1,7 @@
 import { spawnSync, SpawnSyncReturns } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { Testing } from "cdktf";
+import { Testing } from "../../modules/cdk-flavour";
 import { Resolution } from "../../app/deployments";
 import { AccountStack } from "../../app/account-stack";
 import { PROJECT_ROOT } from "./files";

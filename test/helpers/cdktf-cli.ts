@@ -1,5 +1,6 @@
 import { spawnSync, SpawnSyncReturns } from "node:child_process";
 import * as path from "node:path";
+import { CDK_CLI } from "../../modules/cdk-flavour";
 import { PROJECT_ROOT } from "./files";
 
 export interface CdktfSynthOptions {
@@ -12,11 +13,11 @@ export interface CdktfSynthOptions {
 }
 
 /**
- * Runs the real `cdktf synth` CLI, from the project root unless told otherwise. Terraform is pointed
+ * Runs the real `cdktf synth` CLI (`cdktn synth` on CDK Terrain), from the project root unless told otherwise. Terraform is pointed
  * at a path that does not exist: synthesis must never need a terraform binary.
  */
 export function cdktfSynth(configFile: string, outdir: string, options: CdktfSynthOptions = {}): SpawnSyncReturns<string> {
-  return spawnSync(path.join(PROJECT_ROOT, "node_modules", ".bin", "cdktf"), ["synth", "--output", outdir, ...(options.args ?? [])], {
+  return spawnSync(path.join(PROJECT_ROOT, "node_modules", ".bin", CDK_CLI), ["synth", "--output", outdir, ...(options.args ?? [])], {
     cwd: options.cwd ?? PROJECT_ROOT,
     env: {
       ...process.env,

@@ -6,7 +6,7 @@
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { Lazy, Testing } from "cdktf";
+import { Lazy, Testing } from "../../modules/cdk-flavour";
 import { parse as parseYaml } from "yaml";
 import { synthesizeOrganization } from "../../app/organization-app";
 import { parseSynthCommand } from "../../app/synth-command";

@@ -1,4 +1,4 @@
-import { Token, Tokenization } from "cdktf";
+import { Token, Tokenization } from "./cdk";
 import { DEFAULT_TAGS } from "../default-tags";
 import { PARTITIONS } from "../policy-document";
 import {
