@@ -115,7 +115,7 @@ describe("npm run switch", () => {
       const pkg = JSON.parse(fs.readFileSync(path.join(project, "package.json"), "utf8"));
       expect(flavourOf(pkg)).toBe("cdktn");
       expect(differencesFrom(pkg, cdktn)).toEqual([]);
-      expect(pkg.dependencies["@cdktf/provider-tfe"]).toBeDefined();
+      expect(pkg.devDependencies["@cdktf/provider-tfe"]).toBeDefined();
       expect(fs.readFileSync(path.join(project, FLAVOUR_MODULE), "utf8")).toMatch(/from "cdktn";/);
       expect(fs.readFileSync(path.join(project, "app/account-stack.ts"), "utf8")).toContain(`from "@cdktn/provider-aws/lib/provider"`);
       expect(result.fileChanges.map((change) => change.file).sort()).toEqual(["app/account-stack.ts", FLAVOUR_MODULE, "test/construct.test.ts"]);

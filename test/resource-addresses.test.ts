@@ -1,6 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { Testing } from "cdktf";
+import { Testing } from "../modules/cdk-flavour";
 import { TrelicaIntegration } from "../modules/trelica-integration";
 import contract from "./fixtures/construct-contract.json";
 

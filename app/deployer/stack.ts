@@ -2,7 +2,7 @@ import { CloudformationStackSet } from "@cdktf/provider-aws/lib/cloudformation-s
 import { CloudformationStackSetInstance } from "@cdktf/provider-aws/lib/cloudformation-stack-set-instance";
 import { IamPolicy } from "@cdktf/provider-aws/lib/iam-policy";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { LocalBackend, TerraformOutput, TerraformStack } from "cdktf";
+import { LocalBackend, TerraformOutput, TerraformStack } from "../../modules/cdk-flavour";
 import { Construct } from "constructs";
 import { Partition, TrelicaIntegration } from "../../modules/trelica-integration";
 import { addBackend, localStatePath, STACKS_OUTDIR_CONTEXT } from "../backend";
