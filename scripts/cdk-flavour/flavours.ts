@@ -12,6 +12,8 @@ export interface Flavour {
   readonly packages: {
     readonly dependencies: Readonly<Record<string, string>>;
     readonly devDependencies: Readonly<Record<string, string>>;
+    /** What the installable construct asks of the app that installs it (docs/construct.md). */
+    readonly peerDependencies: Readonly<Record<string, string>>;
     /** npm `overrides`. @default none */
     readonly overrides?: Readonly<Record<string, string>>;
   };
@@ -30,6 +32,8 @@ export const FLAVOURS: Readonly<Record<FlavourName, Flavour>> = {
       // The app's own pins are devDependencies: the published construct takes the CDK as peers.
       dependencies: {},
       devDependencies: { cdktf: "0.21.0", "@cdktf/provider-aws": "21.22.1", constructs: "10.8.1", "cdktf-cli": "0.21.0" },
+      // The ranges the package consumer test has proven (docs/construct.md).
+      peerDependencies: { cdktf: "^0.21.0", "@cdktf/provider-aws": "^20.0.0 || ^21.0.0", constructs: "^10.4.2" },
     },
     nodeEngine: ">=20",
     modules: { core: "cdktf", awsProvider: "@cdktf/provider-aws" },
@@ -42,6 +46,8 @@ export const FLAVOURS: Readonly<Record<FlavourName, Flavour>> = {
       // cdktn and @cdktn/provider-aws both need constructs >=10.6.0 <10.8.0: the newest such is 10.7.2.
       dependencies: {},
       devDependencies: { cdktn: "0.24.0", "@cdktn/provider-aws": "25.7.0", constructs: "10.7.2", "cdktn-cli": "0.24.0" },
+      // Not proven by a consumer test (the published package is cdktf's): what cdktn itself declares.
+      peerDependencies: { cdktn: "^0.24.0", "@cdktn/provider-aws": "^25.7.0", constructs: ">=10.6.0 <10.8.0" },
       // There is no @cdktn/provider-tfe: @cdktf/provider-tfe's classes run on cdktn when the `cdktf` they
       // require is cdktn itself (cdktf 0.21's elements lack methods cdktn 0.24's stacks call).
       overrides: { cdktf: "npm:cdktn@0.24.0" },

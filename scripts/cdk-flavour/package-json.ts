@@ -2,8 +2,8 @@ import { Flavour, FlavourName, FLAVOURS } from "./flavours";
 
 /* package.json as data: parsed, changed by key, written back in npm's own layout (2 spaces, sorted deps). */
 
-type Section = "dependencies" | "devDependencies" | "overrides";
-const SECTIONS: readonly Section[] = ["dependencies", "devDependencies", "overrides"];
+type Section = "dependencies" | "devDependencies" | "peerDependencies" | "overrides";
+const SECTIONS: readonly Section[] = ["dependencies", "devDependencies", "peerDependencies", "overrides"];
 
 export interface PackageChange {
   readonly field: string;
