@@ -16,6 +16,6 @@ export function asOnCdktf(json: any): any {
   expect(json["//"].metadata.version).toBe(CDK_VERSION);
   const copy = structuredClone(json);
   copy.terraform.required_providers.aws = { ...FLAVOURS.cdktf.awsRequirement };
-  copy["//"].metadata.version = FLAVOURS.cdktf.packages.dependencies.cdktf;
+  copy["//"].metadata.version = FLAVOURS.cdktf.packages.devDependencies.cdktf;
   return copy;
 }
