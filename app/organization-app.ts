@@ -15,7 +15,8 @@ import { UserError } from "./errors";
 import { listSome, plural } from "./list";
 import { memberTemplate, ORGANIZATION_STACK_NAME, OrganizationStack, resolveStackSet } from "./stackset";
 import { addToManifest, createApp, synthesizeBeside, synthesizeStacks } from "./synthesize";
-import { resolveTerraformCloud, synthesizeTerraformCloudStack, TERRAFORM_CLOUD_STACK_NAME, terraformCloudRoles } from "./terraform-cloud-stack";
+import { resolveTerraformCloud, terraformCloudRoles } from "./terraform-cloud-deployment";
+import { synthesizeTerraformCloudStack, TERRAFORM_CLOUD_STACK_NAME } from "./terraform-cloud-stack";
 import { DEPLOYER_STACK_NAME, DeployerDeployment, DeployerStack, resolveDeployer } from "./deployer/stack";
 
 export interface OrganizationSynthOptions {

@@ -12,27 +12,12 @@ import { WorkspaceSettings } from "@cdktf/provider-tfe/lib/workspace-settings";
 import { WorkspaceVariableSet } from "@cdktf/provider-tfe/lib/workspace-variable-set";
 import { LocalBackend, TerraformOutput, TerraformStack } from "../modules/cdk-flavour";
 import { Construct } from "constructs";
-import { Partition, TrelicaIntegration } from "../modules/trelica-integration";
 import { localStatePath, STACKS_OUTDIR_CONTEXT } from "./backend";
-import { roleArn } from "./config/defaults";
-import { configError, LoadedConfig } from "./config/load";
-import { partitionOf } from "./config/regions";
-import { ACCOUNT_ID_PLACEHOLDER, BackendConfig } from "./config/schema";
-import { DEFAULT_TERRAFORM_CLOUD_HOSTNAME, TerraformCloudConfig } from "./config/terraform-cloud";
-import { Resolution } from "./deployments";
 import { plural } from "./list";
 import { synthesizeBeside } from "./synthesize";
-import {
-  INLINE_POLICY_LIMIT,
-  oidcProviderArn,
-  policySize,
-  RunPhase,
-  runRolePermissionPolicy,
-  runRoleTrustPolicy,
-  TERRAFORM_CLOUD_AUDIENCE,
-} from "./terraform-cloud-policies";
+import { forAccount, TerraformCloudDeployment } from "./terraform-cloud-deployment";
+import { oidcProviderArn, RunPhase, runRolePermissionPolicy, runRoleTrustPolicy, TERRAFORM_CLOUD_AUDIENCE } from "./terraform-cloud-policies";
 import { TERRAFORM_CLOUD_STACK_NAME } from "./stack-names";
-import { readOnlyDeployerName } from "./deployer/template";
 import { planRoleName } from "./terraform-cloud-names";
 import { declareRequirements } from "./terraform-requirements";
 
@@ -47,159 +32,6 @@ import { declareRequirements } from "./terraform-requirements";
 
 export { TERRAFORM_CLOUD_STACK_NAME };
 export const DYNAMIC_CREDENTIALS_VARIABLE_SET = "trelica-aws-dynamic-credentials";
-
-export interface TerraformCloudWorkspace {
-  readonly accountId: string;
-  readonly accountName?: string;
-  readonly name: string;
-}
-
-/** Everything the bootstrap stack needs, resolved: no defaults left to apply. */
-export interface TerraformCloudDeployment {
-  readonly managementAccountId: string;
-  readonly region: string;
-  readonly partition: Partition;
-  readonly hostname: string;
-  readonly organization: string;
-  readonly project: string;
-  readonly createProject: boolean;
-  readonly workspaceSettings: TerraformCloudConfig["workspace"];
-  readonly vcs?: Required<Omit<NonNullable<TerraformCloudConfig["vcs"]>, "branch" | "oauthTokenId" | "githubAppInstallationId">> &
-    Pick<NonNullable<TerraformCloudConfig["vcs"]>, "branch" | "oauthTokenId" | "githubAppInstallationId">;
-  /** One per account stack, sorted by account ID. */
-  readonly workspaces: readonly TerraformCloudWorkspace[];
-  /** Workspace names with `*` for the account ID: what the run role's trust policy admits. */
-  readonly workspacePattern: string;
-  /** The apply role (TFC_AWS_APPLY_ROLE_ARN); the plan role's name is planRoleName(runRoleName). */
-  readonly runRoleName: string;
-  /** With the deployer: TrelicaIntegrationBoundary exists in the management account. */
-  readonly withBoundary: boolean;
-  readonly awsOrganizationId?: string;
-  /** The Trelica policy's name in the management account. */
-  readonly managementPolicyName: string;
-  readonly deploymentRoleNames: readonly string[];
-  readonly memberRoleArns: readonly string[];
-  /** What the plan role may assume in members: the deployer's read-only twin, or (without a deployer) the same roles. */
-  readonly planRoleNames: readonly string[];
-  readonly planMemberRoleArns: readonly string[];
-}
-
-
-/** The two roles' ARNs, which the deployer's trust policies name. */
-export function terraformCloudRoles(deployment: TerraformCloudDeployment): { applyRoleArn: string; planRoleArn: string } {
-  return {
-    applyRoleArn: roleArn(deployment.partition, deployment.managementAccountId, deployment.runRoleName),
-    planRoleArn: roleArn(deployment.partition, deployment.managementAccountId, planRoleName(deployment.runRoleName)),
-  };
-}
-
-/** The workspace an account stack's cloud block names (app/backend.ts); a test checks the two agree. */
-export function workspaceNamePattern(backend: BackendConfig): string {
-  return (backend.type === "cloud" && backend.workspaceName) || `trelica-${ACCOUNT_ID_PLACEHOLDER}`;
-}
-
-const forAccount = (pattern: string, accountId: string) => pattern.split(ACCOUNT_ID_PLACEHOLDER).join(accountId);
-
-/**
- * The bootstrap stack's deployment, or undefined without `terraformCloud`. Throws one UserError listing
- * every problem; called before anything is written.
- */
-export function resolveTerraformCloud(loaded: LoadedConfig, resolution: Resolution): TerraformCloudDeployment | undefined {
-  const { config } = loaded;
-  const cloud = config.terraformCloud;
-  // The schema and terraformCloudProblems guarantee a cloud backend here.
-  if (cloud === undefined || config.backend.type !== "cloud") return undefined;
-  const backend = config.backend;
-  const problems: string[] = [];
-  const partition = partitionOf(config.region);
-
-  const managementAccountId = resolution.managementAccountId;
-  if (managementAccountId === undefined) {
-    problems.push(
-      "managementAccountId: got nothing, and no accountsFile names it; expected the management account's 12-digit ID with terraformCloud, " +
-        "since the run role and Terraform Cloud's OIDC provider are created there",
-    );
-  }
-
-  // Terraform Cloud's run credentials are the management account's run role: an account stack without a
-  // role to assume would run with them and be refused by its allowed_account_ids.
-  const ambientFields = new Set<string>();
-  for (const deployment of resolution.deployments) {
-    if (deployment.providerRoleName !== undefined || deployment.accountId === managementAccountId) continue;
-    const index = config.accounts.findIndex((entry) => entry.id === deployment.accountId && entry.assumeRoleName === false);
-    ambientFields.add(index >= 0 ? `accounts[${index}].assumeRoleName` : "deployment.assumeRoleName");
-  }
-  for (const field of ambientFields) {
-    problems.push(
-      `${field}: got false with terraformCloud; expected a role name, since runs in Terraform Cloud start with the management ` +
-        `account's run role (${cloud.runRoleName}) and must assume a role to reach any other account`,
-    );
-  }
-
-  // The accounts file's ARNs name the Organization: the run role's AssumeRole can then be bounded by it.
-  const listedOrganizationIds = [...new Set(loaded.organizationAccounts.flatMap((account) => (account.organizationId ? [account.organizationId] : [])))];
-  if (cloud.awsOrganizationId !== undefined && listedOrganizationIds.length === 1 && listedOrganizationIds[0] !== cloud.awsOrganizationId) {
-    problems.push(
-      `terraformCloud.awsOrganizationId: got "${cloud.awsOrganizationId}"; expected "${listedOrganizationIds[0]}", the Organization the accountsFile's account ARNs name, or leave it out to use that one`,
-    );
-  }
-  const awsOrganizationId = cloud.awsOrganizationId ?? (listedOrganizationIds.length === 1 ? listedOrganizationIds[0] : undefined);
-
-  const members = resolution.deployments.filter((deployment) => deployment.providerRoleName !== undefined);
-  const deploymentRoleNames = [...new Set(members.map((deployment) => deployment.providerRoleName!))].sort();
-  const memberRoleArns = members.map((deployment) => roleArn(deployment.partition, deployment.accountId, deployment.providerRoleName!));
-  // A plan reaches members only through the deployer's read-only twin (AccountStack picks it for the plan role).
-  const planRoleOf = (name: string) => (config.deployment.deployer && name === config.deployment.deployer.roleName ? readOnlyDeployerName(name) : name);
-  const planRoleNames = [...new Set(deploymentRoleNames.map(planRoleOf))].sort();
-  const planMemberRoleArns = members.map((deployment) => roleArn(deployment.partition, deployment.accountId, planRoleOf(deployment.providerRoleName!)));
-  const withBoundary = config.deployment.deployer !== undefined;
-  const managementDeployment = resolution.deployments.find((deployment) => deployment.accountId === managementAccountId);
-  const managementPolicyName = managementDeployment?.integration.policyName ?? config.role.policyName ?? TrelicaIntegration.DEFAULT_POLICY_NAME;
-
-  if (awsOrganizationId === undefined && managementAccountId !== undefined) {
-    const size = policySize(
-      runRolePermissionPolicy({ partition, managementAccountId, policyName: managementPolicyName, phase: "apply", withBoundary, deploymentRoleNames, memberRoleArns }),
-    );
-    if (size > INLINE_POLICY_LIMIT) {
-      problems.push(
-        `terraformCloud.awsOrganizationId: got nothing (and no accountsFile names the Organization), so the run role's policy lists the deployment role of each of ${plural(members.length, "member account")} ` +
-          `(${size} characters, over IAM's ${INLINE_POLICY_LIMIT} for a role's inline policies); expected the AWS Organization ID (o-..., ` +
-          "aws organizations describe-organization --query Organization.Id), which lets the policy name the role once for the whole Organization",
-      );
-    }
-  }
-  if (problems.length > 0) throw configError(loaded.file, problems);
-
-  const workspacePattern = workspaceNamePattern(backend);
-  return {
-    managementAccountId: managementAccountId!,
-    region: config.region,
-    partition,
-    hostname: cloud.hostname ?? backend.hostname ?? DEFAULT_TERRAFORM_CLOUD_HOSTNAME,
-    organization: cloud.organization ?? backend.organization,
-    project: cloud.project,
-    createProject: cloud.createProject,
-    workspaceSettings: cloud.workspace,
-    vcs: cloud.vcs && {
-      ...cloud.vcs,
-      triggerPatterns: cloud.vcs.triggerPatterns ?? [`/${cloud.vcs.workingDirectory}/**/*`],
-    },
-    workspaces: resolution.deployments.map((deployment) => ({
-      accountId: deployment.accountId,
-      accountName: deployment.name,
-      name: forAccount(workspacePattern, deployment.accountId),
-    })),
-    workspacePattern: forAccount(workspacePattern, "*"),
-    runRoleName: cloud.runRoleName,
-    awsOrganizationId,
-    managementPolicyName,
-    deploymentRoleNames,
-    memberRoleArns,
-    withBoundary,
-    planRoleNames,
-    planMemberRoleArns,
-  };
-}
 
 export class TerraformCloudStack extends TerraformStack {
   constructor(scope: Construct, readonly deployment: TerraformCloudDeployment) {
