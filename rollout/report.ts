@@ -2,6 +2,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import type { CloudReport } from "./cloud-report";
 import { AccessChange, ChangeCounts, hasChanges } from "./plan-summary";
+import { textTable } from "../app/list";
 import { redact } from "./redact";
 
 export type Command = "plan" | "apply" | "destroy" | "connections";
@@ -110,12 +111,7 @@ export function summaryTable(report: RunReport): string {
     account.durationSeconds === undefined ? "" : `${account.durationSeconds.toFixed(1)}s`,
     note(account),
   ]);
-  const out: string[] = [];
-  if (lines.length > 0) {
-    const widths = header.map((title, i) => Math.max(title.length, ...lines.map((line) => line[i].length)));
-    const format = (cells: string[]) => cells.map((cell, i) => (i === cells.length - 1 ? cell : cell.padEnd(widths[i]))).join("  ").trimEnd();
-    out.push(format(header), format(widths.map((w) => "-".repeat(w))), ...lines.map(format));
-  }
+  const out: string[] = textTable(header, lines);
   const count = (status: AccountStatus) => report.accounts.filter((a) => a.status === status).length;
   // "with changes" qualifies "succeeded": a refused or failed account is counted there, not here.
   const withChanges = report.accounts.filter((a) => a.status === "succeeded" && a.counts && hasChanges(a.counts)).length;

@@ -1,6 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { listSome } from "../app/list";
+import { listSome, textTable } from "../app/list";
 import { redact } from "../rollout/redact";
 import type { Finding } from "./compare";
 import type { LegacyUser } from "./legacy-keys";
@@ -106,12 +106,7 @@ export function verifyTable(report: VerifyReport): string {
     account.trelica ? (account.trelica.lastUsed ? `used ${account.trelica.lastUsed.slice(0, 10)}` : "never used") : "",
     note(account),
   ]);
-  const out: string[] = [];
-  if (lines.length > 0) {
-    const widths = header.map((title, i) => Math.max(title.length, ...lines.map((line) => line[i].length)));
-    const format = (cells: string[]) => cells.map((cell, i) => (i === cells.length - 1 ? cell : cell.padEnd(widths[i]))).join("  ").trimEnd();
-    out.push(format(header), format(widths.map((w) => "-".repeat(w))), ...lines.map(format));
-  }
+  const out: string[] = textTable(header, lines);
   const count = (status: VerifyStatus) => report.accounts.filter((account) => account.status === status).length;
   out.push(
     "",
