@@ -1,7 +1,7 @@
 /*
- * verify's command line in one place (issue 21 moves synth's and rollout's onto one shared parser; these
- * definitions move with them): the options, their checks (every bad value at once, naming the option,
- * the value and what is allowed), and the help text.
+ * verify's command line in one place: `--config`/`--output` from the parser every command shares
+ * (app/project-options.ts), then verify's own options, their checks (every bad value at once, naming the
+ * option, the value and what is allowed), and the help text.
  */
 import * as path from "node:path";
 import { Command, Option } from "commander";
