@@ -1,3 +1,4 @@
+import { BOUNDARY_POLICY_NAME } from "../app/deployer/policies";
 import { listSome, plural } from "../app/list";
 
 /** Per-account change counts from `terraform show -json <planfile>` (its resource_changes). */
@@ -73,9 +74,15 @@ function accessChangeOf(resource: ResourceChange): AccessChange | undefined {
   const at = (reason: string) => ({ address: resource.address, reason });
   if (actions.includes("delete")) return at(`${actions.includes("create") ? "replaces" : "deletes"} ${what}`);
   if (!actions.includes("update") || !before || !after) return undefined;
-  if (resource.type === "aws_iam_role" && before.assume_role_policy !== after.assume_role_policy) {
-    const [old, now] = [trustOf(before.assume_role_policy), trustOf(after.assume_role_policy)];
-    return at(`changes the role's trust policy: principal ${old.principal} -> ${now.principal}, external ID ${old.externalId} -> ${now.externalId}`);
+  if (resource.type === "aws_iam_role") {
+    const reasons: string[] = [];
+    if (before.assume_role_policy !== after.assume_role_policy) {
+      const [old, now] = [trustOf(before.assume_role_policy), trustOf(after.assume_role_policy)];
+      reasons.push(`changes the role's trust policy: principal ${old.principal} -> ${now.principal}, external ID ${old.externalId} -> ${now.externalId}`);
+    }
+    const boundary = boundaryChange(before.permissions_boundary, after.permissions_boundary, "the role's");
+    if (boundary) reasons.push(boundary);
+    if (reasons.length > 0) return at(reasons.join("; "));
   }
   if (resource.type === "aws_iam_policy" && before.policy !== after.policy) {
     if (after.policy === undefined || after.policy === null) return at("changes Trelica's policy to one known only after apply");
@@ -93,9 +100,35 @@ function accessChangeOf(resource: ResourceChange): AccessChange | undefined {
     }
     const removed = removedActions(old.actions, now.actions);
     if (removed.length > 0) reasons.push(removalText(removed, "every enrolled account's policy"));
+    const boundary = boundaryChange(old.boundary, now.boundary, "every enrolled role's");
+    if (boundary) reasons.push(boundary);
     if (reasons.length > 0) return at(reasons.join("; "));
   }
   return undefined;
+}
+
+/**
+ * A permissions boundary set or changed caps what Trelica may do, whatever its policy says: flagged unless
+ * the new one is TrelicaIntegrationBoundary (the deployer's, which allows every action of every service).
+ * Removing a boundary cannot take anything away: the role's policy is still exactly ours.
+ */
+function boundaryChange(before: unknown, after: unknown, whose: string): string | undefined {
+  const [old, now] = [boundaryText(before), boundaryText(after)];
+  if (old === now || now === undefined) return undefined;
+  if (isDeployerBoundary(after)) return undefined;
+  return `${old === undefined ? "sets" : "changes"} ${whose} permissions boundary (${old ?? "none"} -> ${now}), which caps what Trelica may do`;
+}
+
+/** TrelicaIntegrationBoundary at the root path: an ARN, or a template's `Fn::Sub` of one (any account). */
+function isDeployerBoundary(value: unknown): boolean {
+  const arn = typeof value === "object" && value !== null ? (value as Record<string, unknown>)["Fn::Sub"] : value;
+  return typeof arn === "string" && new RegExp(`^arn:[\\w-]+:iam::(\\d{12}|\\$\\{AWS::AccountId\\}):policy/${BOUNDARY_POLICY_NAME}$`).test(arn);
+}
+
+/** A boundary as plan JSON or a template holds it: an ARN, a CloudFormation function, or nothing. */
+function boundaryText(value: unknown): string | undefined {
+  if (value === undefined || value === null || value === "") return undefined;
+  return typeof value === "string" ? value : JSON.stringify(value);
 }
 
 function removedActions(before: Set<string>, after: Set<string>): string[] {
@@ -111,7 +144,7 @@ function removalText(actions: readonly string[], from: string): string {
  * parameter read as that parameter's default, as the stack set deploys it) and every action its
  * policies allow. Undefined when the template cannot be read.
  */
-function templateAccess(body: unknown): { roleName: string; trust: ReturnType<typeof trustOf>; actions: Set<string> } | undefined {
+function templateAccess(body: unknown): { roleName: string; trust: ReturnType<typeof trustOf>; actions: Set<string>; boundary: unknown } | undefined {
   if (typeof body !== "string") return undefined;
   try {
     const template = JSON.parse(body) as {
@@ -135,6 +168,7 @@ function templateAccess(body: unknown): { roleName: string; trust: ReturnType<ty
       roleName: String(role.RoleName ?? "(generated)"),
       trust: trustOf(JSON.stringify(resolve(role.AssumeRolePolicyDocument))),
       actions: new Set(documents.flatMap((document) => [...allowedActions(JSON.stringify(resolve(document)))])),
+      boundary: resolve(role.PermissionsBoundary),
     };
   } catch {
     return undefined;

@@ -101,6 +101,38 @@ describe("summarizePlan's access changes, per resource type", () => {
     expect(summarizePlan(change("aws_iam_policy", ["update"], { policy: policy(["iam:ListUsers"]) }, { policy: policy(["iam:ListUsers", "iam:ListRoles"]) })).accessChanges).toEqual([]);
   });
 
+  describe("a permissions boundary, which caps what Trelica may do whatever its policy says", () => {
+    const role = (boundary?: string | null) => ({ assume_role_policy: "{}", permissions_boundary: boundary });
+    const deployerBoundary = "arn:aws:iam::222222222222:policy/TrelicaIntegrationBoundary";
+    const own = (name: string) => `arn:aws:iam::222222222222:policy/${name}`;
+
+    test.each([
+      ["none", null, own("TeamBoundary"), `sets the role's permissions boundary (none -> ${own("TeamBoundary")}), which caps what Trelica may do`],
+      ["another", own("TeamBoundary"), own("OtherBoundary"), `changes the role's permissions boundary (${own("TeamBoundary")} -> ${own("OtherBoundary")}), which caps what Trelica may do`],
+      ["the deployer's", deployerBoundary, own("TeamBoundary"), `changes the role's permissions boundary (${deployerBoundary} -> ${own("TeamBoundary")}), which caps what Trelica may do`],
+    ])("GIVEN a role whose boundary goes from %s to a team's own THEN flagged with both", (_from, before, after, reason) => {
+      expect(summarizePlan(change("aws_iam_role", ["update"], role(before), role(after))).accessChanges).toEqual([{ address: "aws_iam_role.x", reason }]);
+    });
+
+    test("GIVEN the deployer's TrelicaIntegrationBoundary set (it allows every Trelica action), or a boundary removed THEN nothing is flagged", () => {
+      expect(summarizePlan(change("aws_iam_role", ["update"], role(""), role(deployerBoundary))).accessChanges).toEqual([]);
+      expect(summarizePlan(change("aws_iam_role", ["update"], role(own("TeamBoundary")), role(""))).accessChanges).toEqual([]);
+      // Same name on another path is not the deployer's policy.
+      const elsewhere = "arn:aws:iam::222222222222:policy/team/TrelicaIntegrationBoundary";
+      expect(summarizePlan(change("aws_iam_role", ["update"], role(null), role(elsewhere))).accessChanges).toHaveLength(1);
+    });
+
+    test("GIVEN a trust change and a boundary in one update THEN one entry names both", () => {
+      const trust = (id: string) => JSON.stringify({ Statement: [{ Effect: "Allow", Principal: { AWS: TRELICA }, Condition: { StringEquals: { "sts:ExternalId": id } } }] });
+      const [access] = summarizePlan(
+        change("aws_iam_role", ["update"], { assume_role_policy: trust("a") }, { assume_role_policy: trust("b"), permissions_boundary: own("TeamBoundary") }),
+      ).accessChanges;
+      expect(access.reason).toBe(
+        `changes the role's trust policy: principal ${TRELICA} -> ${TRELICA}, external ID a -> b; sets the role's permissions boundary (none -> ${own("TeamBoundary")}), which caps what Trelica may do`,
+      );
+    });
+  });
+
   describe("a stack set's template update, which reaches every enrolled account", () => {
     const MEMBER_SERVICES = { cognito: true, connect: true, iam: true, organizations: false };
     const template = (props: Partial<TrelicaIntegrationProps> = {}) =>
@@ -126,6 +158,16 @@ describe("summarizePlan's access changes, per resource type", () => {
       const narrow = template({ services: { ...MEMBER_SERVICES, connect: false } });
       expect(summarizePlan(update(narrow, template())).accessChanges).toEqual([]);
       expect(summarizePlan(update(template(), template({ description: "Read by Trelica" }))).accessChanges).toEqual([]);
+    });
+
+    test("GIVEN a team's boundary added to the template THEN flagged for every enrolled role; GIVEN the deployer's boundary THEN not", () => {
+      expect(summarizePlan(update(template(), template({ permissionsBoundaryPolicyName: "TeamBoundary" }))).accessChanges).toEqual([
+        {
+          address: "aws_cloudformation_stack_set.x",
+          reason: `sets every enrolled role's permissions boundary (none -> {"Fn::Sub":"arn:aws:iam::\${AWS::AccountId}:policy/TeamBoundary"}), which caps what Trelica may do`,
+        },
+      ]);
+      expect(summarizePlan(update(template(), template({ permissionsBoundaryPolicyName: "TrelicaIntegrationBoundary" }))).accessChanges).toEqual([]);
     });
 
     test("GIVEN a template that cannot be read THEN flagged: nobody can say what it grants", () => {
