@@ -2,6 +2,9 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { FLAVOURS } from "../../scripts/cdk-flavour/flavours";
+import { rewriteSpecifiers } from "../../scripts/cdk-flavour/specifiers";
+import { flavour } from "./cdk-flavour";
 
 /*
  * The package as a consumer gets it: `npm pack` of this repository, installed from the tarball into apps
@@ -12,10 +15,13 @@ export const REPO = path.resolve(__dirname, "../..");
 export const EXAMPLE_APP = path.join(REPO, "examples", "consumer-app");
 const TSC = path.join(REPO, "node_modules", "typescript", "bin", "tsc");
 
+/** The packages the construct takes as peers on the flavour this checkout is on (`npm run switch`). */
+export const PEER_NAMES = [flavour.modules.core, "constructs", flavour.modules.awsProvider] as const;
+
 /** The peer versions the consumer app installs: ours by default, or TRELICA_CONSUMER_PEERS="cdktf@0.21.0 constructs@10.4.2 ...". */
 export function consumerPeerVersions(env: NodeJS.ProcessEnv = process.env): Record<string, string> {
   const ours = (name: string) => JSON.parse(fs.readFileSync(path.join(REPO, "node_modules", name, "package.json"), "utf8")).version as string;
-  const versions: Record<string, string> = { cdktf: ours("cdktf"), constructs: ours("constructs"), "@cdktf/provider-aws": ours("@cdktf/provider-aws") };
+  const versions: Record<string, string> = Object.fromEntries(PEER_NAMES.map((name) => [name, ours(name)]));
   for (const spec of (env.TRELICA_CONSUMER_PEERS ?? "").split(/\s+/).filter(Boolean)) {
     const at = spec.lastIndexOf("@");
     const name = spec.slice(0, at);
@@ -57,9 +63,16 @@ export function scratchDir(prefix: string): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
 }
 
-/** A CDKTF app of its own: the example's files, the tarball and the peers (plus @types/node for the script). */
+/**
+ * A CDKTF app of its own: the example's files, the tarball and the peers (plus @types/node for the script).
+ * The example is written for cdktf; on another flavour its imports are spelt as that flavour's, by the
+ * switch's own rewrite (the package there takes that flavour's CDK as its peers).
+ */
 export function installConsumerApp(dir: string, tarball: string, peers: Record<string, string>): void {
-  for (const file of fs.readdirSync(EXAMPLE_APP)) fs.copyFileSync(path.join(EXAMPLE_APP, file), path.join(dir, file));
+  for (const file of fs.readdirSync(EXAMPLE_APP)) {
+    const text = fs.readFileSync(path.join(EXAMPLE_APP, file), "utf8");
+    fs.writeFileSync(path.join(dir, file), rewriteSpecifiers(file, text, FLAVOURS.cdktf, flavour)?.text ?? text);
+  }
   const typesNode = JSON.parse(fs.readFileSync(path.join(REPO, "node_modules", "@types", "node", "package.json"), "utf8")).version;
   writePackageJson(dir, { "trelica-aws-role": `file:${tarball}`, ...peers, "@types/node": typesNode });
   // To try versions outside the declared peer ranges before widening them (npm refuses them otherwise).
