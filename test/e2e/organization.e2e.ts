@@ -123,6 +123,20 @@ describeWithRealTerraform("an Organization of 12 accounts through rollout, with 
     expect(result.exitCode).toBe(0);
   });
 
+  test("GIVEN a permissions boundary added to the config THEN terraform's plan of the role is flagged as an access change and apply refuses it without --allow-access-change", async () => {
+    const applied = config(`  - id: "${NO_COGNITO}"\n    services: { cognito: false }\n`);
+    const boundary = "arn:aws:iam::aws:policy/ReadOnlyAccess";
+    project.synth(`${applied}role:\n  permissionsBoundaryArn: ${boundary}\n`);
+    const plan = await project.rollout({ command: "plan", accounts: [NO_COGNITO] });
+    expect(plan.report.accounts.map((account) => [account.accountId, account.accessChanges])).toEqual([
+      [NO_COGNITO, [{ address: expect.stringMatching(/^aws_iam_role\./), reason: `sets the role's permissions boundary (none -> ${boundary}), which caps what Trelica may do` }]],
+    ]);
+    const refused = await project.rollout({ command: "apply", accounts: [NO_COGNITO] });
+    expect(refused.report.accounts.map((account) => [account.accountId, account.status])).toEqual([[NO_COGNITO, "refused"]]);
+    expect(project.fake.account(NO_COGNITO).roles.TrelicaIntegration.permissionsBoundary).toBeUndefined();
+    project.synth(applied);
+  });
+
   test("GIVEN a member's credentials WHEN the management account's stack is planned THEN allowed_account_ids refuses them", async () => {
     const stack = `trelica-${MANAGEMENT}`;
     const result = await project.terraform(stack, ["plan", "-input=false", "-no-color", "-lock=false"], project.env({ accountId: MEMBERS[5] }));
