@@ -209,6 +209,17 @@ function mergeAccounts(fromFile: readonly OrganizationAccount[], entries: readon
   return [...byId.values()];
 }
 
+/** The AWS Organization IDs the accounts file's account ARNs name (normally one, or none without ARNs). */
+export function listedOrganizationIds(loaded: LoadedConfig): string[] {
+  return [...new Set(loaded.organizationAccounts.flatMap((account) => (account.organizationId ? [account.organizationId] : [])))];
+}
+
+/** The AWS Organization's ID: given (terraformCloud.awsOrganizationId), or named by every account ARN of the accounts file. */
+export function organizationIdOf(loaded: LoadedConfig): string | undefined {
+  const listed = listedOrganizationIds(loaded);
+  return loaded.config.terraformCloud?.awsOrganizationId ?? (listed.length === 1 ? listed[0] : undefined);
+}
+
 function namesSeveralManagementAccounts(loaded: LoadedConfig): boolean {
   return new Set(loaded.organizationAccounts.flatMap((account) => (account.managementAccountId === undefined ? [] : [account.managementAccountId]))).size > 1;
 }

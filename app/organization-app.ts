@@ -14,10 +14,10 @@ import { Resolution, resolveDeployments, stackNameFor } from "./deployments";
 import { UserError } from "./errors";
 import { listSome, plural } from "./list";
 import { memberTemplate, ORGANIZATION_STACK_NAME, OrganizationStack, resolveStackSet } from "./stackset";
-import { addToManifest, createApp, synthesizeBeside, synthesizeStacks } from "./synthesize";
+import { addToManifest, createApp, synthesizeStacks } from "./synthesize";
 import { resolveTerraformCloud, terraformCloudRoles } from "./terraform-cloud-deployment";
 import { synthesizeTerraformCloudStack, TERRAFORM_CLOUD_STACK_NAME } from "./terraform-cloud-stack";
-import { DEPLOYER_STACK_NAME, DeployerDeployment, DeployerStack, resolveDeployer } from "./deployer/stack";
+import { DEPLOYER_STACK_NAME, resolveDeployer, synthesizeDeployerStack } from "./deployer/stack";
 
 export interface OrganizationSynthOptions {
   /** @default $CDKTF_OUTDIR (set by the cdktf CLI), else "cdktf.out" as cdktf's App does */
@@ -176,12 +176,4 @@ function leavingWarning(stack: LeavingStack): string {
     `To remove the role: npm run rollout -- plan --accounts ${select}, then npm run rollout -- apply --accounts ${select} --confirm-destroy ` +
     `(cuts Trelica off there); the synth after that drops the folder. To keep the role managed, put ${accountId ? "the account" : "it"} back in the config.`
   );
-}
-
-function synthesizeDeployerStack(deployment: DeployerDeployment, outdir: string, log: (line: string) => void): void {
-  log(
-    `trelica: 1 deployer stack (${DEPLOYER_STACK_NAME}) for account ${deployment.managementAccountId}: stack set ${deployment.roleName} enrolling ` +
-      `${deployment.organizationalUnitIds.join(", ")}; apply it before the account stacks (rollout apply --accounts ${DEPLOYER_STACK_NAME}).`,
-  );
-  synthesizeBeside(outdir, DEPLOYER_STACK_NAME, (app) => new DeployerStack(app, deployment));
 }

@@ -4,7 +4,7 @@ import { configError, LoadedConfig } from "./config/load";
 import { partitionOf } from "./config/regions";
 import { ACCOUNT_ID_PLACEHOLDER, BackendConfig } from "./config/schema";
 import { DEFAULT_TERRAFORM_CLOUD_HOSTNAME, TerraformCloudConfig } from "./config/terraform-cloud";
-import { Resolution } from "./deployments";
+import { listedOrganizationIds, organizationIdOf, Resolution } from "./deployments";
 import { readOnlyDeployerName } from "./deployer/template";
 import { plural } from "./list";
 import { INLINE_POLICY_LIMIT, policySize, runRolePermissionPolicy } from "./terraform-cloud-policies";
@@ -104,13 +104,13 @@ export function resolveTerraformCloud(loaded: LoadedConfig, resolution: Resoluti
   }
 
   // The accounts file's ARNs name the Organization: the run role's AssumeRole can then be bounded by it.
-  const listedOrganizationIds = [...new Set(loaded.organizationAccounts.flatMap((account) => (account.organizationId ? [account.organizationId] : [])))];
-  if (cloud.awsOrganizationId !== undefined && listedOrganizationIds.length === 1 && listedOrganizationIds[0] !== cloud.awsOrganizationId) {
+  const listed = listedOrganizationIds(loaded);
+  if (cloud.awsOrganizationId !== undefined && listed.length === 1 && listed[0] !== cloud.awsOrganizationId) {
     problems.push(
-      `terraformCloud.awsOrganizationId: got "${cloud.awsOrganizationId}"; expected "${listedOrganizationIds[0]}", the Organization the accountsFile's account ARNs name, or leave it out to use that one`,
+      `terraformCloud.awsOrganizationId: got "${cloud.awsOrganizationId}"; expected "${listed[0]}", the Organization the accountsFile's account ARNs name, or leave it out to use that one`,
     );
   }
-  const awsOrganizationId = cloud.awsOrganizationId ?? (listedOrganizationIds.length === 1 ? listedOrganizationIds[0] : undefined);
+  const awsOrganizationId = organizationIdOf(loaded);
 
   const members = resolution.deployments.filter((deployment) => deployment.providerRoleName !== undefined);
   const deploymentRoleNames = [...new Set(members.map((deployment) => deployment.providerRoleName!))].sort();

@@ -6,7 +6,7 @@
 import * as path from "node:path";
 import { Command, Option } from "commander";
 import { UserError } from "../app/errors";
-import { ROLE_NAME_RULE } from "../app/config/schema";
+import { ROLE_NAME_RULE } from "../app/config/iam-names";
 import { addProjectOptions, DEFAULT_CONFIG_FILE, PROJECT_ENVIRONMENT, projectPaths } from "../app/project-options";
 import { MAX_CONCURRENCY, selectionProblems, wholeNumber } from "../rollout/options";
 

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { ROLE_NAME_RULE } from "./iam-names";
 import { ALL_REGIONS, partitionOf } from "./regions";
 import { show } from "./show";
 
@@ -9,7 +10,6 @@ import { show } from "./show";
  */
 
 const DEFAULT_ROLE_NAME = "TrelicaDeployer";
-const ROLE_NAME = { pattern: /^[\w+=,.@-]{1,64}$/, allowed: "an IAM role name (1 to 64 characters of letters, digits and _+=,.@-)" };
 const PRINCIPAL_ARN = {
   pattern: /^arn:aws(-us-gov|-cn)?:iam::\d{12}:(role|user)\/[\w+=,.@/-]{1,512}$/,
   allowed: "the ARN of an IAM role or user that runs rollout or cdktf deploy, such as arn:aws:iam::111111111111:role/platform-ci",
@@ -21,7 +21,7 @@ export const OU_OR_ROOT = {
 
 export const deployerSchema = z.strictObject({
   /** The role in each member account; deployment.assumeRoleName defaults to it. @default "TrelicaDeployer" */
-  roleName: z.string({ error: ROLE_NAME.allowed }).regex(ROLE_NAME.pattern, { error: ROLE_NAME.allowed }).default(DEFAULT_ROLE_NAME),
+  roleName: z.string({ error: ROLE_NAME_RULE.allowed }).regex(ROLE_NAME_RULE.pattern, { error: ROLE_NAME_RULE.allowed }).default(DEFAULT_ROLE_NAME),
   /** Who may assume it (besides Terraform Cloud's apply role, when terraformCloud is set). */
   trustedPrincipalArns: z
     .array(z.string({ error: PRINCIPAL_ARN.allowed }).regex(PRINCIPAL_ARN.pattern, { error: PRINCIPAL_ARN.allowed }), { error: "a list of IAM role or user ARNs" })

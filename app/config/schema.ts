@@ -9,6 +9,7 @@ import {
   SERVICE_NAMES,
   tagProblems,
 } from "../../modules/trelica-integration";
+import { ROLE_NAME_RULE } from "./iam-names";
 import { ALL_REGIONS } from "./regions";
 import { deployerSchema, OU_OR_ROOT } from "./deployer";
 import { terraformCloudSchema } from "./terraform-cloud";
@@ -34,11 +35,6 @@ const services = z.strictObject(Object.fromEntries(SERVICE_NAMES.map((name) => [
   [K in (typeof SERVICE_NAMES)[number]]: z.ZodOptional<z.ZodBoolean>;
 });
 
-/** An IAM role's name (the deployment role a stack assumes, verify's --role-name): the app's rule, not the package's. */
-export const ROLE_NAME_RULE = {
-  pattern: /^[\w+=,.@-]{1,64}$/,
-  allowed: "an IAM role name (1 to 64 characters of letters, digits and _+=,.@-)",
-};
 
 const roleName = z.string({ error: ROLE_NAME_RULE.allowed }).regex(ROLE_NAME_RULE.pattern, { error: ROLE_NAME_RULE.allowed });
 

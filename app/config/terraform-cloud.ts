@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { ROLE_NAME_RULE } from "./iam-names";
 import { tagProblems } from "../../modules/trelica-integration";
 
 /*
@@ -30,7 +31,6 @@ const TERRAFORM_VERSION = {
   pattern: /^(latest|\s*(=|!=|>=|<=|>|<|~>)?\s*\d+(\.\d+){0,2}(-[0-9A-Za-z.]+)?\s*(,\s*(=|!=|>=|<=|>|<|~>)?\s*\d+(\.\d+){0,2}(-[0-9A-Za-z.]+)?\s*)*)$/,
   allowed: 'a Terraform version or constraint such as "1.9.8", "~> 1.9.0" or "latest"',
 };
-const ROLE_NAME = { pattern: /^[\w+=,.@-]{1,64}$/, allowed: "an IAM role name (1 to 64 characters of letters, digits and _+=,.@-)" };
 
 const matching = (rule: { pattern: RegExp; allowed: string }) => z.string({ error: rule.allowed }).regex(rule.pattern, { error: rule.allowed });
 
@@ -82,7 +82,7 @@ export const terraformCloudSchema = z.strictObject({
   workspace: workspaceSettings.default({ executionMode: "remote", autoApply: false }),
   vcs: vcs.optional(),
   /** The role Terraform Cloud's runs assume (OIDC) in the management account. */
-  runRoleName: matching(ROLE_NAME).default(DEFAULT_RUN_ROLE_NAME),
+  runRoleName: matching(ROLE_NAME_RULE).default(DEFAULT_RUN_ROLE_NAME),
   /**
    * Restricts the run role's sts:AssumeRole to this Organization. @default the one the accountsFile's ARNs name;
    * without either, the member accounts' role ARNs are listed one by one.
@@ -134,7 +134,7 @@ export function terraformCloudProblems(data: unknown): string[] {
   }
 
   // The plan role is named <runRoleName>Plan (app/terraform-cloud-names.ts), and IAM role names stop at 64.
-  if (typeof cloud.runRoleName === "string" && ROLE_NAME.pattern.test(cloud.runRoleName) && cloud.runRoleName.length > 60) {
+  if (typeof cloud.runRoleName === "string" && ROLE_NAME_RULE.pattern.test(cloud.runRoleName) && cloud.runRoleName.length > 60) {
     problems.push(
       `terraformCloud.runRoleName: got "${cloud.runRoleName}" (${cloud.runRoleName.length} characters); expected at most 60, since the plan role beside it is named ${cloud.runRoleName}Plan and IAM role names stop at 64`,
     );

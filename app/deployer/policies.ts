@@ -1,6 +1,6 @@
 import { ALL_SERVICES, Partition, permissionPolicy, TrelicaIntegration } from "../../modules/trelica-integration";
 import type { PolicyJson, PolicyStatementJson } from "../policy-json";
-import { actionsOn, CALLER_IDENTITY_ACTION, DEPLOYER_ACTIONS, NEVER_ALLOWED } from "./actions";
+import { actionsOn, CALLER_IDENTITY_ACTION, NEVER_ALLOWED } from "./actions";
 
 /*
  * The policies of every identity that deploys TrelicaIntegration, as plain objects made from the one
@@ -8,9 +8,10 @@ import { actionsOn, CALLER_IDENTITY_ACTION, DEPLOYER_ACTIONS, NEVER_ALLOWED } fr
  * the management account, and the permissions boundary that caps TrelicaIntegration whoever writes it.
  */
 
-export const DEFAULT_DEPLOYER_ROLE_NAME = "TrelicaDeployer";
 /** The ceiling on TrelicaIntegration in every account: at most Trelica's read-only actions. */
 export const BOUNDARY_POLICY_NAME = "TrelicaIntegrationBoundary";
+/** Its description, the same wherever it is created (the management account's stack, the stack set's template). */
+export const BOUNDARY_DESCRIPTION = "The most TrelicaIntegration may do: Trelica's read-only actions";
 
 /** Stands for the account in a CloudFormation template deployed to many accounts (resolved by Fn::Sub). */
 export const EACH_ACCOUNT_ID = "${AWS::AccountId}";
@@ -76,11 +77,6 @@ export function deployingPolicy(props: DeployingPolicyProps): PolicyJson {
   }
   statements.push({ Sid: "CallerIdentity", Effect: "Allow", Action: CALLER_IDENTITY_ACTION, Resource: "*" });
   return { Version: "2012-10-17", Statement: statements };
-}
-
-/** Every action a deploying identity with `access` is granted, from the table. */
-export function grantedActions(access: "read" | "write"): string[] {
-  return DEPLOYER_ACTIONS.filter((row) => access === "write" || row.access === "read").map((row) => row.action);
 }
 
 export interface DeployerTrustProps {

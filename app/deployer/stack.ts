@@ -10,10 +10,11 @@ import { resolvedBackend, roleArn } from "../config/defaults";
 import { configError, LoadedConfig } from "../config/load";
 import { partitionOf } from "../config/regions";
 import { BackendConfig } from "../config/schema";
-import { Resolution } from "../deployments";
+import { organizationIdOf, Resolution } from "../deployments";
 import { DEPLOYER_STACK_NAME } from "../stack-names";
+import { synthesizeBeside } from "../synthesize";
 import { declareRequirements } from "../terraform-requirements";
-import { BOUNDARY_POLICY_NAME, boundaryPolicy } from "./policies";
+import { BOUNDARY_DESCRIPTION, BOUNDARY_POLICY_NAME, boundaryPolicy } from "./policies";
 import { deployerTemplate } from "./template";
 
 /*
@@ -78,12 +79,6 @@ export function resolveDeployer(loaded: LoadedConfig, resolution: Resolution, cl
   };
 }
 
-/** The AWS Organization's ID: given, or named by every account ARN of the accounts file. */
-export function organizationIdOf(loaded: LoadedConfig): string | undefined {
-  const listed = [...new Set(loaded.organizationAccounts.flatMap((account) => (account.organizationId ? [account.organizationId] : [])))];
-  return loaded.config.terraformCloud?.awsOrganizationId ?? (listed.length === 1 ? listed[0] : undefined);
-}
-
 export class DeployerStack extends TerraformStack {
   constructor(scope: Construct, readonly deployment: DeployerDeployment) {
     super(scope, DEPLOYER_STACK_NAME);
@@ -99,7 +94,7 @@ export class DeployerStack extends TerraformStack {
     new IamPolicy(this, "boundary", {
       name: BOUNDARY_POLICY_NAME,
       path: "/",
-      description: "The most TrelicaIntegration may do: Trelica's read-only actions",
+      description: BOUNDARY_DESCRIPTION,
       policy: JSON.stringify(boundaryPolicy()),
     });
 
@@ -125,4 +120,13 @@ export class DeployerStack extends TerraformStack {
       description: "The role account stacks assume in each member account",
     });
   }
+}
+
+/** Writes the deployer stack beside the account stacks (as the Terraform Cloud bootstrap stack is written) and says what to do with it. */
+export function synthesizeDeployerStack(deployment: DeployerDeployment, outdir: string, log: (line: string) => void = () => {}): void {
+  log(
+    `trelica: 1 deployer stack (${DEPLOYER_STACK_NAME}) for account ${deployment.managementAccountId}: stack set ${deployment.roleName} enrolling ` +
+      `${deployment.organizationalUnitIds.join(", ")}; apply it before the account stacks (rollout apply --accounts ${DEPLOYER_STACK_NAME}).`,
+  );
+  synthesizeBeside(outdir, DEPLOYER_STACK_NAME, (app) => new DeployerStack(app, deployment));
 }

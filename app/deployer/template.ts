@@ -1,6 +1,6 @@
 import { Partition } from "../../modules/trelica-integration";
 import type { PolicyJson } from "../policy-json";
-import { BOUNDARY_POLICY_NAME, boundaryPolicy, deployerTrustPolicy, deployingPolicy, EACH_ACCOUNT_ID } from "./policies";
+import { BOUNDARY_DESCRIPTION, BOUNDARY_POLICY_NAME, boundaryPolicy, deployerTrustPolicy, deployingPolicy, EACH_ACCOUNT_ID } from "./policies";
 
 /*
  * The stack set's template: what every member account of the targeted OUs gets. The deployer role and
@@ -31,7 +31,7 @@ export function deployerPolicyName(roleName: string): string {
 
 export function deployerTemplate(props: DeployerTemplateProps): object {
   const resources: Record<string, object> = {
-    Boundary: managedPolicy(BOUNDARY_POLICY_NAME, "The most TrelicaIntegration may do: Trelica's read-only actions", boundaryPolicy()),
+    Boundary: managedPolicy(BOUNDARY_POLICY_NAME, BOUNDARY_DESCRIPTION, boundaryPolicy()),
     DeployerPolicy: managedPolicy(
       deployerPolicyName(props.roleName),
       "Manage TrelicaIntegration and its policy, under TrelicaIntegrationBoundary; nothing else",
