@@ -52,7 +52,8 @@ export function planPackage(pkg: any, flavour: Flavour): { readonly pkg: any; re
   return { pkg: next, changes };
 }
 
-function pinned(pkg: any, name: string): boolean {
+/** Whether package.json pins `name` (the app's own pins are dependencies or devDependencies). */
+export function pinned(pkg: any, name: string): boolean {
   return pkg.dependencies?.[name] !== undefined || pkg.devDependencies?.[name] !== undefined;
 }
 

@@ -3,7 +3,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { UserError } from "../../app/errors";
 import { FLAVOUR_NAMES, FlavourName, FLAVOURS } from "./flavours";
-import { flavourOf, PackageChange, packageText, planPackage } from "./package-json";
+import { flavourOf, PackageChange, packageText, pinned, planPackage } from "./package-json";
 import { FileChange, projectSourceFiles, rewriteSpecifiers } from "./specifiers";
 
 export interface SwitchOptions {
@@ -36,7 +36,7 @@ export function switchFlavour(root: string, target: string, options: SwitchOptio
   const pkg = JSON.parse(fs.readFileSync(packageFile, "utf8"));
   const from = flavourOf(pkg);
   if (!from) {
-    throw new UserError(`package.json (dev)dependencies: expected exactly one of ${FLAVOUR_NAMES.join(", ")}; found ${FLAVOUR_NAMES.filter((name) => pkg.dependencies?.[name] || pkg.devDependencies?.[name]).join(" and ") || "neither"}`);
+    throw new UserError(`package.json (dev)dependencies: expected exactly one of ${FLAVOUR_NAMES.join(", ")}; found ${FLAVOUR_NAMES.filter((name) => pinned(pkg, FLAVOURS[name].modules.core)).join(" and ") || "neither"}`);
   }
   const planned = planPackage(pkg, to);
   const fileChanges: FileChange[] = [];
