@@ -3,18 +3,18 @@
  * account an apply did not run, reading its outputs only. Every terraform call goes through the gate.
  */
 import * as path from "node:path";
-import { guardRefusal } from "./access-guard";
+import { guardRefusal } from "./plans/access-guard";
 import { hold, progressLine, refuse } from "./account-outcome";
-import { cloudProblemIn, countsFromPlanLine, isJsonPlanDenied, readSavedCloudPlan } from "./cloud";
+import { cloudProblemIn, countsFromPlanLine, isJsonPlanDenied, readSavedCloudPlan } from "./terraform-cloud/cloud";
 import { parseOutputs } from "./connections";
-import { Fail, gate, GatedTerraform, isStopped } from "./gate";
-import { emptyCounts, hasChanges, PlanSummary, summarizePlan } from "./plan-summary";
+import { Fail, gate, GatedTerraform, isStopped } from "./terraform/gate";
+import { emptyCounts, hasChanges, PlanSummary, summarizePlan } from "./plans/plan-summary";
 import { AccountReport } from "./report";
-import { markApplied } from "./saved-plans";
+import { markApplied } from "./plans/saved-plans";
 import { closeLog, logFile, openLog, StackContext } from "./stack-context";
-import { runsInTerraformCloud, Stack, stackHash } from "./stacks";
-import { TerraformResult } from "./terraform";
-import { isInitialized, markInitialized } from "./terraform-init";
+import { runsInTerraformCloud, Stack, stackHash } from "../runner/stacks";
+import { TerraformResult } from "./terraform/terraform";
+import { isInitialized, markInitialized } from "./terraform/terraform-init";
 
 const NO_CHANGES: PlanSummary = { counts: emptyCounts(), destructive: [], cutsTrelicaOff: false, accessChanges: [] };
 

@@ -8,9 +8,9 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { SERVICE_NAMES, TRELICA_SERVICES } from "../modules/trelica-integration/services";
-import { csvText, markdownTableLines, parseCsv } from "../app/tables";
+import { csvText, markdownTableLines, parseCsv } from "../app/common/tables";
 import { AccountReport, readReport, RunReport } from "./report";
-import { Stack, stackJson } from "./stacks";
+import { Stack, stackJson } from "../runner/stacks";
 
 /**
  * applied: terraform output has role_arn. planned only: no role_arn (never applied, or destroyed).

@@ -5,11 +5,11 @@
  */
 import * as path from "node:path";
 import { Command as Cli, Option } from "commander";
-import { parseCommandLine } from "../app/command-line";
-import { addProjectOptions, DEFAULT_CONFIG_FILE, projectPaths } from "../app/project-options";
-import { reportUserErrors } from "../app/errors";
+import { parseCommandLine } from "../app/commands/command-line";
+import { addProjectOptions, DEFAULT_CONFIG_FILE, projectPaths } from "../app/commands/project-options";
+import { reportUserErrors } from "../app/common/errors";
 import { checkOptions, HELP_AFTER, MAX_CONCURRENCY } from "./options";
-import { LiveProgress, PlainProgress } from "./progress";
+import { LiveProgress, PlainProgress } from "../runner/progress";
 import { EXIT_INTERRUPTED, rollout, RolloutControl } from "./run";
 
 const list = (value: string, previous: string[] = []) => [...previous, ...value.split(",").map((item) => item.trim()).filter(Boolean)];

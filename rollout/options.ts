@@ -2,7 +2,7 @@
  * The command line's values, checked all at once: each problem names the option, the value given and
  * what is allowed, so one run shows everything to fix.
  */
-import { UserError } from "../app/errors";
+import { UserError } from "../app/common/errors";
 import { Command } from "./report";
 
 export const COMMANDS: readonly Command[] = ["plan", "apply", "destroy", "connections"];

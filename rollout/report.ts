@@ -1,9 +1,9 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import type { CloudReport } from "./cloud-report";
-import { AccessChange, ChangeCounts, hasChanges } from "./plan-summary";
-import { textTable } from "../app/list";
-import { redact } from "./redact";
+import type { CloudReport } from "./terraform-cloud/cloud-report";
+import { AccessChange, ChangeCounts, hasChanges } from "./plans/plan-summary";
+import { textTable } from "../app/common/list";
+import { redact } from "../runner/redact";
 
 export type Command = "plan" | "apply" | "destroy" | "connections";
 /** needs-action: Terraform Cloud holds the account's run for a person (a policy override, a confirmation) or discarded it. */
@@ -12,7 +12,7 @@ export type AccountStatus = "succeeded" | "failed" | "refused" | "interrupted" |
 export interface AccountReport {
   readonly stack: string;
   readonly accountId?: string;
-  /** Its account left the config; its stack is kept only to destroy the role (app/leaving-stacks.ts). */
+  /** Its account left the config; its stack is kept only to destroy the role (app/stacks/leaving-stacks.ts). */
   readonly leaving?: boolean;
   status: AccountStatus;
   /** What a successful run found or did. */

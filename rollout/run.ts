@@ -6,29 +6,29 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { UserError } from "../app/errors";
+import { UserError } from "../app/common/errors";
 import { readOutputsOnly, runStack } from "./account-steps";
 import { skip } from "./account-outcome";
 import { writeAppliedConnections } from "./connections";
 import { exitCodeOf } from "./exit-codes";
 import { Command, errorExcerpt, RunReport, summaryTable, writeReport } from "./report";
-import { resumedReport } from "./resume";
-import { RolloutControl } from "./rollout-control";
+import { resumedReport } from "./plans/resume";
+import { RolloutControl } from "./terraform/rollout-control";
 import { RolloutOptions } from "./rollout-options";
-import { checkSavedPlan, lastPlanRun, recordLastPlan } from "./saved-plans";
-import { runBounded } from "./scheduler";
+import { checkSavedPlan, lastPlanRun, recordLastPlan } from "./plans/saved-plans";
+import { runBounded } from "../runner/scheduler";
 import { StackContext } from "./stack-context";
-import { readStacks, selectStacks, Stack, stackJson, versionRequirements } from "./stacks";
-import { awsProviderConstraint, initFailure } from "./init-failure";
+import { readStacks, selectStacks, Stack, stackJson, versionRequirements } from "../runner/stacks";
+import { awsProviderConstraint, initFailure } from "./terraform/init-failure";
 import { synthesize } from "./synth-app";
-import { refusePlaceholder } from "./placeholder-guard";
-import { privateDir } from "./private-files";
-import { DEFAULT_CONFIG_FILE, DEFAULT_OUTDIR, shownPath } from "../app/project-options";
-import { checkTerraformVersion, processRunner } from "./terraform";
-import { copyLockFile, warmPluginCache } from "./terraform-init";
+import { refusePlaceholder } from "./plans/placeholder-guard";
+import { privateDir } from "../runner/private-files";
+import { DEFAULT_CONFIG_FILE, DEFAULT_OUTDIR, shownPath } from "../app/commands/project-options";
+import { checkTerraformVersion, processRunner } from "./terraform/terraform";
+import { copyLockFile, warmPluginCache } from "./terraform/terraform-init";
 
 export { EXIT_INTERRUPTED } from "./exit-codes";
-export { RolloutControl } from "./rollout-control";
+export { RolloutControl } from "./terraform/rollout-control";
 export type { RolloutOptions } from "./rollout-options";
 
 export interface RolloutResult {

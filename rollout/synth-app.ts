@@ -1,7 +1,7 @@
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { UserError } from "../app/errors";
+import { UserError } from "../app/common/errors";
 
 /** Runs the app from cdktf.json, as `cdktf synth` would, with `configFile` into `outdir`. */
 export function synthesize(projectDir: string, outdir: string, configFile: string, env: NodeJS.ProcessEnv): void {

@@ -1,11 +1,11 @@
 import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { UserError } from "../app/errors";
-import { leavingMarker } from "../app/leaving-stacks";
-import { globToRegExp } from "../app/glob";
-import { BOOTSTRAP_STACK_NAMES } from "../app/stack-names";
-import { compareVersions } from "../app/terraform-requirements";
+import { UserError } from "../app/common/errors";
+import { leavingMarker } from "../app/stacks/leaving-stacks";
+import { globToRegExp } from "../app/common/glob";
+import { BOOTSTRAP_STACK_NAMES } from "../app/stacks/stack-names";
+import { compareVersions } from "../app/stacks/terraform-requirements";
 
 /** One synthesized stack: a folder terraform runs in. */
 export interface Stack {
@@ -13,7 +13,7 @@ export interface Stack {
   readonly dir: string;
   /** The 12-digit account in `trelica-<id>`, when the name has one. */
   readonly accountId?: string;
-  /** Its account left the config while its state held the role (app/leaving-stacks.ts): it is only ever destroyed. */
+  /** Its account left the config while its state held the role (app/stacks/leaving-stacks.ts): it is only ever destroyed. */
   readonly leaving?: boolean;
 }
 

@@ -9,7 +9,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { thousands } from "../app/list";
+import { thousands } from "../app/common/list";
 import { CDK_CLI } from "../modules/cdk-flavour";
 import { measure, Measurement, median } from "./bench/measure";
 import { benchFakeAws } from "./bench/fake-aws";

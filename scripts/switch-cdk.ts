@@ -5,8 +5,8 @@
  */
 import { Command as Cli } from "commander";
 import * as path from "node:path";
-import { parseCommandLine } from "../app/command-line";
-import { reportUserErrors } from "../app/errors";
+import { parseCommandLine } from "../app/commands/command-line";
+import { reportUserErrors } from "../app/common/errors";
 import { FLAVOUR_NAMES } from "./cdk-flavour/flavours";
 import { switchFlavour } from "./cdk-flavour/switch";
 

@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { validateConfig } from "../app/config/load";
-import { resolveDeployments } from "../app/deployments";
+import { resolveDeployments } from "../app/organization/deployments";
 import { onlyResource, readStack, runApp, synthStacks } from "./helpers/app";
 import { asOnCdktf } from "./helpers/cdk-flavour";
 import { tempDir, writeFile } from "./helpers/files";

@@ -1,6 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { synthesizeOrganization } from "../app/organization-app";
+import { synthesizeOrganization } from "../app/commands/organization-app";
 import { readStack, synthStacks } from "./helpers/app";
 import { flavour } from "./helpers/cdk-flavour";
 import { tempDir, writeFile } from "./helpers/files";

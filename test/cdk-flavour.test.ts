@@ -95,7 +95,7 @@ describe("npm run switch", () => {
   describe("GIVEN a clean git checkout of a project on cdktf", () => {
     const project = path.join(dir, "project");
     const git = (...args: string[]) => spawnSync("git", ["-c", "user.name=test", "-c", "user.email=test@example.com", ...args], { cwd: project, encoding: "utf8" });
-    const files = ["package.json", FLAVOUR_MODULE, "app/account-stack.ts", "test/construct.test.ts"];
+    const files = ["package.json", FLAVOUR_MODULE, "app/stacks/account-stack.ts", "test/construct.test.ts"];
     const original: Record<string, string> = {};
     const lines: string[] = [];
     const log = (line: string) => lines.push(line);
@@ -119,10 +119,10 @@ describe("npm run switch", () => {
       expect(differencesFrom(pkg, cdktn)).toEqual([]);
       expect(pkg.devDependencies["@cdktf/provider-tfe"]).toBeDefined();
       expect(fs.readFileSync(path.join(project, FLAVOUR_MODULE), "utf8")).toMatch(/from "cdktn";/);
-      expect(fs.readFileSync(path.join(project, "app/account-stack.ts"), "utf8")).toContain(`from "@cdktn/provider-aws/lib/provider"`);
-      expect(result.fileChanges.map((change) => change.file).sort()).toEqual(["app/account-stack.ts", FLAVOUR_MODULE, "test/construct.test.ts"]);
+      expect(fs.readFileSync(path.join(project, "app/stacks/account-stack.ts"), "utf8")).toContain(`from "@cdktn/provider-aws/lib/provider"`);
+      expect(result.fileChanges.map((change) => change.file).sort()).toEqual(["app/stacks/account-stack.ts", FLAVOUR_MODULE, "test/construct.test.ts"]);
       expect(lines).toContain("  engines.node: >=20 -> >=22.19");
-      expect(lines).toContain("  app/account-stack.ts:1  \"@cdktf/provider-aws/lib/provider\" -> \"@cdktn/provider-aws/lib/provider\"");
+      expect(lines).toContain("  app/stacks/account-stack.ts:1  \"@cdktf/provider-aws/lib/provider\" -> \"@cdktn/provider-aws/lib/provider\"");
       expect(lines.at(-1)).toBe("To go back: npm run switch -- cdktf (then npm ci), or undo the uncommitted switch with git checkout -- .");
     });
 

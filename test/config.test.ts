@@ -1,6 +1,6 @@
 import * as path from "node:path";
 import { loadConfig } from "../app/config/load";
-import { resolveDeployments } from "../app/deployments";
+import { resolveDeployments } from "../app/organization/deployments";
 import { PROJECT_ROOT, tempDir, writeFile } from "./helpers/files";
 import { refusalOf } from "./helpers/refusal";
 

@@ -7,7 +7,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { actionTableMarkdown, DEPLOYER_ACTIONS } from "../app/deployer/actions";
 import { deployingPolicy } from "../app/deployer/policies";
-import { selectStacks } from "../rollout/stacks";
+import { selectStacks } from "../runner/stacks";
 import { readStack } from "./helpers/app";
 import { CI_ROLE, deployerConfig, MANAGEMENT, MEMBER, memberTemplate } from "./helpers/deployer";
 import { PROJECT_ROOT, tempDir } from "./helpers/files";

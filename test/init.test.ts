@@ -1,9 +1,9 @@
 /* npm run init: a user's own config from flags, validated before it is written, never over a file unasked. */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { initCommand } from "../app/init-command";
+import { initCommand } from "../app/commands/init-command";
 import { loadConfig } from "../app/config/load";
-import { synthesizeOrganization } from "../app/organization-app";
+import { synthesizeOrganization } from "../app/commands/organization-app";
 import { tempDir, writeFile } from "./helpers/files";
 import { listAccountsJson } from "./helpers/organization";
 

@@ -6,8 +6,8 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { LEAVING_MARKER } from "../app/leaving-stacks";
-import { synthesizeOrganization } from "../app/organization-app";
+import { LEAVING_MARKER } from "../app/stacks/leaving-stacks";
+import { synthesizeOrganization } from "../app/commands/organization-app";
 import { tempDir, writeFile } from "./helpers/files";
 import { RolloutProject } from "./helpers/rollout";
 

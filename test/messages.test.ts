@@ -66,14 +66,14 @@ describe("every message the program can produce, in our own words", () => {
 
 /** Sites no input reaches, each with the reason. An entry that no longer names a site fails too. */
 const UNREACHABLE: readonly { readonly site: string; readonly why: string }[] = [
-  { site: site("app/config/issues.ts", "a value as docs/configuration.md describes it"), why: "issues.ts's safety net: every check in our schemas has its own text; only an object has none, and gets its keys" },
-  { site: site("app/config/source.ts", "(top level)"), why: "formatPath's name for the config's root; load.ts words every message about the root without a path" },
+  { site: site("app/config/parse/issues.ts", "a value as docs/configuration.md describes it"), why: "issues.ts's safety net: every check in our schemas has its own text; only an object has none, and gets its keys" },
+  { site: site("app/config/parse/source.ts", "(top level)"), why: "formatPath's name for the config's root; load.ts words every message about the root without a path" },
   ...["permission denied", "not permitted", "the file system is read-only", "no space left on the device", "the disk quota is used up"].map((reason) => ({
-    site: site("app/output-folder.ts", reason),
+    site: site("app/commands/output-folder.ts", reason),
     why: "the suite runs as root on a writable disk with space: the kernel refuses root none of these; test/output-folder.test.ts shows the words with a failing file system call",
   })),
   {
-    site: site("app/output-folder.ts", "Output folder …: … cannot be written (…); …. Nothing was written."),
+    site: site("app/commands/output-folder.ts", "Output folder …: … cannot be written (…); …. Nothing was written."),
     why: "needs a folder root may not write, or a symlink loop, which the table's inputs cannot make; test/output-folder.test.ts makes a loop",
   },
 ];

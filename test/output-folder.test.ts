@@ -1,8 +1,8 @@
 /* The output folder's failures in our words, for the cases the message table's inputs cannot make (test/messages.test.ts makes the rest). */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { checkOutputFolder, writingInto } from "../app/output-folder";
-import { UserError } from "../app/errors";
+import { checkOutputFolder, writingInto } from "../app/commands/output-folder";
+import { UserError } from "../app/common/errors";
 import { tempDir } from "./helpers/files";
 
 const dir = tempDir("trelica-output-folder-");

@@ -1,8 +1,8 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { Testing } from "../modules/cdk-flavour";
-import { memberTemplate } from "../app/stackset";
-import { groupByShape, synthesizeInBatches, synthesizeStacks, writeManifest } from "../app/synthesize";
+import { memberTemplate } from "../app/stacks/stackset";
+import { groupByShape, synthesizeInBatches, synthesizeStacks, writeManifest } from "../app/stacks/synthesize";
 import { TrelicaIntegration, TrelicaIntegrationValidationError } from "../modules/trelica-integration";
 import { onlyResource, synthStacks } from "./helpers/app";
 import { filesUnder, tempDir } from "./helpers/files";

@@ -1,5 +1,5 @@
 /* What rollout masks before terraform's output reaches a log or a report: each row an input and exactly what is written. */
-import { redact } from "../rollout/redact";
+import { redact } from "../runner/redact";
 
 const JWT =
   "eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJvcmdhbml6YXRpb246YWNtZTpwcm9qZWN0OmlkZW50aXR5In0.c2lnbmF0dXJlLXNpZ25hdHVyZS1zaWduYXR1cmU";

@@ -5,12 +5,12 @@
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { UserError } from "../app/errors";
+import { UserError } from "../app/common/errors";
 import { checkOptions, RawOptions } from "../rollout/options";
 import { RolloutControl } from "../rollout/run";
-import { selectStacks, Stack } from "../rollout/stacks";
-import { classifyFailure } from "../rollout/transient";
-import { TERRAFORM_CLOUD_STACK_NAME } from "../app/stack-names";
+import { selectStacks, Stack } from "../runner/stacks";
+import { classifyFailure } from "../rollout/terraform/transient";
+import { TERRAFORM_CLOUD_STACK_NAME } from "../app/stacks/stack-names";
 import { PROJECT_ROOT, tempDir } from "./helpers/files";
 import { RolloutProject } from "./helpers/rollout";
 

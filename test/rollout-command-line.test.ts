@@ -8,9 +8,9 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseDocument } from "yaml";
-import { EXAMPLE_ORGANIZATION_ID } from "../app/config/defaults";
-import { awsProviderConstraint, initFailure } from "../rollout/init-failure";
-import { TerraformRunner } from "../rollout/terraform";
+import { EXAMPLE_ORGANIZATION_ID } from "../app/organization/defaults";
+import { awsProviderConstraint, initFailure } from "../rollout/terraform/init-failure";
+import { TerraformRunner } from "../rollout/terraform/terraform";
 import { PROJECT_ROOT, tempDir, writeFile } from "./helpers/files";
 import { FAKE_TERRAFORM, RolloutProject } from "./helpers/rollout";
 

@@ -6,7 +6,7 @@ import { runApp } from "./helpers/app";
 import { writeFile } from "./helpers/files";
 import { connectionRows, connectionsMarkdown, stackSetNotes } from "../rollout/connections";
 import { RunReport } from "../rollout/report";
-import { readStacks } from "../rollout/stacks";
+import { readStacks } from "../runner/stacks";
 
 const dir = tempDir("trelica-rollout-connections-");
 

@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { Testing } from "../modules/cdk-flavour";
-import { OrganizationStack } from "../app/stackset";
+import { OrganizationStack } from "../app/stacks/stackset";
 import { runApp } from "./helpers/app";
 import { tempDir, writeFile } from "./helpers/files";
 import { resolveStackSetConfig } from "./helpers/organization";

@@ -1,6 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { synthesizeInBatches, synthesizeStacks, writeManifest } from "../app/synthesize";
+import { synthesizeInBatches, synthesizeStacks, writeManifest } from "../app/stacks/synthesize";
 import { filesUnder, tempDir } from "./helpers/files";
 import { ACCOUNT_ID_SENTINEL } from "../app/config/reserved";
 import { resolve, resolveProblems, writeAccountsFile } from "./helpers/organization";

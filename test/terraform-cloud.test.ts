@@ -6,7 +6,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { DEFAULT_TERRAFORM_CLOUD_HOSTNAME, DEFAULT_VCS_WORKING_DIRECTORY } from "../app/config/terraform-cloud";
 import { ACCOUNT_ID_PLACEHOLDER } from "../app/config/schema";
-import { TERRAFORM_CLOUD_STACK_NAME } from "../app/terraform-cloud-stack";
+import { TERRAFORM_CLOUD_STACK_NAME } from "../app/terraform-cloud/stack";
 import { readStack } from "./helpers/app";
 import { cdktfSynth } from "./helpers/cdktf-cli";
 import { tempDir, writeFile } from "./helpers/files";

@@ -6,7 +6,7 @@ import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from "@aws-sdk
 import { fromNodeProviderChain } from "@aws-sdk/credential-providers";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
 import type { Partition } from "../modules/trelica-integration";
-import { redact } from "../rollout/redact";
+import { redact } from "../runner/redact";
 
 /*
  * The SDK clients verify uses. Credentials: the SDK's standard chain, once; in an account other than the

@@ -1,6 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { csvText, parseCsv } from "../app/tables";
+import { csvText, parseCsv } from "../app/common/tables";
 import type { VerifyAccountReport } from "./report";
 
 /*

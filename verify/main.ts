@@ -4,10 +4,10 @@
  * read-only: drift, whether Trelica uses the role, and legacy long-term access keys (which
  * --deactivate-legacy-keys sets Inactive when safe). Exit 0 as configured, 1 findings, 2 usage/config.
  */
-import { parseCommandLine } from "../app/command-line";
-import { UserError } from "../app/errors";
-import { LiveProgress, PlainProgress } from "../rollout/progress";
-import { redact } from "../rollout/redact";
+import { parseCommandLine } from "../app/commands/command-line";
+import { UserError } from "../app/common/errors";
+import { LiveProgress, PlainProgress } from "../runner/progress";
+import { redact } from "../runner/redact";
 import { UnreadableAccount } from "./aws";
 import { fillLastUsed } from "./connections";
 import { checkVerifyOptions, EXIT_USAGE, verifyCommand } from "./options";

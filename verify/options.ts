@@ -1,13 +1,13 @@
 /*
  * verify's command line in one place: `--config`/`--output` from the parser every command shares
- * (app/project-options.ts), then verify's own options, their checks (every bad value at once, naming the
+ * (app/commands/project-options.ts), then verify's own options, their checks (every bad value at once, naming the
  * option, the value and what is allowed), and the help text.
  */
 import * as path from "node:path";
 import { Command, Option } from "commander";
-import { UserError } from "../app/errors";
+import { UserError } from "../app/common/errors";
 import { ROLE_NAME_RULE } from "../app/config/iam-names";
-import { addProjectOptions, DEFAULT_CONFIG_FILE, PROJECT_ENVIRONMENT, projectPaths } from "../app/project-options";
+import { addProjectOptions, DEFAULT_CONFIG_FILE, PROJECT_ENVIRONMENT, projectPaths } from "../app/commands/project-options";
 import { MAX_CONCURRENCY, selectionProblems, wholeNumber } from "../rollout/options";
 
 const list = (value: string, previous: string[] = []) => [...previous, ...value.split(",").map((item) => item.trim()).filter(Boolean)];

@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { listSome, textTable } from "../app/list";
-import { redact } from "../rollout/redact";
+import { listSome, textTable } from "../app/common/list";
+import { redact } from "../runner/redact";
 import type { Finding } from "./compare";
 import type { LegacyUser } from "./legacy-keys";
 

@@ -1,15 +1,15 @@
-import { deploymentRoleName } from "../app/config/defaults";
+import { deploymentRoleName } from "../app/organization/defaults";
 import { ListStackInstancesCommand, StackInstanceSummary } from "@aws-sdk/client-cloudformation";
 import { loadConfig } from "../app/config/load";
 import { partitionOf } from "../app/config/regions";
-import type { Progress } from "../rollout/progress";
-import { runBounded } from "../rollout/scheduler";
+import type { Progress } from "../runner/progress";
+import { runBounded } from "../runner/scheduler";
 import { AwsSession, errorText, UnreadableAccount } from "./aws";
 import { compareRole } from "./compare";
 import { deactivateKey, isActiveLegacyKey, legacyCandidates, readLegacyUser } from "./legacy-keys";
 import { readAccount } from "./read-account";
 import { exitCodeOf, TrelicaUse, VerifyAccountReport, VerifyReport, VerifyStatus } from "./report";
-import { resolveStackSet } from "../app/stackset";
+import { resolveStackSet } from "../app/stacks/stackset";
 import { accountTargets, InstanceAccount, Selection, SelectOptions, stackSetTargets, Target } from "./targets";
 
 export interface VerifyOptions extends SelectOptions {

@@ -1,9 +1,9 @@
-import { deploymentRoleName } from "../app/config/defaults";
+import { deploymentRoleName } from "../app/organization/defaults";
 import type { Partition } from "../modules/trelica-integration";
 import type { LoadedConfig } from "../app/config/load";
-import { resolveDeployments, SkippedAccount, stackNameFor } from "../app/deployments";
-import { memberTemplate, StackSetDeployment } from "../app/stackset";
-import { selectStacks } from "../rollout/stacks";
+import { resolveDeployments, SkippedAccount, stackNameFor } from "../app/organization/deployments";
+import { memberTemplate, StackSetDeployment } from "../app/stacks/stackset";
+import { selectStacks } from "../runner/stacks";
 import { ExpectedRole, expectedFromProps, expectedFromTemplate } from "./expected";
 
 /*

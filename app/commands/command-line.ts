@@ -1,6 +1,6 @@
 import { Command, CommanderError } from "commander";
-import { nearest } from "./config/suggest";
-import { UserError } from "./errors";
+import { nearest } from "../config/parse/suggest";
+import { UserError } from "../common/errors";
 
 export interface CommandLineWords {
   /** How to get help, e.g. "npm run synth -- --help": the end of every message. */

@@ -1,10 +1,10 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { TrelicaIntegration } from "../modules/trelica-integration";
-import { roleArn } from "./config/defaults";
-import { Resolution } from "./deployments";
-import type { StackSetDeployment } from "./stackset";
-import { csvText, markdownTableLines } from "./tables";
+import { TrelicaIntegration } from "../../modules/trelica-integration";
+import { roleArn } from "../organization/defaults";
+import { Resolution } from "../organization/deployments";
+import type { StackSetDeployment } from "../stacks/stackset";
+import { csvText, markdownTableLines } from "../common/tables";
 
 /*
  * What to type into Trelica per account (Admin > Integrations > Amazon Web Services > Connect),

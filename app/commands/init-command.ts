@@ -3,8 +3,8 @@ import * as path from "node:path";
 import { Command, Option } from "commander";
 import { Document } from "yaml";
 import { parseCommandLine } from "./command-line";
-import { validateConfig } from "./config/load";
-import { UserError } from "./errors";
+import { validateConfig } from "../config/load";
+import { UserError } from "../common/errors";
 import { shownPath } from "./project-options";
 
 /*

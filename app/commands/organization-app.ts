@@ -1,23 +1,23 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { CloudFormationTemplate, TrelicaIntegration } from "../modules/trelica-integration";
-import { AccountStack } from "./account-stack";
-import { memberRoleProps } from "./config/defaults";
-import { partitionOf } from "./config/regions";
-import { LoadedConfig, loadConfig } from "./config/load";
+import { CloudFormationTemplate, TrelicaIntegration } from "../../modules/trelica-integration";
+import { AccountStack } from "../stacks/account-stack";
+import { memberRoleProps } from "../organization/defaults";
+import { partitionOf } from "../config/regions";
+import { LoadedConfig, loadConfig } from "../config/load";
 import { DEFAULT_OUTDIR, shownPath } from "./project-options";
-import { LeavingStack, markLeaving, sortStaleStacks } from "./leaving-stacks";
+import { LeavingStack, markLeaving, sortStaleStacks } from "../stacks/leaving-stacks";
 import { checkOutputFolder, writingInto } from "./output-folder";
-import { placeholderWarnings } from "./placeholder";
+import { placeholderWarnings } from "../organization/placeholder";
 import { writeConnectionsTable, writeStackSetConnections } from "./connections-table";
-import { Resolution, resolveDeployments, stackNameFor } from "./deployments";
-import { UserError } from "./errors";
-import { listSome, plural } from "./list";
-import { memberTemplate, ORGANIZATION_STACK_NAME, OrganizationStack, resolveStackSet } from "./stackset";
-import { addToManifest, createApp, synthesizeStacks } from "./synthesize";
-import { resolveTerraformCloud, terraformCloudRoles } from "./terraform-cloud-deployment";
-import { synthesizeTerraformCloudStack, TERRAFORM_CLOUD_STACK_NAME } from "./terraform-cloud-stack";
-import { DEPLOYER_STACK_NAME, resolveDeployer, synthesizeDeployerStack } from "./deployer/stack";
+import { Resolution, resolveDeployments, stackNameFor } from "../organization/deployments";
+import { UserError } from "../common/errors";
+import { listSome, plural } from "../common/list";
+import { memberTemplate, ORGANIZATION_STACK_NAME, OrganizationStack, resolveStackSet } from "../stacks/stackset";
+import { addToManifest, createApp, synthesizeStacks } from "../stacks/synthesize";
+import { resolveTerraformCloud, terraformCloudRoles } from "../terraform-cloud/deployment";
+import { synthesizeTerraformCloudStack, TERRAFORM_CLOUD_STACK_NAME } from "../terraform-cloud/stack";
+import { DEPLOYER_STACK_NAME, resolveDeployer, synthesizeDeployerStack } from "../deployer/stack";
 
 export interface OrganizationSynthOptions {
   /** @default $CDKTF_OUTDIR (set by the cdktf CLI), else "cdktf.out" as cdktf's App does */

@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { shownPath } from "./project-options";
-import { UserError } from "./errors";
+import { UserError } from "../common/errors";
 
 const WHAT = "expected a folder to write the stacks into (created if missing): name one with --output or CDKTF_OUTDIR";
 

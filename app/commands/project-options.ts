@@ -1,6 +1,6 @@
 import * as path from "node:path";
 import { Command, Option } from "commander";
-import { UserError } from "./errors";
+import { UserError } from "../common/errors";
 
 /*
  * What every command (synth, rollout, verify) takes alike: which config it reads and where the stacks

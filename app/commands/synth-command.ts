@@ -22,7 +22,7 @@ Exit codes: 0 written; 1 the config or the output folder has problems (each name
  * cdktf CLI runs the same entry point with no arguments and its own environment.
  */
 export function parseSynthCommand(argv: readonly string[], env: NodeJS.ProcessEnv, defaultConfig: string): SynthCommand {
-  const version: string = require("../package.json").version;
+  const version: string = require("../../package.json").version;
   const command = addProjectOptions(new Command("npm run synth --").description("Synthesize the TrelicaIntegration role's Terraform stacks, one per AWS account, from a config file."))
     .version(version, "--version", "print this program's version")
     .helpOption("--help", "print this help")

@@ -1,8 +1,8 @@
 import { z, type core } from "zod";
 import { ACCOUNT_ID_RULE } from "../../modules/trelica-integration";
-import { allowedText, didYouMean, UNWORDED } from "./issues";
-import { show } from "./show";
-import { formatPath, jsonErrorPlace, readText } from "./source";
+import { allowedText, didYouMean, UNWORDED } from "./parse/issues";
+import { show } from "./parse/show";
+import { formatPath, jsonErrorPlace, readText } from "./parse/source";
 
 /*
  * The JSON that `aws organizations list-accounts` prints. AWS replaced `Status` with `State` (and

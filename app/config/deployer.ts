@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { ROLE_NAME_RULE } from "./iam-names";
 import { ALL_REGIONS, partitionOf } from "./regions";
-import { show } from "./show";
+import { show } from "./parse/show";
 
 /*
  * `deployment.deployer`: a narrow role (TrelicaDeployer) in every member account, put there by a stack

@@ -1,12 +1,12 @@
 import * as path from "node:path";
 import type { core } from "zod";
 import { OrganizationAccount, readAccountsFile } from "./accounts-file";
-import { UserError } from "../errors";
+import { UserError } from "../common/errors";
 import { AccountConfig, BOOLEAN_WORDS, Config, configSchema } from "./schema";
-import { ConfigSource, formatPath, readConfigSource } from "./source";
-import { accepts, allowedKeysAt, allowedText, didYouMean, UNWORDED } from "./issues";
-import { nearest } from "./suggest";
-import { show } from "./show";
+import { ConfigSource, formatPath, readConfigSource } from "./parse/source";
+import { accepts, allowedKeysAt, allowedText, didYouMean, UNWORDED } from "./parse/issues";
+import { nearest } from "./parse/suggest";
+import { show } from "./parse/show";
 import { reservedMarkerProblems } from "./reserved";
 import { semanticProblems } from "./semantics";
 import { terraformCloudProblems } from "./terraform-cloud";

@@ -1,7 +1,7 @@
-import { formatPath } from "./source";
+import { formatPath } from "./parse/source";
 
 /**
- * Stands for the account ID in the one stack cdktf synthesizes per shape of account (app/synthesize.ts).
+ * Stands for the account ID in the one stack cdktf synthesizes per shape of account (app/stacks/synthesize.ts).
  * Letters only, so JSON never escapes it; refused in every config value, so when it is replaced by each
  * account's ID only what our code placed is touched.
  */

@@ -2,8 +2,8 @@ import { SERVICE_NAMES, ServiceFlags, TRELICA_ACCOUNT_ID } from "../../modules/t
 import { namesOneAccount, parseBoundaryArn, sharedBoundaryAllowed } from "./boundary";
 import { ALL_REGIONS, partitionOf } from "./regions";
 import { ACCOUNT_ID_PLACEHOLDER } from "./schema";
-import { show } from "./show";
-import { formatPath } from "./source";
+import { show } from "./parse/show";
+import { formatPath } from "./parse/source";
 
 /*
  * Checks across fields, run on the raw input even when its shape has errors, so the user sees

@@ -1,5 +1,5 @@
 import { ALL_SERVICES, Partition, permissionPolicy, TrelicaIntegration } from "../../modules/trelica-integration";
-import type { PolicyJson, PolicyStatementJson } from "../policy-json";
+import type { PolicyJson, PolicyStatementJson } from "../common/policy-json";
 import { actionsOn, CALLER_IDENTITY_ACTION, NEVER_ALLOWED } from "./actions";
 
 /*

@@ -1,5 +1,5 @@
 import { Partition } from "../../modules/trelica-integration";
-import type { PolicyJson } from "../policy-json";
+import type { PolicyJson } from "../common/policy-json";
 import { BOUNDARY_DESCRIPTION, BOUNDARY_POLICY_NAME, boundaryPolicy, deployerTrustPolicy, deployingPolicy, EACH_ACCOUNT_ID } from "./policies";
 
 /*

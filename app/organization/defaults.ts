@@ -1,6 +1,6 @@
 import { Partition, ServiceFlags, TRELICA_ACCOUNT_ID, TrelicaIntegrationProps } from "../../modules/trelica-integration";
-import { boundaryProps, EACH_ACCOUNT, RoleAccount } from "./boundary";
-import { BackendConfig, Config } from "./schema";
+import { boundaryProps, EACH_ACCOUNT, RoleAccount } from "../config/boundary";
+import { BackendConfig, Config } from "../config/schema";
 import { BOUNDARY_POLICY_NAME, boundaryArn } from "../deployer/policies";
 
 /*
@@ -60,6 +60,6 @@ function deployerBoundary(partition: Partition, account: RoleAccount): Pick<Trel
 
 /**
  * The shipped example's organization ID: plainly not a real one. Synth warns when a config uses it,
- * and rollout refuses to apply or destroy stacks that hold it (app/placeholder.ts).
+ * and rollout refuses to apply or destroy stacks that hold it (app/organization/placeholder.ts).
  */
 export const EXAMPLE_ORGANIZATION_ID = "REPLACE-ME-with-your-Trelica-organization-ID";

@@ -4,17 +4,17 @@ import {
   SERVICE_NAMES,
   ServiceFlags,
   TrelicaIntegrationProps,
-} from "../modules/trelica-integration";
-import { AccountState, OrganizationAccount } from "./config/accounts-file";
-import { configError, LoadedConfig } from "./config/load";
-import { defaultServices, deploymentRoleName, integrationBase, resolvedBackend } from "./config/defaults";
-import { namesOneAccount, parseBoundaryArn, sharedBoundaryAllowed } from "./config/boundary";
-import { partitionOf, REGIONS_BY_PARTITION } from "./config/regions";
-import { AccountConfig, BackendConfig } from "./config/schema";
-import { readOnlyDeployerName } from "./deployer/template";
-import { globToRegExp, matchesAny } from "./glob";
-import { planRoleName } from "./terraform-cloud-names";
-import { listSome, plural } from "./list";
+} from "../../modules/trelica-integration";
+import { AccountState, OrganizationAccount } from "../config/accounts-file";
+import { configError, LoadedConfig } from "../config/load";
+import { defaultServices, deploymentRoleName, integrationBase, resolvedBackend } from "./defaults";
+import { namesOneAccount, parseBoundaryArn, sharedBoundaryAllowed } from "../config/boundary";
+import { partitionOf, REGIONS_BY_PARTITION } from "../config/regions";
+import { AccountConfig, BackendConfig } from "../config/schema";
+import { readOnlyDeployerName } from "../deployer/template";
+import { globToRegExp, matchesAny } from "../common/glob";
+import { planRoleName } from "../terraform-cloud/names";
+import { listSome, plural } from "../common/list";
 
 /** Everything one account's stack needs, resolved from the config: no defaults left to apply. */
 export interface AccountDeployment {

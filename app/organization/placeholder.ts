@@ -1,10 +1,10 @@
-import { CFN_EXTERNAL_ID_PARAMETER } from "../modules/trelica-integration";
-import { EXAMPLE_ORGANIZATION_ID } from "./config/defaults";
-import { Config } from "./config/schema";
+import { CFN_EXTERNAL_ID_PARAMETER } from "../../modules/trelica-integration";
+import { EXAMPLE_ORGANIZATION_ID } from "./defaults";
+import { Config } from "../config/schema";
 
 /*
  * The shipped example is an example: its organization ID is a placeholder nobody's Trelica has. Synth
- * says so; rollout refuses to apply or destroy stacks that carry it (rollout/placeholder-guard.ts).
+ * says so; rollout refuses to apply or destroy stacks that carry it (rollout/plans/placeholder-guard.ts).
  */
 
 export const PLACEHOLDER_FIX =

@@ -1,11 +1,11 @@
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { DataAwsCallerIdentity } from "@cdktf/provider-aws/lib/data-aws-caller-identity";
-import { Fn, TerraformOutput, TerraformStack, Token } from "../modules/cdk-flavour";
+import { Fn, TerraformOutput, TerraformStack, Token } from "../../modules/cdk-flavour";
 import { Construct } from "constructs";
-import { TrelicaIntegration } from "../modules/trelica-integration";
+import { TrelicaIntegration } from "../../modules/trelica-integration";
 import { addBackend } from "./backend";
-import { roleArn } from "./config/defaults";
-import { AccountDeployment, stackNameFor } from "./deployments";
+import { roleArn } from "../organization/defaults";
+import { AccountDeployment, stackNameFor } from "../organization/deployments";
 import { declareRequirements } from "./terraform-requirements";
 
 /** One AWS account's stack: a guarded provider, its own state, the role, and what to type into Trelica. */

@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { App, CloudBackend, LocalBackend, NamedCloudWorkspace, S3Backend, TaggedCloudWorkspaces, TerraformStack } from "../modules/cdk-flavour";
-import { ACCOUNT_ID_PLACEHOLDER, BackendConfig } from "./config/schema";
+import { App, CloudBackend, LocalBackend, NamedCloudWorkspace, S3Backend, TaggedCloudWorkspaces, TerraformStack } from "../../modules/cdk-flavour";
+import { ACCOUNT_ID_PLACEHOLDER, BackendConfig } from "../config/schema";
 
 /**
  * App context: the output folder the stacks will be written to, for an App that synthesizes them

@@ -1,15 +1,15 @@
 import { CloudformationStackSet } from "@cdktf/provider-aws/lib/cloudformation-stack-set";
 import { CloudformationStackSetInstance } from "@cdktf/provider-aws/lib/cloudformation-stack-set-instance";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { TerraformOutput, TerraformStack } from "../modules/cdk-flavour";
+import { TerraformOutput, TerraformStack } from "../../modules/cdk-flavour";
 import { Construct } from "constructs";
-import { CloudFormationTemplate, Partition, TrelicaIntegration, TrelicaIntegrationProps } from "../modules/trelica-integration";
+import { CloudFormationTemplate, Partition, TrelicaIntegration, TrelicaIntegrationProps } from "../../modules/trelica-integration";
 import { addBackend } from "./backend";
-import { LoadedConfig } from "./config/load";
-import { AccountDeployment } from "./deployments";
-import { defaultServices, integrationBase, memberRoleProps, resolvedBackend, roleArn } from "./config/defaults";
-import { partitionOf } from "./config/regions";
-import { BackendConfig, StackSetConfig } from "./config/schema";
+import { LoadedConfig } from "../config/load";
+import { AccountDeployment } from "../organization/deployments";
+import { defaultServices, integrationBase, memberRoleProps, resolvedBackend, roleArn } from "../organization/defaults";
+import { partitionOf } from "../config/regions";
+import { BackendConfig, StackSetConfig } from "../config/schema";
 import { declareRequirements } from "./terraform-requirements";
 
 /*

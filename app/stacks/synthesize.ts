@@ -1,12 +1,12 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { App, CDK_VERSION, Lazy, Manifest, StackManifest } from "../modules/cdk-flavour";
+import { App, CDK_VERSION, Lazy, Manifest, StackManifest } from "../../modules/cdk-flavour";
 import { AccountStack } from "./account-stack";
 import { STACKS_OUTDIR_CONTEXT } from "./backend";
-import { boundaryArnIn, parseBoundaryArn } from "./config/boundary";
-import { ACCOUNT_ID_SENTINEL } from "./config/reserved";
-import { AccountDeployment } from "./deployments";
+import { boundaryArnIn, parseBoundaryArn } from "../config/boundary";
+import { ACCOUNT_ID_SENTINEL } from "../config/reserved";
+import { AccountDeployment } from "../organization/deployments";
 
 /*
  * Synthesis at Organization scale. cdktf spends ~1 ms of token resolution per small stack, and an

@@ -1,5 +1,5 @@
-import type { TerraformProvider, TerraformStack } from "../modules/cdk-flavour";
-import type { BackendConfig } from "./config/schema";
+import type { TerraformProvider, TerraformStack } from "../../modules/cdk-flavour";
+import type { BackendConfig } from "../config/schema";
 
 /*
  * What each stack asks of terraform and of the AWS provider, written into the stack itself: terraform

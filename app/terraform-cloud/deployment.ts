@@ -1,14 +1,14 @@
-import { Partition, TrelicaIntegration } from "../modules/trelica-integration";
-import { roleArn } from "./config/defaults";
-import { configError, LoadedConfig } from "./config/load";
-import { partitionOf } from "./config/regions";
-import { ACCOUNT_ID_PLACEHOLDER, BackendConfig } from "./config/schema";
-import { DEFAULT_TERRAFORM_CLOUD_HOSTNAME, TerraformCloudConfig } from "./config/terraform-cloud";
-import { listedOrganizationIds, organizationIdOf, Resolution } from "./deployments";
-import { readOnlyDeployerName } from "./deployer/template";
-import { plural } from "./list";
-import { INLINE_POLICY_LIMIT, policySize, runRolePermissionPolicy } from "./terraform-cloud-policies";
-import { planRoleName } from "./terraform-cloud-names";
+import { Partition, TrelicaIntegration } from "../../modules/trelica-integration";
+import { roleArn } from "../organization/defaults";
+import { configError, LoadedConfig } from "../config/load";
+import { partitionOf } from "../config/regions";
+import { ACCOUNT_ID_PLACEHOLDER, BackendConfig } from "../config/schema";
+import { DEFAULT_TERRAFORM_CLOUD_HOSTNAME, TerraformCloudConfig } from "../config/terraform-cloud";
+import { listedOrganizationIds, organizationIdOf, Resolution } from "../organization/deployments";
+import { readOnlyDeployerName } from "../deployer/template";
+import { plural } from "../common/list";
+import { INLINE_POLICY_LIMIT, policySize, runRolePermissionPolicy } from "./policies";
+import { planRoleName } from "./names";
 
 /*
  * terraformCloud, resolved: what the bootstrap stack (terraform-cloud-stack.ts) creates, with every default
@@ -60,7 +60,7 @@ export function terraformCloudRoles(deployment: TerraformCloudDeployment): { app
   };
 }
 
-/** The workspace an account stack's cloud block names (app/backend.ts); a test checks the two agree. */
+/** The workspace an account stack's cloud block names (app/stacks/backend.ts); a test checks the two agree. */
 export function workspaceNamePattern(backend: BackendConfig): string {
   return (backend.type === "cloud" && backend.workspaceName) || `trelica-${ACCOUNT_ID_PLACEHOLDER}`;
 }

@@ -1,6 +1,6 @@
-import { Partition } from "../modules/trelica-integration";
-import { deployingPolicy } from "./deployer/policies";
-import type { PolicyJson, PolicyStatementJson } from "./policy-json";
+import { Partition } from "../../modules/trelica-integration";
+import { deployingPolicy } from "../deployer/policies";
+import type { PolicyJson, PolicyStatementJson } from "../common/policy-json";
 
 /*
  * Terraform Cloud's plan and apply roles' policies, as plain objects (no cdktf): their trust policies,
@@ -15,7 +15,7 @@ export const TERRAFORM_CLOUD_AUDIENCE = "aws.workload.identity";
 /** IAM's limit on a role's inline policies, in characters without whitespace. */
 export const INLINE_POLICY_LIMIT = 10_240;
 
-export type { PolicyJson, PolicyStatementJson } from "./policy-json";
+export type { PolicyJson, PolicyStatementJson } from "../common/policy-json";
 
 export interface RunRoleTrustProps {
   readonly partition: Partition;

@@ -10,16 +10,16 @@ import { VariableSet } from "@cdktf/provider-tfe/lib/variable-set";
 import { Workspace } from "@cdktf/provider-tfe/lib/workspace";
 import { WorkspaceSettings } from "@cdktf/provider-tfe/lib/workspace-settings";
 import { WorkspaceVariableSet } from "@cdktf/provider-tfe/lib/workspace-variable-set";
-import { LocalBackend, TerraformOutput, TerraformStack } from "../modules/cdk-flavour";
+import { LocalBackend, TerraformOutput, TerraformStack } from "../../modules/cdk-flavour";
 import { Construct } from "constructs";
-import { localStatePath, STACKS_OUTDIR_CONTEXT } from "./backend";
-import { plural } from "./list";
-import { synthesizeBeside } from "./synthesize";
-import { forAccount, TerraformCloudDeployment } from "./terraform-cloud-deployment";
-import { oidcProviderArn, RunPhase, runRolePermissionPolicy, runRoleTrustPolicy, TERRAFORM_CLOUD_AUDIENCE } from "./terraform-cloud-policies";
-import { TERRAFORM_CLOUD_STACK_NAME } from "./stack-names";
-import { planRoleName } from "./terraform-cloud-names";
-import { declareRequirements } from "./terraform-requirements";
+import { localStatePath, STACKS_OUTDIR_CONTEXT } from "../stacks/backend";
+import { plural } from "../common/list";
+import { synthesizeBeside } from "../stacks/synthesize";
+import { forAccount, TerraformCloudDeployment } from "./deployment";
+import { oidcProviderArn, RunPhase, runRolePermissionPolicy, runRoleTrustPolicy, TERRAFORM_CLOUD_AUDIENCE } from "./policies";
+import { TERRAFORM_CLOUD_STACK_NAME } from "../stacks/stack-names";
+import { planRoleName } from "./names";
+import { declareRequirements } from "../stacks/terraform-requirements";
 
 /*
  * terraformCloud: the bootstrap stack, applied once from a machine with a Terraform Cloud user or team

@@ -1,8 +1,8 @@
-import { UserError } from "../app/errors";
-import { EXAMPLE_ORGANIZATION_ID } from "../app/config/defaults";
-import { plural, listSome } from "../app/list";
-import { externalIdsIn, PLACEHOLDER_FIX } from "../app/placeholder";
-import { Stack, stackJson } from "./stacks";
+import { UserError } from "../../app/common/errors";
+import { EXAMPLE_ORGANIZATION_ID } from "../../app/organization/defaults";
+import { plural, listSome } from "../../app/common/list";
+import { externalIdsIn, PLACEHOLDER_FIX } from "../../app/organization/placeholder";
+import { Stack, stackJson } from "../../runner/stacks";
 
 /**
  * apply and destroy refuse stacks synthesized from the shipped example's placeholder organization ID:

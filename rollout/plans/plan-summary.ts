@@ -1,5 +1,5 @@
-import { BOUNDARY_POLICY_NAME } from "../app/deployer/policies";
-import { listSome, plural } from "../app/list";
+import { BOUNDARY_POLICY_NAME } from "../../app/deployer/policies";
+import { listSome, plural } from "../../app/common/list";
 
 /** Per-account change counts from `terraform show -json <planfile>` (its resource_changes). */
 export interface ChangeCounts {

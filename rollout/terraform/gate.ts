@@ -1,10 +1,10 @@
 import * as fs from "node:fs";
-import { costEstimateIn, policyOutcomeIn, runUrlIn } from "./cloud";
-import { Progress } from "./progress";
-import { AccountReport, errorExcerpt } from "./report";
-import { StackContext } from "./stack-context";
+import { costEstimateIn, policyOutcomeIn, runUrlIn } from "../terraform-cloud/cloud";
+import { Progress } from "../../runner/progress";
+import { AccountReport, errorExcerpt } from "../report";
+import { StackContext } from "../stack-context";
 import { awsProviderConstraint, initFailure } from "./init-failure";
-import { Stack, stackJson } from "./stacks";
+import { Stack, stackJson } from "../../runner/stacks";
 import { TerraformResult } from "./terraform";
 import { backoffMs, classifyFailure } from "./transient";
 

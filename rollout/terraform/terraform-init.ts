@@ -5,8 +5,8 @@
 import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { closeLog, openLog, StackContext } from "./stack-context";
-import { Stack, stackJson } from "./stacks";
+import { closeLog, openLog, StackContext } from "../stack-context";
+import { Stack, stackJson } from "../../runner/stacks";
 import { TerraformResult } from "./terraform";
 
 /**

@@ -1,11 +1,11 @@
 import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { UserError } from "../app/errors";
-import { listSome } from "../app/list";
-import { compareVersions } from "../app/terraform-requirements";
-import { redact } from "./redact";
-import { VersionRequirement } from "./stacks";
+import { UserError } from "../../app/common/errors";
+import { listSome } from "../../app/common/list";
+import { compareVersions } from "../../app/stacks/terraform-requirements";
+import { redact } from "../../runner/redact";
+import { VersionRequirement } from "../../runner/stacks";
 
 /** `$TERRAFORM_BINARY_NAME` if set, else `terraform` on PATH: cdktf's own convention. */
 export function findTerraform(env: NodeJS.ProcessEnv): string {

@@ -1,7 +1,7 @@
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { UserError } from "../../app/errors";
+import { UserError } from "../../app/common/errors";
 import { FLAVOUR_NAMES, FlavourName, FLAVOURS } from "./flavours";
 import { flavourOf, PackageChange, packageText, pinned, planPackage } from "./package-json";
 import { FileChange, projectSourceFiles, rewriteSpecifiers } from "./specifiers";

@@ -6,7 +6,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { LEAVING_MARKER } from "../../app/leaving-stacks";
+import { LEAVING_MARKER } from "../../app/stacks/leaving-stacks";
 import { runApp } from "../helpers/app";
 import { tempDir } from "../helpers/files";
 import { describeWithRealTerraform } from "../helpers/real-terraform";

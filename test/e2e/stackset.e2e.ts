@@ -6,7 +6,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { LEAVING_MARKER } from "../../app/leaving-stacks";
+import { LEAVING_MARKER } from "../../app/stacks/leaving-stacks";
 import { tempDir } from "../helpers/files";
 import { describeWithRealTerraform, forProvider5 } from "../helpers/real-terraform";
 import { TerraformProject } from "../helpers/terraform-project";

@@ -5,7 +5,7 @@
  * provider and Terraform Cloud itself, neither of which this machine has: the test copy of the stack
  * keeps only its AWS provider, resources and outputs (awsHalf below), everything else byte for byte.
  */
-import { TERRAFORM_CLOUD_STACK_NAME } from "../../app/terraform-cloud-stack";
+import { TERRAFORM_CLOUD_STACK_NAME } from "../../app/terraform-cloud/stack";
 import { tempDir } from "../helpers/files";
 import { describeWithRealTerraform } from "../helpers/real-terraform";
 import { TerraformProject } from "../helpers/terraform-project";

@@ -2,8 +2,8 @@ import { spawnSync, SpawnSyncReturns } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { Testing } from "../../modules/cdk-flavour";
-import { Resolution } from "../../app/deployments";
-import { AccountStack } from "../../app/account-stack";
+import { Resolution } from "../../app/organization/deployments";
+import { AccountStack } from "../../app/stacks/account-stack";
 import { PROJECT_ROOT } from "./files";
 
 /** Runs the app's entry point the way cdktf.json does, with its own config and output folder. */

@@ -8,7 +8,7 @@ import * as path from "node:path";
 import ts from "typescript";
 import { PROJECT_ROOT } from "./files";
 
-export const PRODUCT_DIRS = ["app", "modules", "rollout"];
+export const PRODUCT_DIRS = ["app", "modules", "runner", "rollout", "verify"];
 
 /** Product files, relative to the project root. */
 export function productFiles(): string[] {

@@ -58,7 +58,7 @@ export function sourceFiles(): string[] {
       if (entry.isDirectory()) return below(relative);
       return entry.name.endsWith(".ts") && !entry.name.endsWith(".d.ts") ? [relative] : [];
     });
-  return ["main.ts", ...below("app"), ...below("modules"), ...below("rollout"), ...below("verify")];
+  return ["main.ts", ...below("app"), ...below("modules"), ...below("runner"), ...below("rollout"), ...below("verify")];
 }
 
 export function messageSites(files: readonly string[] = sourceFiles()): MessageSite[] {
@@ -167,7 +167,7 @@ class Scan {
       const name = ts.isIdentifier(list) ? list.text : ts.isPropertyAccessExpression(list) ? list.name.text : "";
       if (SINK_LISTS.test(name)) node.arguments.forEach((argument) => this.text(argument));
     }
-    // `problem: "..."` is a message; `problem: { state, says }` (a terraform run's outcome, rollout/cloud.ts) is not.
+    // `problem: "..."` is a message; `problem: { state, says }` (a terraform run's outcome, rollout/terraform-cloud/cloud.ts) is not.
     if (ts.isPropertyAssignment(node) && ts.isIdentifier(node.name) && SINK_PROPERTIES.test(node.name.text) && !ts.isObjectLiteralExpression(node.initializer)) {
       this.text(node.initializer);
     }

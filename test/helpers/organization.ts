@@ -1,7 +1,7 @@
 import * as path from "node:path";
 import { validateConfig } from "../../app/config/load";
-import { Resolution, resolveDeployments } from "../../app/deployments";
-import { resolveStackSet, StackSetDeployment } from "../../app/stackset";
+import { Resolution, resolveDeployments } from "../../app/organization/deployments";
+import { resolveStackSet, StackSetDeployment } from "../../app/stacks/stackset";
 import { writeFile } from "./files";
 import { refusalOf } from "./refusal";
 

@@ -1,4 +1,4 @@
-import { UserError } from "../../app/errors";
+import { UserError } from "../../app/common/errors";
 
 /** The UserError `body` refuses with; fails the test, saying `expected`, when it does not refuse. */
 export function refusalOf(body: () => unknown, expected: string): UserError {

@@ -2,7 +2,7 @@ import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { PlainProgress } from "../../rollout/progress";
+import { PlainProgress } from "../../runner/progress";
 import { rollout, RolloutControl, RolloutOptions, RolloutResult } from "../../rollout/run";
 import { runApp } from "./app";
 import { PROJECT_ROOT, writeFile } from "./files";

@@ -1,8 +1,8 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { runSimulation } from "@cloud-copilot/iam-simulate";
-import { synthesizeOrganization } from "../../app/organization-app";
-import { TERRAFORM_CLOUD_STACK_NAME } from "../../app/terraform-cloud-stack";
+import { synthesizeOrganization } from "../../app/commands/organization-app";
+import { TERRAFORM_CLOUD_STACK_NAME } from "../../app/terraform-cloud/stack";
 import { readStack } from "./app";
 import { writeFile } from "./files";
 import { refusalOf } from "./refusal";

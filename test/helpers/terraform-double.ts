@@ -7,7 +7,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { RunOptions, TerraformResult, TerraformRunner } from "../../rollout/terraform";
+import { RunOptions, TerraformResult, TerraformRunner } from "../../rollout/terraform/terraform";
 import type { Behaviour, Event } from "./rollout";
 
 // Shared with the stand-in, so both make the same plans.

@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { synthesizeOrganization } from "../../app/organization-app";
-import { PlainProgress } from "../../rollout/progress";
+import { synthesizeOrganization } from "../../app/commands/organization-app";
+import { PlainProgress } from "../../runner/progress";
 import { verify, VerifyOptions } from "../../verify/run";
 import type { VerifyReport } from "../../verify/report";
 import type { FakeAws } from "../fake-aws/fake-aws";

@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, Node as YamlNode } from "yaml";
-import { UserError } from "../errors";
+import { UserError } from "../../common/errors";
 import { jsonSyntaxError } from "./json-syntax";
 
 /** A parsed config file, with the original text of every number so messages can quote it. */
@@ -49,7 +49,7 @@ function parseJson(file: string, text: string): ConfigSource {
 
 /**
  * Where JSON text goes wrong and why, as " at line L, column C, in `<that line>`: <what is wrong>"
- * (app/config/json-syntax.ts), never the engine's wording.
+ * (app/config/parse/json-syntax.ts), never the engine's wording.
  */
 export function jsonErrorPlace(text: string): string {
   const found = jsonSyntaxError(text);
