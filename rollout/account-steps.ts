@@ -4,17 +4,17 @@
  */
 import * as path from "node:path";
 import { guardRefusal } from "./plans/access-guard";
-import { hold, progressLine, refuse } from "./account-outcome";
+import { hold, progressLine, refuse } from "./report/account-outcome";
 import { cloudProblemIn, countsFromPlanLine, isJsonPlanDenied, readSavedCloudPlan } from "./terraform-cloud/cloud";
 import { parseOutputs } from "./connections";
-import { Fail, gate, GatedTerraform, isStopped } from "./terraform/gate";
-import { emptyCounts, hasChanges, PlanSummary, summarizePlan } from "./plans/plan-summary";
-import { AccountReport } from "./report";
+import { Fail, gate, GatedTerraform, isStopped } from "./gate";
+import { emptyCounts, hasChanges, PlanSummary, summarizePlan } from "./terraform/plan-summary";
+import { AccountReport } from "./report/report";
 import { markApplied } from "./plans/saved-plans";
-import { closeLog, logFile, openLog, StackContext } from "./stack-context";
+import { closeLog, logFile, openLog, StackContext } from "./report/stack-context";
 import { runsInTerraformCloud, Stack, stackHash } from "../runner/stacks";
 import { TerraformResult } from "./terraform/terraform";
-import { isInitialized, markInitialized } from "./terraform/terraform-init";
+import { isInitialized, markInitialized } from "./terraform-init";
 
 const NO_CHANGES: PlanSummary = { counts: emptyCounts(), destructive: [], cutsTrelicaOff: false, accessChanges: [] };
 

@@ -9,7 +9,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { SERVICE_NAMES, TRELICA_SERVICES } from "../modules/trelica-integration/services";
 import { csvText, markdownTableLines, parseCsv } from "../app/common/tables";
-import { AccountReport, readReport, RunReport } from "./report";
+import { AccountReport, readReport, RunReport } from "./report/report";
 import { Stack, stackJson } from "../runner/stacks";
 
 /**

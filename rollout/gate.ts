@@ -1,12 +1,12 @@
 import * as fs from "node:fs";
-import { costEstimateIn, policyOutcomeIn, runUrlIn } from "../terraform-cloud/cloud";
-import { Progress } from "../../runner/progress";
-import { AccountReport, errorExcerpt } from "../report";
-import { StackContext } from "../stack-context";
-import { awsProviderConstraint, initFailure } from "./init-failure";
-import { Stack, stackJson } from "../../runner/stacks";
-import { TerraformResult } from "./terraform";
-import { backoffMs, classifyFailure } from "./transient";
+import { costEstimateIn, policyOutcomeIn, runUrlIn } from "./terraform-cloud/cloud";
+import { Progress } from "../runner/progress";
+import { AccountReport, errorExcerpt } from "./report/report";
+import { StackContext } from "./report/stack-context";
+import { awsProviderConstraint, initFailure } from "./terraform/init-failure";
+import { Stack, stackJson } from "../runner/stacks";
+import { TerraformResult } from "./terraform/terraform";
+import { backoffMs, classifyFailure } from "./terraform/transient";
 
 export type Step = "init" | "plan" | "show" | "apply" | "output";
 export type GatedTerraform = (step: Step, args: string[], phase: string, okCodes?: number[]) => Promise<TerraformResult>;

@@ -3,7 +3,7 @@
  * what is allowed, so one run shows everything to fix.
  */
 import { UserError } from "../app/common/errors";
-import { Command } from "./report";
+import { Command } from "./report/report";
 
 export const COMMANDS: readonly Command[] = ["plan", "apply", "destroy", "connections"];
 export const MAX_CONCURRENCY = 64;

@@ -8,16 +8,16 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { UserError } from "../app/common/errors";
 import { readOutputsOnly, runStack } from "./account-steps";
-import { skip } from "./account-outcome";
+import { skip } from "./report/account-outcome";
 import { writeAppliedConnections } from "./connections";
-import { exitCodeOf } from "./exit-codes";
-import { Command, errorExcerpt, RunReport, summaryTable, writeReport } from "./report";
+import { exitCodeOf } from "./report/exit-codes";
+import { Command, errorExcerpt, RunReport, summaryTable, writeReport } from "./report/report";
 import { resumedReport } from "./plans/resume";
 import { RolloutControl } from "./terraform/rollout-control";
-import { RolloutOptions } from "./rollout-options";
+import { RolloutOptions } from "./report/rollout-options";
 import { checkSavedPlan, lastPlanRun, recordLastPlan } from "./plans/saved-plans";
 import { runBounded } from "../runner/scheduler";
-import { StackContext } from "./stack-context";
+import { StackContext } from "./report/stack-context";
 import { readStacks, selectStacks, Stack, stackJson, versionRequirements } from "../runner/stacks";
 import { awsProviderConstraint, initFailure } from "./terraform/init-failure";
 import { synthesize } from "./synth-app";
@@ -25,11 +25,11 @@ import { refusePlaceholder } from "./plans/placeholder-guard";
 import { privateDir } from "../runner/private-files";
 import { DEFAULT_CONFIG_FILE, DEFAULT_OUTDIR, shownPath } from "../app/commands/project-options";
 import { checkTerraformVersion, processRunner } from "./terraform/terraform";
-import { copyLockFile, warmPluginCache } from "./terraform/terraform-init";
+import { copyLockFile, warmPluginCache } from "./terraform-init";
 
-export { EXIT_INTERRUPTED } from "./exit-codes";
+export { EXIT_INTERRUPTED } from "./report/exit-codes";
 export { RolloutControl } from "./terraform/rollout-control";
-export type { RolloutOptions } from "./rollout-options";
+export type { RolloutOptions } from "./report/rollout-options";
 
 export interface RolloutResult {
   readonly exitCode: number;

@@ -5,9 +5,9 @@
 import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { closeLog, openLog, StackContext } from "../stack-context";
-import { Stack, stackJson } from "../../runner/stacks";
-import { TerraformResult } from "./terraform";
+import { closeLog, openLog, StackContext } from "./report/stack-context";
+import { Stack, stackJson } from "../runner/stacks";
+import { TerraformResult } from "./terraform/terraform";
 
 /**
  * What `terraform init` of a stack depends on: its `terraform` block (backend, providers), its lock

@@ -9,7 +9,7 @@ import * as path from "node:path";
 import { z } from "zod";
 import { deployerSchema } from "../app/config/deployer";
 import { configSchema } from "../app/config/schema";
-import { EXIT_CODES } from "../rollout/exit-codes";
+import { EXIT_CODES } from "../rollout/report/exit-codes";
 import { GENERATED_BLOCKS, staleBlocks, withBlock } from "../scripts/docs/generated";
 import { configKeys } from "./helpers/config-keys";
 import { brokenLinks, codeIn, configDocProblems, docFiles, optionsInDoc, optionsInHelp, readDoc, tablesIn } from "./helpers/docs";

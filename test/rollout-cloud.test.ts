@@ -7,7 +7,7 @@
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { AccountReport, readReport, RunReport } from "../rollout/report";
+import { AccountReport, readReport, RunReport } from "../rollout/report/report";
 import { PROJECT_ROOT, tempDir } from "./helpers/files";
 import { FAKE_TERRAFORM, RolloutProject } from "./helpers/rollout";
 

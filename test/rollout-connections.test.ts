@@ -5,7 +5,7 @@ import { maxOverlap, RolloutProject } from "./helpers/rollout";
 import { runApp } from "./helpers/app";
 import { writeFile } from "./helpers/files";
 import { connectionRows, connectionsMarkdown, stackSetNotes } from "../rollout/connections";
-import { RunReport } from "../rollout/report";
+import { RunReport } from "../rollout/report/report";
 import { readStacks } from "../runner/stacks";
 
 const dir = tempDir("trelica-rollout-connections-");

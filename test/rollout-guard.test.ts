@@ -4,7 +4,7 @@
  * apply unless --allow-access-change.
  */
 import { TrelicaIntegration, TrelicaIntegrationProps } from "../modules/trelica-integration";
-import { summarizePlan } from "../rollout/plans/plan-summary";
+import { summarizePlan } from "../rollout/terraform/plan-summary";
 import { tempDir } from "./helpers/files";
 import { RolloutProject } from "./helpers/rollout";
 

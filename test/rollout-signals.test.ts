@@ -6,7 +6,7 @@ import { ChildProcess, spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { PlainProgress } from "../runner/progress";
-import { readReport } from "../rollout/report";
+import { readReport } from "../rollout/report/report";
 import { RolloutControl } from "../rollout/run";
 import { PROJECT_ROOT, tempDir } from "./helpers/files";
 import { RolloutProject } from "./helpers/rollout";

@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { UserError } from "../app/common/errors";
-import { readReport } from "../rollout/report";
+import { readReport } from "../rollout/report/report";
 import { tempDir } from "./helpers/files";
 import { FAKE_TERRAFORM, maxOverlap, RolloutProject } from "./helpers/rollout";
 

@@ -1,5 +1,5 @@
-import { AccessChange } from "./plan-summary";
-import { RolloutOptions } from "../rollout-options";
+import { AccessChange } from "../terraform/plan-summary";
+import { RolloutOptions } from "../report/rollout-options";
 
 /**
  * Why apply must not run this plan unattended: it changes Trelica's access (needs

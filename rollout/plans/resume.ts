@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import { UserError } from "../../app/common/errors";
-import { readReport, RunReport } from "../report";
-import { RolloutOptions } from "../rollout-options";
+import { readReport, RunReport } from "../report/report";
+import { RolloutOptions } from "../report/rollout-options";
 
 /** A report to resume from: it must exist and be of the same command, or its "succeeded" means something else. */
 export function resumedReport(file: string, options: RolloutOptions): RunReport {

@@ -6,9 +6,9 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { UserError } from "../../app/common/errors";
 import { guardRefusal } from "./access-guard";
-import { refuse, skip } from "../account-outcome";
-import { AccountReport, readReport, RunReport, statusLabel } from "../report";
-import { RolloutOptions } from "../rollout-options";
+import { refuse, skip } from "../report/account-outcome";
+import { AccountReport, readReport, RunReport, statusLabel } from "../report/report";
+import { RolloutOptions } from "../report/rollout-options";
 import { Stack, stackHash } from "../../runner/stacks";
 
 const LAST_PLAN = "last-plan.json";

@@ -1,5 +1,5 @@
-import { CloudProblem } from "./terraform-cloud/cloud";
-import { emptyCounts } from "./plans/plan-summary";
+import { CloudProblem } from "../terraform-cloud/cloud";
+import { emptyCounts } from "../terraform/plan-summary";
 import { AccountReport, changeText, statusLabel } from "./report";
 
 /* What becomes of an account: the status a step gives it, and the one line progress shows when it is done. */

@@ -1,9 +1,9 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import type { CloudReport } from "./terraform-cloud/cloud-report";
-import { AccessChange, ChangeCounts, hasChanges } from "./plans/plan-summary";
-import { textTable } from "../app/common/list";
-import { redact } from "../runner/redact";
+import type { CloudReport } from "../terraform-cloud/cloud-report";
+import { AccessChange, ChangeCounts, hasChanges } from "../terraform/plan-summary";
+import { textTable } from "../../app/common/list";
+import { redact } from "../../runner/redact";
 
 export type Command = "plan" | "apply" | "destroy" | "connections";
 /** needs-action: Terraform Cloud holds the account's run for a person (a policy override, a confirmation) or discarded it. */

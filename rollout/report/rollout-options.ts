@@ -1,6 +1,6 @@
-import { Progress } from "../runner/progress";
+import { Progress } from "../../runner/progress";
 import { Command } from "./report";
-import { TerraformRunner } from "./terraform/terraform";
+import { TerraformRunner } from "../terraform/terraform";
 
 /** What one rollout run does and how: the command line's choices, checked (rollout/options.ts), plus what tests inject. */
 export interface RolloutOptions {

@@ -1,11 +1,11 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { RolloutControl } from "./terraform/rollout-control";
+import { RolloutControl } from "../terraform/rollout-control";
 import { RolloutOptions } from "./rollout-options";
-import { PRIVATE_FILE } from "../runner/private-files";
+import { PRIVATE_FILE } from "../../runner/private-files";
 import { RunReport } from "./report";
-import { Stack } from "../runner/stacks";
-import { TerraformRunner } from "./terraform/terraform";
+import { Stack } from "../../runner/stacks";
+import { TerraformRunner } from "../terraform/terraform";
 
 /** What every account's steps share with the run they are part of. */
 export interface StackContext {

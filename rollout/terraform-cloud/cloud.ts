@@ -8,8 +8,8 @@
  * What rollout reads from that output lives here, so the wording terraform uses is in one place.
  */
 import * as fs from "node:fs";
-import { AccountStatus } from "../report";
-import { ChangeCounts, emptyCounts } from "../plans/plan-summary";
+import { AccountStatus } from "../report/report";
+import { ChangeCounts, emptyCounts } from "../terraform/plan-summary";
 import { CloudState, PolicyOutcome } from "./cloud-report";
 
 export type { CloudReport, CloudState, PolicyOutcome } from "./cloud-report";

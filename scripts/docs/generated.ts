@@ -8,7 +8,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { parse as parseYaml } from "yaml";
 import { TRELICA_SERVICES } from "../../modules/trelica-integration/services";
-import { EXIT_CODES } from "../../rollout/exit-codes";
+import { EXIT_CODES } from "../../rollout/report/exit-codes";
 import { FAILURE_KINDS } from "../../rollout/terraform/transient";
 
 export const PROJECT_ROOT = path.resolve(__dirname, "..", "..");

@@ -9,7 +9,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { CFN_POLICY_LOGICAL_ID, CFN_ROLE_LOGICAL_ID } from "../../modules/trelica-integration/cloudformation-template";
-import { summarizePlan } from "../../rollout/plans/plan-summary";
+import { summarizePlan } from "../../rollout/terraform/plan-summary";
 import { tempDir } from "../helpers/files";
 import { describeWithRealTerraform, forProvider5 } from "../helpers/real-terraform";
 import { TerraformProject } from "../helpers/terraform-project";
