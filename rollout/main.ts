@@ -8,7 +8,8 @@ import { Command as Cli, Option } from "commander";
 import { parseCommandLine } from "../app/commands/command-line";
 import { addProjectOptions, DEFAULT_CONFIG_FILE, projectPaths } from "../app/commands/project-options";
 import { reportUserErrors } from "../app/common/errors";
-import { checkOptions, HELP_AFTER, MAX_CONCURRENCY } from "./options";
+import { checkOptions, HELP_AFTER } from "./options";
+import { MAX_CONCURRENCY } from "../runner/options";
 import { LiveProgress, PlainProgress } from "../runner/progress";
 import { EXIT_INTERRUPTED, rollout, RolloutControl } from "./run";
 

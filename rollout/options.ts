@@ -4,9 +4,9 @@
  */
 import { UserError } from "../app/common/errors";
 import { Command } from "./report/report";
+import { MAX_CONCURRENCY, selectionProblems, wholeNumber } from "../runner/options";
 
 export const COMMANDS: readonly Command[] = ["plan", "apply", "destroy", "connections"];
-export const MAX_CONCURRENCY = 64;
 
 /** What commander hands over: every value as typed. */
 export interface RawOptions {
@@ -34,28 +34,7 @@ export interface CheckedOptions {
 
 /** Go's time.ParseDuration, which terraform uses for -lock-timeout: `0`, or number+unit runs like `60s`, `5m`, `1m30s`. */
 const TERRAFORM_DURATION = /^(0|(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+)$/;
-const GLOB = /^[A-Za-z0-9_.*?-]+$/;
 const TERRAFORM_LOG_LEVELS = ["trace", "debug", "info", "warn", "error"];
-
-/** A whole number option in [min, max]; a bad value is added to `problems` (and min returned). Shared with verify. */
-export function wholeNumber(problems: string[], option: string, value: string, min: number, max: number): number {
-  const parsed = Number(value);
-  if (/^\d+$/.test(value.trim()) && parsed >= min && parsed <= max) return parsed;
-  problems.push(`${option} ${JSON.stringify(value)}: expected a whole number from ${min} to ${max}`);
-  return min;
-}
-
-/** --accounts, --exclude and --progress, as rollout and verify take them. */
-export function selectionProblems(raw: { readonly accounts: readonly string[]; readonly exclude: readonly string[]; readonly progress: string }): string[] {
-  const problems: string[] = [];
-  for (const [option, globs] of [["--accounts", raw.accounts], ["--exclude", raw.exclude]] as const) {
-    for (const glob of globs) {
-      if (!GLOB.test(glob)) problems.push(`${option} ${JSON.stringify(glob)}: expected account IDs or stack names with * and ? as wildcards (letters, digits, _ . -)`);
-    }
-  }
-  if (!["auto", "live", "plain"].includes(raw.progress)) problems.push(`--progress ${JSON.stringify(raw.progress)}: expected auto, live or plain`);
-  return problems;
-}
 
 export function checkOptions(command: string, raw: RawOptions): CheckedOptions {
   const problems: string[] = [];

@@ -8,7 +8,7 @@ import { Command, Option } from "commander";
 import { UserError } from "../app/common/errors";
 import { ROLE_NAME_RULE } from "../app/config/iam-names";
 import { addProjectOptions, DEFAULT_CONFIG_FILE, PROJECT_ENVIRONMENT, projectPaths } from "../app/commands/project-options";
-import { MAX_CONCURRENCY, selectionProblems, wholeNumber } from "../rollout/options";
+import { MAX_CONCURRENCY, selectionProblems, wholeNumber } from "../runner/options";
 
 const list = (value: string, previous: string[] = []) => [...previous, ...value.split(",").map((item) => item.trim()).filter(Boolean)];
 

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { Partition } from "../../modules/trelica-integration";
 import { ROLE_NAME_RULE } from "./iam-names";
 import { ALL_REGIONS, partitionOf } from "./regions";
 import { show } from "./parse/show";
@@ -10,6 +11,21 @@ import { show } from "./parse/show";
  */
 
 const DEFAULT_ROLE_NAME = "TrelicaDeployer";
+
+// The names the deployer's resources take, here so that resolving a config (app/organization/) needs nothing
+// from the deployer's stack (app/deployer/), which builds on that resolution.
+
+/** The ceiling on TrelicaIntegration in every account: at most Trelica's read-only actions. */
+export const BOUNDARY_POLICY_NAME = "TrelicaIntegrationBoundary";
+
+export function boundaryArn(partition: Partition, account: string): string {
+  return `arn:${partition}:iam::${account}:policy/${BOUNDARY_POLICY_NAME}`;
+}
+
+/** The read-only twin Terraform Cloud's plan phase assumes in members. */
+export function readOnlyDeployerName(roleName: string): string {
+  return `${roleName}ReadOnly`;
+}
 const PRINCIPAL_ARN = {
   pattern: /^arn:aws(-us-gov|-cn)?:iam::\d{12}:(role|user)\/[\w+=,.@/-]{1,512}$/,
   allowed: "the ARN of an IAM role or user that runs rollout or cdktf deploy, such as arn:aws:iam::111111111111:role/platform-ci",

@@ -133,7 +133,7 @@ export function terraformCloudProblems(data: unknown): string[] {
     }
   }
 
-  // The plan role is named <runRoleName>Plan (app/terraform-cloud/names.ts), and IAM role names stop at 64.
+  // The plan role is named <runRoleName>Plan (planRoleName below), and IAM role names stop at 64.
   if (typeof cloud.runRoleName === "string" && ROLE_NAME_RULE.pattern.test(cloud.runRoleName) && cloud.runRoleName.length > 60) {
     problems.push(
       `terraformCloud.runRoleName: got "${cloud.runRoleName}" (${cloud.runRoleName.length} characters); expected at most 60, since the plan role beside it is named ${cloud.runRoleName}Plan and IAM role names stop at 64`,
@@ -156,4 +156,9 @@ export function terraformCloudProblems(data: unknown): string[] {
     }
   }
   return problems;
+}
+
+/** Terraform Cloud's plan role beside the apply role (terraformCloud.runRoleName). */
+export function planRoleName(runRoleName: string): string {
+  return `${runRoleName}Plan`;
 }

@@ -1,6 +1,7 @@
 import { ALL_SERVICES, Partition, permissionPolicy, TrelicaIntegration } from "../../modules/trelica-integration";
 import type { PolicyJson, PolicyStatementJson } from "../common/policy-json";
 import { actionsOn, CALLER_IDENTITY_ACTION, NEVER_ALLOWED } from "./actions";
+import { boundaryArn } from "../config/deployer";
 
 /*
  * The policies of every identity that deploys TrelicaIntegration, as plain objects made from the one
@@ -8,8 +9,6 @@ import { actionsOn, CALLER_IDENTITY_ACTION, NEVER_ALLOWED } from "./actions";
  * the management account, and the permissions boundary that caps TrelicaIntegration whoever writes it.
  */
 
-/** The ceiling on TrelicaIntegration in every account: at most Trelica's read-only actions. */
-export const BOUNDARY_POLICY_NAME = "TrelicaIntegrationBoundary";
 /** Its description, the same wherever it is created (the management account's stack, the stack set's template). */
 export const BOUNDARY_DESCRIPTION = "The most TrelicaIntegration may do: Trelica's read-only actions";
 
@@ -29,10 +28,6 @@ export interface DeployingPolicyProps {
    * `false` (Terraform Cloud without a deployer: no boundary exists) leaves them unconditioned.
    */
   readonly boundaryArn?: string | false;
-}
-
-export function boundaryArn(partition: Partition, account: string): string {
-  return `arn:${partition}:iam::${account}:policy/${BOUNDARY_POLICY_NAME}`;
 }
 
 /** The boundary's document: Trelica's actions for every service, so per-account service flags stay below it. */

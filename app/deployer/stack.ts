@@ -14,7 +14,8 @@ import { organizationIdOf, Resolution } from "../organization/deployments";
 import { DEPLOYER_STACK_NAME } from "../stacks/stack-names";
 import { synthesizeBeside } from "../stacks/synthesize";
 import { declareRequirements } from "../stacks/terraform-requirements";
-import { BOUNDARY_DESCRIPTION, BOUNDARY_POLICY_NAME, boundaryPolicy } from "./policies";
+import { BOUNDARY_POLICY_NAME } from "../config/deployer";
+import { BOUNDARY_DESCRIPTION, boundaryPolicy } from "./policies";
 import { deployerTemplate } from "./template";
 
 /*

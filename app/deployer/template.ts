@@ -1,6 +1,7 @@
 import { Partition } from "../../modules/trelica-integration";
 import type { PolicyJson } from "../common/policy-json";
-import { BOUNDARY_DESCRIPTION, BOUNDARY_POLICY_NAME, boundaryPolicy, deployerTrustPolicy, deployingPolicy, EACH_ACCOUNT_ID } from "./policies";
+import { BOUNDARY_POLICY_NAME, readOnlyDeployerName } from "../config/deployer";
+import { BOUNDARY_DESCRIPTION, boundaryPolicy, deployerTrustPolicy, deployingPolicy, EACH_ACCOUNT_ID } from "./policies";
 
 /*
  * The stack set's template: what every member account of the targeted OUs gets. The deployer role and
@@ -18,11 +19,6 @@ export interface DeployerTemplateProps {
   /** Terraform Cloud's plan role: it may assume only the read-only twin. */
   readonly planPrincipalArn?: string;
   readonly awsOrganizationId?: string;
-}
-
-/** The read-only twin Terraform Cloud's plan phase assumes in members. */
-export function readOnlyDeployerName(roleName: string): string {
-  return `${roleName}ReadOnly`;
 }
 
 export function deployerPolicyName(roleName: string): string {

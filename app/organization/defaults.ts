@@ -1,7 +1,7 @@
 import { Partition, ServiceFlags, TRELICA_ACCOUNT_ID, TrelicaIntegrationProps } from "../../modules/trelica-integration";
 import { boundaryProps, EACH_ACCOUNT, RoleAccount } from "../config/boundary";
 import { BackendConfig, Config } from "../config/schema";
-import { BOUNDARY_POLICY_NAME, boundaryArn } from "../deployer/policies";
+import { BOUNDARY_POLICY_NAME, boundaryArn } from "../config/deployer";
 
 /*
  * Defaults that depend on the whole config, shared by both modes so one account's role is the same

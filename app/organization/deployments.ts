@@ -11,9 +11,9 @@ import { defaultServices, deploymentRoleName, integrationBase, resolvedBackend }
 import { namesOneAccount, parseBoundaryArn, sharedBoundaryAllowed } from "../config/boundary";
 import { partitionOf, REGIONS_BY_PARTITION } from "../config/regions";
 import { AccountConfig, BackendConfig } from "../config/schema";
-import { readOnlyDeployerName } from "../deployer/template";
+import { readOnlyDeployerName } from "../config/deployer";
 import { globToRegExp, matchesAny } from "../common/glob";
-import { planRoleName } from "../terraform-cloud/names";
+import { planRoleName } from "../config/terraform-cloud";
 import { listSome, plural } from "../common/list";
 
 /** Everything one account's stack needs, resolved from the config: no defaults left to apply. */

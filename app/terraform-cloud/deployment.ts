@@ -3,12 +3,11 @@ import { roleArn } from "../organization/defaults";
 import { configError, LoadedConfig } from "../config/load";
 import { partitionOf } from "../config/regions";
 import { ACCOUNT_ID_PLACEHOLDER, BackendConfig } from "../config/schema";
-import { DEFAULT_TERRAFORM_CLOUD_HOSTNAME, TerraformCloudConfig } from "../config/terraform-cloud";
+import { DEFAULT_TERRAFORM_CLOUD_HOSTNAME, TerraformCloudConfig, planRoleName } from "../config/terraform-cloud";
 import { listedOrganizationIds, organizationIdOf, Resolution } from "../organization/deployments";
-import { readOnlyDeployerName } from "../deployer/template";
+import { readOnlyDeployerName } from "../config/deployer";
 import { plural } from "../common/list";
 import { INLINE_POLICY_LIMIT, policySize, runRolePermissionPolicy } from "./policies";
-import { planRoleName } from "./names";
 
 /*
  * terraformCloud, resolved: what the bootstrap stack (terraform-cloud-stack.ts) creates, with every default

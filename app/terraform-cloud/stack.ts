@@ -18,7 +18,7 @@ import { synthesizeBeside } from "../stacks/synthesize";
 import { forAccount, TerraformCloudDeployment } from "./deployment";
 import { oidcProviderArn, RunPhase, runRolePermissionPolicy, runRoleTrustPolicy, TERRAFORM_CLOUD_AUDIENCE } from "./policies";
 import { TERRAFORM_CLOUD_STACK_NAME } from "../stacks/stack-names";
-import { planRoleName } from "./names";
+import { planRoleName } from "../config/terraform-cloud";
 import { declareRequirements } from "../stacks/terraform-requirements";
 
 /*

@@ -8,7 +8,6 @@
  * What rollout reads from that output lives here, so the wording terraform uses is in one place.
  */
 import * as fs from "node:fs";
-import { AccountStatus } from "../report/report";
 import { ChangeCounts, emptyCounts } from "../terraform/plan-summary";
 import { CloudState, PolicyOutcome } from "./cloud-report";
 
@@ -79,7 +78,8 @@ export function countsFromPlanLine(output: string): ChangeCounts | undefined {
 /** A run Terraform Cloud holds or refused: what the account's status becomes and what to tell the user. */
 export interface CloudProblem {
   readonly state: CloudState;
-  readonly status: AccountStatus;
+  /** What the account's status becomes (a subset of the report's AccountStatus, which hold() accepts). */
+  readonly status: "failed" | "needs-action" | "skipped";
   readonly says: string;
 }
 

@@ -1,4 +1,4 @@
-import { BOUNDARY_POLICY_NAME } from "../../app/deployer/policies";
+import { BOUNDARY_POLICY_NAME } from "../../app/config/deployer";
 import { listSome, plural } from "../../app/common/list";
 
 /** Per-account change counts from `terraform show -json <planfile>` (its resource_changes). */
