@@ -85,3 +85,62 @@ export function reachableFrom(graph: ImportGraph, file: string): Set<string> {
   }
   return seen;
 }
+
+/*
+ * The folder-level map: a file's folder is its directory, a `private/` folder counting as its parent (the
+ * concept's internals, as aws-cdk-lib keeps them); a file at the top (main.ts) is its own node.
+ */
+export function folderOf(file: string): string {
+  const dir = path.posix.dirname(file).replace(/\/private$/, "");
+  return dir === "." ? file : dir;
+}
+
+/** Every "importer --> imported" pair of distinct folders. */
+export function folderArrows(graph: ImportGraph): Set<string> {
+  const arrows = new Set<string>();
+  for (const [file, imports] of graph) {
+    for (const imported of imports) if (folderOf(file) !== folderOf(imported)) arrows.add(`${folderOf(file)} --> ${folderOf(imported)}`);
+  }
+  return arrows;
+}
+
+export interface MermaidMap {
+  /** The labels of the nodes it declares (`id["label"]`), by id. */
+  readonly nodes: ReadonlyMap<string, string>;
+  /** "label --> label", from `a --> b` and `a --> b & c` lines. */
+  readonly arrows: ReadonlySet<string>;
+  /** Lines that are neither, nor layout (flowchart, subgraph, end): a typo must not pass silently. */
+  readonly unread: readonly string[];
+}
+
+/** Reads a Mermaid flowchart of the subset the development guide uses. */
+export function readMermaid(text: string): MermaidMap {
+  const nodes = new Map<string, string>();
+  const pairs: [string, string][] = [];
+  const unread: string[] = [];
+  for (const raw of text.split("\n")) {
+    const line = raw.trim();
+    if (line === "" || /^(flowchart|graph)\b/.test(line) || /^subgraph\b/.test(line) || line === "end") continue;
+    const node = /^([A-Za-z0-9_]+)\["([^"]+)"\]$/.exec(line);
+    const arrow = /^([A-Za-z0-9_]+) --> ([A-Za-z0-9_]+(?: & [A-Za-z0-9_]+)*)$/.exec(line);
+    if (node) nodes.set(node[1], node[2]);
+    else if (arrow) for (const to of arrow[2].split(" & ")) pairs.push([arrow[1], to]);
+    else unread.push(line);
+  }
+  const label = (id: string) => nodes.get(id) ?? `(undeclared ${id})`;
+  return { nodes, arrows: new Set(pairs.map(([from, to]) => `${label(from)} --> ${label(to)}`)), unread };
+}
+
+/** What the map gets wrong against the code: folders and arrows it names that the code lacks, and the reverse. */
+export function mapProblems(map: MermaidMap, graph: ImportGraph): string[] {
+  const folders = new Set([...graph.keys()].map(folderOf));
+  const drawn = new Set(map.nodes.values());
+  const arrows = folderArrows(graph);
+  return [
+    ...map.unread.map((line) => `a line the map test cannot read: ${line}`),
+    ...[...drawn].filter((folder) => !folders.has(folder)).map((folder) => `drawn, but no product folder: ${folder}`),
+    ...[...folders].filter((folder) => !drawn.has(folder)).map((folder) => `a product folder the map misses: ${folder}`),
+    ...[...map.arrows].filter((arrow) => !arrows.has(arrow)).map((arrow) => `drawn, but no import: ${arrow}`),
+    ...[...arrows].filter((arrow) => !map.arrows.has(arrow)).map((arrow) => `an import the map misses: ${arrow}`),
+  ].sort();
+}
