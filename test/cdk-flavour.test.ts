@@ -136,7 +136,7 @@ describe("npm run switch", () => {
 
     test("WHEN switched back while the tree is dirty THEN it refuses and changes nothing; with force, every file is byte-identical to before", () => {
       const before = fs.readFileSync(path.join(project, "package.json"), "utf8");
-      expect(() => switchFlavour(project, "cdktf", { lock: false, log })).toThrow(/^the git tree has 4 uncommitted change\(s\); nothing was changed\. Commit or stash them first .*or use --force:\n {2}app\/account-stack\.ts\n/);
+      expect(() => switchFlavour(project, "cdktf", { lock: false, log })).toThrow(/^the git tree has 4 uncommitted change\(s\); nothing was changed\. Commit or stash them first .*or use --force:\n {2}app\/stacks\/account-stack\.ts\n/);
       expect(fs.readFileSync(path.join(project, "package.json"), "utf8")).toBe(before);
       switchFlavour(project, "cdktf", { lock: false, force: true, log });
       expect(git("status", "--porcelain").stdout).toBe("");
