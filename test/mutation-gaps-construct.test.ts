@@ -182,3 +182,41 @@ describe("limits on both sides", () => {
     ]);
   });
 });
+
+describe("the policy's and attachment's lifecycle, and the error itself", () => {
+  test("GIVEN the construct THEN the policy keeps an adopted policy's description, both it and the attachment are replaced create-before-destroy, and it carries the role's tags", () => {
+    const resources = synthesized({ externalId: "org-1", tags: { team: "identity" } });
+    const [policy] = Object.values<{ lifecycle: unknown; tags: unknown }>(resources.aws_iam_policy);
+    const [attachment] = Object.values<{ lifecycle: unknown }>(resources.aws_iam_role_policy_attachment);
+    const [role] = Object.values<{ tags: unknown }>(resources.aws_iam_role);
+    expect(policy.lifecycle).toEqual({ create_before_destroy: true, ignore_changes: ["description"] });
+    expect(attachment.lifecycle).toEqual({ create_before_destroy: true });
+    expect(policy.tags).toEqual({ "managed-by": "trelica-aws-role", "third-party": "trelica", team: "identity" });
+    expect(role.tags).toEqual(policy.tags);
+  });
+
+  test("GIVEN two problems THEN one error, named, listing both on their own lines", () => {
+    let error: unknown;
+    try {
+      TrelicaIntegration.cloudFormationTemplate({ externalId: "x", maxSessionDuration: 1 });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(Error);
+    expect((error as Error).name).toBe("TrelicaIntegrationValidationError");
+    expect((error as Error).message).toBe(
+      [
+        "Invalid TrelicaIntegration props:",
+        "  - `externalId` must be 2 to 1224 characters of letters, digits and _+=,.@:/-, got \"x\"",
+        "  - `maxSessionDuration` must be whole seconds from 3600 (1 hour) to 43200 (12 hours), got 1",
+      ].join("\n"),
+    );
+  });
+
+  test("GIVEN a refused value whose JSON is 80 characters THEN it is shown whole; 81 THEN cut to 77 and an ellipsis", () => {
+    const name = (length: number) => "!".repeat(length);
+    const POLICY_NAME = "1 to 128 characters of letters, digits and _+=,.@-";
+    expect(templateProblems({ externalId: "org-1", policyName: name(78) })).toEqual([`\`policyName\` must be ${POLICY_NAME}, got "${name(78)}"`]);
+    expect(templateProblems({ externalId: "org-1", policyName: name(79) })).toEqual([`\`policyName\` must be ${POLICY_NAME}, got "${name(76)}...`]);
+  });
+});
