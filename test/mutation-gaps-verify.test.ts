@@ -193,6 +193,7 @@ describe("policies compared as policy", () => {
         { Effect: "Allow", Principal: { AWS: ["999999999999", "arn:aws:iam::377450845233:root"] }, Condition: { StringEquals: { "sts:ExternalId": ["org-2", "org-1"], "aws:PrincipalTag/x": "y" } } },
         { Effect: "Allow", Principal: "*", Condition: { StringEquals: { "STS:ExternalID": "org-1" } } },
         { Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" } },
+        { Effect: "Allow", Action: "sts:AssumeRole" },
         { Effect: "Deny", Principal: { AWS: "111111111111" }, Condition: { StringEquals: { "sts:ExternalId": "org-9" } } },
       ],
     };
@@ -205,6 +206,7 @@ describe("policies compared as policy", () => {
   test("GIVEN a policy THEN its Allow statements' actions, sorted and unique; whether it grants only named allowed actions", () => {
     const document = { Statement: [{ Effect: "Allow", Action: ["b:Get", "a:List"] }, { Effect: "Allow", Action: "a:List" }, { Effect: "Deny", Action: "c:Delete" }, { Effect: "Allow" }] };
     expect(allowedActions(document)).toEqual(["a:List", "b:Get"]);
+    expect(allowedActions({})).toEqual([]);
     const allowed = new Set(["a:List", "b:Get"]);
     expect(grantsOnly(document, allowed)).toBe(true);
     expect(grantsOnly(document, new Set(["a:List"]))).toBe(false);
