@@ -6,9 +6,10 @@ import type { Progress } from "../runner/progress";
 import { runBounded } from "../runner/scheduler";
 import { AwsSession, errorText, UnreadableAccount } from "./aws";
 import { compareRole } from "./compare";
-import { deactivateKey, isActiveLegacyKey, legacyCandidates, readLegacyUser } from "./legacy-keys";
+import { accountStatus } from "./in-sync";
+import { deactivateKey, legacyCandidates, readLegacyUser } from "./legacy-keys";
 import { readAccount } from "./read-account";
-import { exitCodeOf, TrelicaUse, VerifyAccountReport, VerifyReport, VerifyStatus } from "./report";
+import { exitCodeOf, TrelicaUse, VerifyAccountReport, VerifyReport } from "./report";
 import { resolveStackSet } from "../app/stacks/stackset";
 import { accountTargets, InstanceAccount, Selection, SelectOptions, stackSetTargets, Target } from "./targets";
 
@@ -94,7 +95,7 @@ async function verifyAccount(session: AwsSession, target: Target, options: Verif
       }
       account.legacyUsers.push(read.user);
     }
-    account.status = statusOf(account, live.role !== undefined);
+    account.status = accountStatus(live.role !== undefined, account.findings, account.legacyUsers);
     if (account.findings.length > 0) account.fix = fixFor(target);
   } catch (error) {
     account.status = "unreadable";
@@ -103,13 +104,6 @@ async function verifyAccount(session: AwsSession, target: Target, options: Verif
   }
   account.durationSeconds = Number(((Date.now() - started) / 1000).toFixed(3));
   return account;
-}
-
-function statusOf(account: VerifyAccountReport, roleExists: boolean): VerifyStatus {
-  if (!roleExists) return "missing-role";
-  if (account.findings.length > 0) return "drift";
-  if (account.legacyUsers.some((user) => user.keys.some(isActiveLegacyKey))) return "legacy-keys";
-  return "ok";
 }
 
 function trelicaUse(target: Target, lastUsed: { date: string; region?: string } | undefined): TrelicaUse {

@@ -1,7 +1,6 @@
 import { withDefaultTags } from "./default-tags";
 import { permissionPolicy } from "./permission-policy";
 import { EXTERNAL_ID_RULE } from "./rules";
-import { TRELICA_ACCOUNT_ID } from "./policy-document";
 import { ALL_SERVICES } from "./services";
 import type { TrelicaIntegrationProps } from "./trelica-integration-props";
 import { trustPolicy } from "./trust-policy";
@@ -36,11 +35,8 @@ export function cloudFormationTemplate(
   const description = props.description ?? names.defaultDescription;
   // The role only: AWS::IAM::ManagedPolicy has no Tags property.
   const tags = Object.entries(withDefaultTags(props.tags)).map(([Key, Value]) => ({ Key, Value }));
-  const trust = trustPolicy({
-    externalId: props.externalId,
-    trelicaAccountId: props.trelicaAccountId ?? TRELICA_ACCOUNT_ID,
-    partition: props.partition ?? "aws",
-  });
+  // trustPolicy owns the defaults of the account and the partition.
+  const trust = trustPolicy({ externalId: props.externalId, trelicaAccountId: props.trelicaAccountId, partition: props.partition });
   const role: Record<string, unknown> = {
     RoleName: names.roleName,
     Path: "/",

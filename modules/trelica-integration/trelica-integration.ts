@@ -6,7 +6,7 @@ import { IamRolePolicyAttachmentsExclusive } from "@cdktf/provider-aws/lib/iam-r
 import { Construct } from "constructs";
 import { withDefaultTags } from "./default-tags";
 import { permissionPolicy } from "./permission-policy";
-import { Partition, TRELICA_ACCOUNT_ID } from "./policy-document";
+import { Partition } from "./policy-document";
 import { validateTrelicaIntegrationProps } from "./private/validate";
 import { ALL_SERVICES } from "./services";
 import { cloudFormationTemplate, CloudFormationTemplate } from "./cloudformation-template";
@@ -64,13 +64,7 @@ export class TrelicaIntegration extends Construct {
       name: TrelicaIntegration.ROLE_NAME,
       path: "/",
       description,
-      assumeRolePolicy: JSON.stringify(
-        trustPolicy({
-          externalId: props.externalId,
-          trelicaAccountId: props.trelicaAccountId ?? TRELICA_ACCOUNT_ID,
-          partition: this.partition,
-        }),
-      ),
+      assumeRolePolicy: JSON.stringify(trustPolicy({ externalId: props.externalId, trelicaAccountId: props.trelicaAccountId, partition: this.partition })),
       maxSessionDuration: props.maxSessionDuration,
       permissionsBoundary: props.permissionsBoundaryArn,
       tags,

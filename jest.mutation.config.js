@@ -1,0 +1,32 @@
+/*
+ * Jest as `npm run test:mutation` (stryker.config.mjs) runs it: the normal config, with the source
+ * folders among the roots (Stryker's perTest coverage and --findRelatedTests need the mutated files in
+ * jest's module map) and only the test files that exercise the mutated code in this process. Files
+ * that spawn the app or terraform cannot see a mutant (it is switched on inside this process), and
+ * the suites that read the source as text (messages' completeness scan, docs, imports) would read
+ * Stryker's instrumented copy: they stay in `npm test` only.
+ */
+const base = require("./jest.config");
+
+/** Per mutated folder, the tests that exercise it in-process. */
+const TESTS = {
+  "modules/trelica-integration": [
+    "construct", "policies", "adoption", "resource-addresses", "security-scp", "policy-simulation",
+    "aws-service-reference", "permissions-boundary", "mutation-gaps-construct",
+  ],
+  "app/config": ["config", "app", "deployer", "init", "terraform-cloud", "mutation-gaps-config", "mutation/message-rows"],
+  verify: ["mutation-gaps-verify"],
+};
+
+// MUTATION_TESTS=app/config (a key above) narrows the list to one folder's tests.
+const only = process.env.MUTATION_TESTS;
+const names = only ? TESTS[only] : [...new Set(Object.values(TESTS).flat())];
+if (!names) throw new Error(`MUTATION_TESTS=${only}: expected one of ${Object.keys(TESTS).join(", ")}`);
+
+module.exports = {
+  ...base,
+  roots: ["<rootDir>/test", "<rootDir>/modules", "<rootDir>/app", "<rootDir>/verify"],
+  testMatch: names.map((name) => `<rootDir>/test/${name}.${name.startsWith("mutation/") ? "mutation" : "test"}.ts`),
+  setupFilesAfterEnv: [...base.setupFilesAfterEnv, "<rootDir>/test/mutation/record-tests.ts"],
+  testSequencer: "<rootDir>/test/mutation/sequencer.js",
+};

@@ -1,0 +1,144 @@
+/*
+ * Config behaviour a mutation run (npm run test:mutation) showed no test pinned down: how a number
+ * where text belongs is worded, a config that is not a mapping, where alike problems start to be
+ * grouped, and cross-field checks on both sides (the input that must fail, the one that must not).
+ */
+import { loadConfig } from "../app/config/load";
+import { tempDir, writeFile } from "./helpers/files";
+import { refusalOf } from "./helpers/refusal";
+
+const dir = tempDir("trelica-mutation-config-");
+let counter = 0;
+const fileOf = (text: string) => writeFile(dir, `config-${counter++}.yaml`, text);
+
+/** The summary and problems of a config that must be refused. */
+function refusal(text: string): string[] {
+  const file = fileOf(text);
+  const error = refusalOf(() => loadConfig(file), "expected the config to be refused, but it loaded");
+  return [error.summary.replace(file, "<file>"), ...error.problems];
+}
+const loads = (text: string) => loadConfig(fileOf(text)).config;
+
+const ORG = 'trelicaOrganizationId: "org-1"\n';
+const ONE_ACCOUNT = 'accounts:\n  - id: "111111111111"\n';
+const STACKSET = `${ORG}mode: stackset\nmanagementAccountId: "111111111111"\n`;
+
+describe("numbers where text belongs", () => {
+  test("GIVEN an account ID as a bare number without leading zeros THEN quoting is asked for, without the leading-zeros reason", () => {
+    expect(refusal(`${ORG}accounts:\n  - id: 123456789012\n`)).toEqual([
+      "Config file <file> has 1 problem; nothing was written:",
+      'accounts[0].id: got the number 123456789012; expected text (YAML reads unquoted digits as a number). Quote it: "123456789012"',
+    ]);
+  });
+
+  test("GIVEN an account ID with a leading zero THEN the leading zeros are the reason", () => {
+    expect(refusal(`${ORG}accounts:\n  - id: 012345678901\n`)).toEqual([
+      "Config file <file> has 1 problem; nothing was written:",
+      'accounts[0].id: got the number 012345678901; YAML reads unquoted digits as a number and drops leading zeros. Quote it: "012345678901"',
+    ]);
+  });
+
+  test("GIVEN a leading-zero number in a field that is not an account ID THEN the plain wording", () => {
+    expect(refusal(`trelicaOrganizationId: 0123\n${ONE_ACCOUNT}`)).toEqual([
+      "Config file <file> has 1 problem; nothing was written:",
+      'trelicaOrganizationId: got the number 0123; expected text (YAML reads unquoted digits as a number). Quote it: "0123"',
+    ]);
+  });
+
+  test("GIVEN an account-ID field by name (managementAccountId) with a leading zero THEN the leading-zeros reason", () => {
+    expect(refusal(`${ORG}managementAccountId: 012345678901\n${ONE_ACCOUNT}`)).toEqual([
+      "Config file <file> has 1 problem; nothing was written:",
+      'managementAccountId: got the number 012345678901; YAML reads unquoted digits as a number and drops leading zeros. Quote it: "012345678901"',
+    ]);
+  });
+});
+
+describe("a config that is not a mapping", () => {
+  test.each([
+    ["a single word", "hello\n", 'got "hello" at the top level'],
+    ["a list", "- a\n- b\n", 'got ["a","b"] at the top level'],
+    ["nothing", "", "got an empty file"],
+    ["null", "null\n", "got an empty file"],
+  ])("GIVEN %s THEN one problem naming what it is", (_given, text, got) => {
+    expect(refusal(text)).toEqual([
+      "Config file <file> has 1 problem; nothing was written:",
+      `${got}; expected the settings as \`key: value\` lines, at least \`trelicaOrganizationId\` and one account (see docs/configuration.md)`,
+    ]);
+  });
+});
+
+describe("alike problems", () => {
+  const accounts = (count: number) => `${ORG}accounts:\n${Array.from({ length: count }, (_, i) => `  - id: "${i + 1}"\n`).join("")}`;
+
+  test("GIVEN exactly three alike problems THEN each on its own line", () => {
+    expect(refusal(accounts(3))).toEqual([
+      "Config file <file> has 3 problems; nothing was written:",
+      'accounts[0].id: got "1"; expected exactly 12 digits, as a string',
+      'accounts[1].id: got "2"; expected exactly 12 digits, as a string',
+      'accounts[2].id: got "3"; expected exactly 12 digits, as a string',
+    ]);
+  });
+
+  test("GIVEN four alike THEN one line with the first three, the rest counted; the summary still counts each", () => {
+    expect(refusal(accounts(4))).toEqual([
+      "Config file <file> has 4 problems; nothing was written:",
+      'accounts[*].id: got "1" at [0], "2" at [1], "3" at [2] and 1 more (4 in all); expected exactly 12 digits, as a string',
+    ]);
+  });
+
+  test("GIVEN four accounts each missing its ID THEN one line of places", () => {
+    expect(refusal(`${ORG}accounts:\n${"  - region: us-east-1\n".repeat(4)}`)).toEqual([
+      "Config file <file> has 4 problems; nothing was written:",
+      "accounts[*].id: is required at [0], [1], [2] and 1 more (4 in all); expected exactly 12 digits, as a string",
+    ]);
+  });
+});
+
+describe("cross-field checks, both sides", () => {
+  test.each([
+    ["failureToleranceCount", "failureTolerancePercentage"],
+    ["maxConcurrentCount", "maxConcurrentPercentage"],
+  ])("GIVEN stackSet.%s with stackSet.%s THEN one of the two is asked for; GIVEN either alone THEN it loads", (count, percentage) => {
+    const stackSet = (fields: string) => `${STACKSET}stackSet: { organizationalUnitIds: ["ou-abcd-12345678"]${fields} }\n`;
+    expect(refusal(stackSet(`, ${count}: 1, ${percentage}: 10`))).toEqual([
+      "Config file <file> has 1 problem; nothing was written:",
+      `stackSet.${percentage}: given with stackSet.${count}; expected one of the two`,
+    ]);
+    expect(loads(stackSet(`, ${count}: 1`)).mode).toBe("stackset");
+    expect(loads(stackSet(`, ${percentage}: 10`)).mode).toBe("stackset");
+  });
+
+  test("GIVEN a GovCloud region, Trelica's GovCloud account and a GovCloud boundary THEN it loads; GIVEN an aws boundary there THEN refused", () => {
+    const gov = (arn: string) => `${ORG}region: us-gov-west-1\ntrelicaAccountId: "123456789012"\nrole: { permissionsBoundaryArn: "${arn}" }\n${ONE_ACCOUNT}`;
+    expect(loads(gov("arn:aws-us-gov:iam::aws:policy/ReadOnlyAccess")).role).toEqual({ permissionsBoundaryArn: "arn:aws-us-gov:iam::aws:policy/ReadOnlyAccess" });
+    expect(refusal(gov("arn:aws:iam::aws:policy/ReadOnlyAccess"))).toEqual([
+      "Config file <file> has 1 problem; nothing was written:",
+      'role.permissionsBoundaryArn: got "arn:aws:iam::aws:policy/ReadOnlyAccess", an ARN of the aws partition; expected one of the aws-us-gov partition, where the role is (region us-gov-west-1)',
+    ]);
+  });
+
+  test("GIVEN no region and a GovCloud boundary THEN refused against us-east-1's partition", () => {
+    expect(refusal(`${ORG}role: { permissionsBoundaryArn: "arn:aws-us-gov:iam::aws:policy/ReadOnlyAccess" }\n${ONE_ACCOUNT}`)).toEqual([
+      "Config file <file> has 1 problem; nothing was written:",
+      'role.permissionsBoundaryArn: got "arn:aws-us-gov:iam::aws:policy/ReadOnlyAccess", an ARN of the aws-us-gov partition; expected one of the aws partition, where the role is (region us-east-1)',
+    ]);
+  });
+
+  const cloud = (tags: string) => `${ORG}backend: { type: cloud, organization: acme, workspaceTags: ${tags} }\n${ONE_ACCOUNT}`;
+
+  test("GIVEN workspace tags none of which names the account THEN refused; GIVEN one that does THEN it loads", () => {
+    expect(refusal(cloud('["trelica", "all"]'))).toEqual([
+      "Config file <file> has 1 problem; nothing was written:",
+      'backend.workspaceTags: got ["trelica","all"]; expected at least one tag containing {accountId}, such as "trelica-{accountId}", so each account\'s stack selects only its own workspace (the same tags on every stack would put all accounts behind one workspace)',
+    ]);
+    expect(loads(cloud('["trelica", "trelica-{accountId}"]')).backend).toMatchObject({ workspaceTags: ["trelica", "trelica-{accountId}"] });
+  });
+
+  test.each([
+    ["empty", "[]", "backend.workspaceTags: got []; expected at least one tag"],
+    ["mixed with a number", '["trelica", 5]', 'backend.workspaceTags[1]: got the number 5; expected text (YAML reads unquoted digits as a number). Quote it: "5"'],
+    ["mixed with an empty tag", '["trelica", ""]', 'backend.workspaceTags[1]: got ""; expected a workspace tag'],
+  ])("GIVEN workspace tags %s THEN only the shape's problem, not also the per-account one", (_given, tags, problem) => {
+    expect(refusal(cloud(tags))).toEqual(["Config file <file> has 1 problem; nothing was written:", problem]);
+  });
+});
