@@ -14,7 +14,7 @@ export default {
     "modules/trelica-integration/**/*.ts",
     "app/config/**/*.ts",
     "verify/compare.ts",
-    "verify/policy.ts",
+    "verify/read/policy.ts",
     "verify/in-sync.ts",
   ],
   // Two cores: one jest per core at most.

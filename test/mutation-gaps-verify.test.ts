@@ -8,8 +8,8 @@ import { compareRole, Finding } from "../verify/compare";
 import { expectedFromProps } from "../verify/expected";
 import { accountStatus } from "../verify/in-sync";
 import type { LegacyUser } from "../verify/legacy-keys";
-import { allowedActions, externalIds, grantsOnly, normalizePolicy, parsePolicyDocument, policyText, samePolicy, trustedPrincipals } from "../verify/policy";
-import type { LiveAccount, LiveRole } from "../verify/read-account";
+import { allowedActions, externalIds, grantsOnly, normalizePolicy, parsePolicyDocument, policyText, samePolicy, trustedPrincipals } from "../verify/read/policy";
+import type { LiveAccount, LiveRole } from "../verify/read/read-account";
 
 const ACCOUNT = "200000000001";
 const expected = expectedFromProps({ externalId: "org-1", permissionsBoundaryArn: "arn:aws:iam::aws:policy/ReadOnlyAccess" }, ACCOUNT);

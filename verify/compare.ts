@@ -1,6 +1,6 @@
 import type { ExpectedRole } from "./expected";
-import { allowedActions, externalIds, policyText, samePolicy, trustedPrincipals } from "./policy";
-import type { LiveAccount } from "./read-account";
+import { allowedActions, externalIds, policyText, samePolicy, trustedPrincipals } from "./read/policy";
+import type { LiveAccount } from "./read/read-account";
 
 /*
  * The live role against the expected one, as findings: each names what differs, what this config

@@ -1,7 +1,7 @@
 import { GetAccessKeyLastUsedCommand, IAMClient, ListAccessKeysCommand, UpdateAccessKeyCommand } from "@aws-sdk/client-iam";
 import { actionsFor, ALL_SERVICES } from "../modules/trelica-integration";
-import { grantsOnly } from "./policy";
-import type { LiveAccount, LiveUser } from "./read-account";
+import { grantsOnly } from "./read/policy";
+import type { LiveAccount, LiveUser } from "./read/read-account";
 
 /*
  * The deprecated way to connect Trelica: an IAM user with long-term access keys. A user looks like it

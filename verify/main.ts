@@ -8,7 +8,7 @@ import { parseCommandLine } from "../app/commands/command-line";
 import { UserError } from "../app/common/errors";
 import { LiveProgress, PlainProgress } from "../runner/progress";
 import { redact } from "../runner/redact";
-import { UnreadableAccount } from "./aws";
+import { UnreadableAccount } from "./read/aws";
 import { fillLastUsed } from "./connections";
 import { checkVerifyOptions, EXIT_USAGE, verifyCommand } from "./options";
 import { findingLines, verifyTable, writeVerifyReport } from "./report";

@@ -5,8 +5,8 @@ import { IAMClient } from "@aws-sdk/client-iam";
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { fromNodeProviderChain } from "@aws-sdk/credential-providers";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
-import type { Partition } from "../modules/trelica-integration";
-import { redact } from "../runner/redact";
+import type { Partition } from "../../modules/trelica-integration";
+import { redact } from "../../runner/redact";
 
 /*
  * The SDK clients verify uses. Credentials: the SDK's standard chain, once; in an account other than the
