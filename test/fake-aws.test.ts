@@ -1,5 +1,5 @@
 /* The fake AWS itself: what it refuses and how it answers, as a signed SDK request would meet it. */
-import { FakeAws } from "./fake-aws/fake-aws";
+import { FakeAws } from "../sandbox/fake-aws/fake-aws";
 import { callFake, SessionCredentials, sessionFrom, tag } from "./helpers/fake-aws-client";
 
 const MANAGEMENT = "111111111111";
