@@ -45,7 +45,7 @@ interface Template {
 
 const notFound = (name: string) => new AwsError("StackSetNotFoundException", `StackSet ${name} not found`);
 
-export function cloudFormation(rules: StackSetRules): { handlers: Record<string, Handler>; settleAll: () => void; finishAll: () => void } {
+export function cloudFormation(rules: StackSetRules): { handlers: Record<string, Handler>; settleAll: () => void; finishAll: () => void; running: () => number } {
   const stackSetOf = (caller: Caller, name: string): StackSet => {
     const sets = rules.accountOf(caller.accountId).stackSets;
     const stackSet = sets[name] ?? Object.values(sets).find((candidate) => candidate.id === name);
@@ -618,7 +618,12 @@ export function cloudFormation(rules: StackSetRules): { handlers: Record<string,
       };
     },
   };
-  return { handlers, settleAll, finishAll };
+  // Operations whose time is up end first: what is left is really running.
+  const running = () => {
+    settleAll();
+    return pending.size;
+  };
+  return { handlers, settleAll, finishAll, running };
 }
 
 function rank(type: string): number {

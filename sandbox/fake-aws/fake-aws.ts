@@ -89,6 +89,7 @@ export class FakeAws {
   private readonly madeByOrganizations = new WeakSet<Role>();
   private readonly settleStackSets: () => void;
   private readonly finishStackSets: () => void;
+  private readonly runningStackSetOperations: () => number;
   private server?: http.Server;
   private port = 0;
 
@@ -107,6 +108,7 @@ export class FakeAws {
     });
     this.settleStackSets = stackSets.settleAll;
     this.finishStackSets = stackSets.finishAll;
+    this.runningStackSetOperations = stackSets.running;
     this.handlers = {
       iam,
       sts: stsHandlers({ accountOf, sessions: this.sessions, now }),
@@ -148,6 +150,11 @@ export class FakeAws {
       const role = this.accounts.get(accountId)?.roles[this.deploymentRoleName];
       if (role) this.madeByOrganizations.add(role);
     }
+  }
+
+  /** Stack set operations begun and not yet ended. */
+  get stackSetOperationsRunning(): number {
+    return this.runningStackSetOperations();
   }
 
   private get deploymentRoleName(): string {
