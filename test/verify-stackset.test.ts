@@ -4,7 +4,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { FakeAws } from "./fake-aws/fake-aws";
+import { FakeAws } from "../sandbox/fake-aws/fake-aws";
 import { tempDir } from "./helpers/files";
 import { applyStacks, findingsOf, runVerify, statuses, synthProject, useFakeAs } from "./helpers/verify";
 

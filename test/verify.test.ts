@@ -4,7 +4,7 @@
  * Legacy keys and StackSets mode: verify-legacy-keys.test.ts and verify-stackset.test.ts.
  */
 import * as path from "node:path";
-import { FakeAws } from "./fake-aws/fake-aws";
+import { FakeAws } from "../sandbox/fake-aws/fake-aws";
 import { tempDir } from "./helpers/files";
 import { applyStacks, findingsOf, runVerify, statuses, synthProject, useFakeAs } from "./helpers/verify";
 import { assumeAsTrelica, TRELICA } from "./helpers/trelica";

@@ -4,8 +4,8 @@
  * conditioned policy), and the authorizer alone without HTTP. Figures only.
  */
 import { performance } from "node:perf_hooks";
-import { Authorizer } from "../../test/fake-aws/authorize";
-import { FakeAws } from "../../test/fake-aws/fake-aws";
+import { Authorizer } from "../../sandbox/fake-aws/authorize";
+import { FakeAws } from "../../sandbox/fake-aws/fake-aws";
 import { callFake, SessionCredentials, sessionFrom } from "../../test/helpers/fake-aws-client";
 
 const MANAGEMENT = "111111111111";

@@ -6,7 +6,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { rollout, RolloutOptions } from "../../rollout/run";
-import { FakeAws } from "../../test/fake-aws/fake-aws";
+import { FakeAws } from "../../sandbox/fake-aws/fake-aws";
 import { inProcessRollout } from "../../test/helpers/rollout";
 import { findRealTerraform, installProvider, providerVersionFor, terraformEnv } from "../../test/helpers/real-terraform";
 import { measure } from "./measure";

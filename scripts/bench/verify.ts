@@ -10,7 +10,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { rollout } from "../../rollout/run";
-import { FakeAws } from "../../test/fake-aws/fake-aws";
+import { FakeAws } from "../../sandbox/fake-aws/fake-aws";
 import { findRealTerraform, installProvider, providerVersionFor, terraformEnv } from "../../test/helpers/real-terraform";
 import { inProcessRollout } from "../../test/helpers/rollout";
 import { applyStacks, synthProject } from "../../test/helpers/verify";

@@ -8,7 +8,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { FakeAws } from "../../test/fake-aws/fake-aws";
+import { FakeAws } from "../../sandbox/fake-aws/fake-aws";
 import { copyStack, findRealTerraform, installProvider, providerVersionFor, run, terraformEnv } from "../../test/helpers/real-terraform";
 
 async function main(): Promise<number> {

@@ -1,5 +1,5 @@
-import type { Credentials, FakeAws } from "../fake-aws/fake-aws";
-import { signedHeaders } from "../fake-aws/sigv4";
+import type { Credentials, FakeAws } from "../../sandbox/fake-aws/fake-aws";
+import { signedHeaders } from "../../sandbox/fake-aws/sigv4";
 
 /* A signed Query-protocol request to the fake AWS, as an SDK sends it: for the fake's own tests. */
 

@@ -2,7 +2,7 @@ import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { FakeAws } from "../fake-aws/fake-aws";
+import { FakeAws } from "../../sandbox/fake-aws/fake-aws";
 
 /*
  * The real terraform and the real hashicorp/aws provider binary, set up in a temporary folder (never the

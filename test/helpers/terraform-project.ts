@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { rollout, RolloutControl, RolloutOptions, RolloutResult } from "../../rollout/run";
-import { FakeAws, FakeAwsOptions } from "../fake-aws/fake-aws";
+import { FakeAws, FakeAwsOptions } from "../../sandbox/fake-aws/fake-aws";
 import { runApp } from "./app";
 import { writeFile } from "./files";
 import { inProcessRollout } from "./rollout";

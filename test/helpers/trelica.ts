@@ -1,6 +1,6 @@
 import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
 import { TRELICA_ACCOUNT_ID } from "../../modules/trelica-integration";
-import type { FakeAws } from "../fake-aws/fake-aws";
+import type { FakeAws } from "../../sandbox/fake-aws/fake-aws";
 
 export const TRELICA = TRELICA_ACCOUNT_ID;
 

@@ -4,7 +4,7 @@ import { synthesizeOrganization } from "../../app/commands/organization-app";
 import { PlainProgress } from "../../runner/progress";
 import { verify, VerifyOptions } from "../../verify/run";
 import type { VerifyReport } from "../../verify/report";
-import type { FakeAws } from "../fake-aws/fake-aws";
+import type { FakeAws } from "../../sandbox/fake-aws/fake-aws";
 import { writeFile } from "./files";
 
 /*

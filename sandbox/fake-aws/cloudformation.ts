@@ -45,7 +45,7 @@ interface Template {
 
 const notFound = (name: string) => new AwsError("StackSetNotFoundException", `StackSet ${name} not found`);
 
-export function cloudFormation(rules: StackSetRules): { handlers: Record<string, Handler>; settleAll: () => void } {
+export function cloudFormation(rules: StackSetRules): { handlers: Record<string, Handler>; settleAll: () => void; finishAll: () => void; running: () => number } {
   const stackSetOf = (caller: Caller, name: string): StackSet => {
     const sets = rules.accountOf(caller.accountId).stackSets;
     const stackSet = sets[name] ?? Object.values(sets).find((candidate) => candidate.id === name);
@@ -73,16 +73,19 @@ export function cloudFormation(rules: StackSetRules): { handlers: Record<string,
     return { OperationId: operation.id };
   };
   const pending = new Map<StackSetOperation, { endsAt: number; work: () => string | undefined }>();
-  /** Ends the operations whose time is up: runs their templates, records the outcome. */
+  /** Ends one operation: runs its templates, records the outcome. */
+  const end = (operation: StackSetOperation, job: { work: () => string | undefined }) => {
+    pending.delete(operation);
+    const failure = job.work();
+    operation.status = failure ? "FAILED" : "SUCCEEDED";
+    operation.statusReason = failure;
+    operation.endedAt = new Date().toISOString();
+  };
+  /** Ends the stack set's operations whose time is up. */
   const settle = (stackSet: StackSet) => {
     for (const operation of stackSet.operations) {
       const job = pending.get(operation);
-      if (!job || job.endsAt > Date.now()) continue;
-      pending.delete(operation);
-      const failure = job.work();
-      operation.status = failure ? "FAILED" : "SUCCEEDED";
-      operation.statusReason = failure;
-      operation.endedAt = new Date().toISOString();
+      if (job && job.endsAt <= Date.now()) end(operation, job);
     }
   };
   const tolerance = (input: Record<string, unknown>) =>
@@ -348,14 +351,17 @@ export function cloudFormation(rules: StackSetRules): { handlers: Record<string,
     Regions: [...new Set(stackSet.instances.map((instance) => instance.region))],
   });
 
+  /** Ends every operation whose time is up, in the order they began. */
   const settleAll = () => {
-    for (const accountId of accountsWithStackSets) for (const stackSet of Object.values(rules.accountOf(accountId).stackSets)) settle(stackSet);
+    for (const [operation, job] of [...pending]) if (job.endsAt <= Date.now()) end(operation, job);
   };
-  const accountsWithStackSets = new Set<string>();
+  /** Ends every operation now, its time up or not: a state saved to disk holds no half-run operation. */
+  const finishAll = () => {
+    for (const [operation, job] of [...pending]) end(operation, job);
+  };
 
   const handlers: Record<string, Handler> = {
     CreateStackSet(input: any, caller) {
-      accountsWithStackSets.add(caller.accountId);
       const account = rules.accountOf(caller.accountId);
       if (account.stackSets[input.StackSetName]) throw new AwsError("NameAlreadyExistsException", `StackSet ${input.StackSetName} already exists`);
       if (!(input.Capabilities ?? []).includes("CAPABILITY_NAMED_IAM") && /"RoleName"/.test(input.TemplateBody ?? "")) {
@@ -612,7 +618,12 @@ export function cloudFormation(rules: StackSetRules): { handlers: Record<string,
       };
     },
   };
-  return { handlers, settleAll };
+  // Operations whose time is up end first: what is left is really running.
+  const running = () => {
+    settleAll();
+    return pending.size;
+  };
+  return { handlers, settleAll, finishAll, running };
 }
 
 function rank(type: string): number {

@@ -9,6 +9,7 @@ import { iamUserHandlers, UserKeyRef } from "./iam-users";
 import { errorStatusOf, errorXml, modelOf, readInput, responseXml, SERVICE_NAMES, ServiceName } from "./query-protocol";
 import { parseAuthorization, verifySignature } from "./sigv4";
 import { AccountState, Caller, emptyAccount, Role } from "./state";
+import { FakeAwsSnapshot, SNAPSHOT_VERSION } from "./snapshot";
 import { Session, stsHandlers } from "./sts";
 
 export interface FakeAwsOptions {
@@ -38,6 +39,12 @@ export interface FakeAwsOptions {
   readonly latencyMs?: number;
   /** The fake's clock for dates it records (keys' and roles' last use, creation). @default the real clock */
   readonly now?: () => Date;
+  /** The port to listen on (127.0.0.1). @default 0, a free port */
+  readonly port?: number;
+  /** Start from a state `snapshot()` gave (npm run sandbox keeps its Organization across restarts). @default empty */
+  readonly restore?: FakeAwsSnapshot;
+  /** Called after every request is answered (whatever it changed): npm run sandbox saves its state then. */
+  readonly onRequest?: () => void;
 }
 
 export interface RequestRecord {
@@ -81,6 +88,8 @@ export class FakeAws {
   /** The deployment roles the fake's Organization made: not resources a test or terraform made. */
   private readonly madeByOrganizations = new WeakSet<Role>();
   private readonly settleStackSets: () => void;
+  private readonly finishStackSets: () => void;
+  private readonly runningStackSetOperations: () => number;
   private server?: http.Server;
   private port = 0;
 
@@ -98,6 +107,8 @@ export class FakeAws {
       unimplemented: (what) => this.unimplemented.push(what),
     });
     this.settleStackSets = stackSets.settleAll;
+    this.finishStackSets = stackSets.finishAll;
+    this.runningStackSetOperations = stackSets.running;
     this.handlers = {
       iam,
       sts: stsHandlers({ accountOf, sessions: this.sessions, now }),
@@ -111,6 +122,43 @@ export class FakeAws {
       enforce: options.enforceIam ?? true,
       unimplemented: (what) => this.unimplemented.push(what),
     });
+    if (options.restore) this.restore(options.restore);
+  }
+
+  /**
+   * Everything the fake remembers, as plain data to write as JSON (`options.restore` starts from it). Stack set
+   * operations still running are ended first, as they would have ended: a saved state holds no half-run one.
+   */
+  snapshot(): FakeAwsSnapshot {
+    this.finishStackSets();
+    const roleName = this.deploymentRoleName;
+    return structuredClone({
+      version: SNAPSHOT_VERSION,
+      accounts: Object.fromEntries(this.accounts),
+      sessions: Object.fromEntries([...this.sessions].filter(([, session]) => session.expiresAt > Date.now())),
+      deploymentRoleMadeIn: [...this.accounts].filter(([, state]) => state.roles[roleName] && this.madeByOrganizations.has(state.roles[roleName])).map(([id]) => id),
+    });
+  }
+
+  private restore(snapshot: FakeAwsSnapshot): void {
+    for (const [accountId, saved] of Object.entries(structuredClone(snapshot.accounts))) {
+      this.accounts.set(accountId, saved);
+      for (const user of Object.values(saved.users)) for (const key of user.accessKeys) this.userKeys.set(key.id, { accountId, userName: user.name });
+    }
+    for (const [accessKeyId, session] of Object.entries(snapshot.sessions)) this.sessions.set(accessKeyId, { ...session });
+    for (const accountId of snapshot.deploymentRoleMadeIn) {
+      const role = this.accounts.get(accountId)?.roles[this.deploymentRoleName];
+      if (role) this.madeByOrganizations.add(role);
+    }
+  }
+
+  /** Stack set operations begun and not yet ended. */
+  get stackSetOperationsRunning(): number {
+    return this.runningStackSetOperations();
+  }
+
+  private get deploymentRoleName(): string {
+    return this.options.deploymentRoleName ?? "OrganizationAccountAccessRole";
   }
 
   /** The actions each service answers: what the trimmed models must describe. */
@@ -125,12 +173,18 @@ export class FakeAws {
       const chunks: Buffer[] = [];
       request.on("data", (chunk: Buffer) => chunks.push(chunk));
       request.on("end", () => {
-        const answer = () => void fake.handle(request, response, Buffer.concat(chunks));
+        const answer = () => void fake.handle(request, response, Buffer.concat(chunks)).then(() => options.onRequest?.());
         if (options.latencyMs) setTimeout(answer, options.latencyMs);
         else answer();
       });
     });
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(options.port ?? 0, "127.0.0.1", () => {
+        server.off("error", reject);
+        resolve();
+      });
+    });
     fake.server = server;
     fake.port = (server.address() as AddressInfo).port;
     return fake;
@@ -213,7 +267,7 @@ export class FakeAws {
       !(options.accountsWithoutDeploymentRole ?? []).includes(accountId) &&
       !(options.accountsOutsideOrganization ?? []).includes(accountId);
     if (!member) return;
-    const roleName = options.deploymentRoleName ?? "OrganizationAccountAccessRole";
+    const roleName = this.deploymentRoleName;
     const trust = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { AWS: `arn:aws:iam::${options.managementAccountId}:root` }, Action: "sts:AssumeRole" }] };
     this.call(accountId, "iam", "CreateRole", { RoleName: roleName, Path: "/", AssumeRolePolicyDocument: JSON.stringify(trust) });
     this.call(accountId, "iam", "PutRolePolicy", { RoleName: roleName, PolicyName: "AdministratorAccess", PolicyDocument: JSON.stringify(ALLOW_EVERYTHING) });
