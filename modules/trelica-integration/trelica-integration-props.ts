@@ -1,4 +1,3 @@
-import { Partition } from "./policy-document";
 import { ServiceFlags } from "./services";
 
 export interface TrelicaIntegrationProps {
@@ -11,8 +10,12 @@ export interface TrelicaIntegrationProps {
   readonly services?: ServiceFlags;
   /** @default "377450845233" (Trelica's AWS account) */
   readonly trelicaAccountId?: string;
-  /** @default "aws" */
-  readonly partition?: Partition;
+  /**
+   * "aws", "aws-us-gov" or "aws-cn" (`PARTITIONS`); text, so that it may be a token, such as a
+   * `DataAwsPartition`'s `partition`.
+   * @default "aws"
+   */
+  readonly partition?: string;
   /**
    * An IAM policy ARN. In a Terraform stack a value that is wholly a token (known only at synthesis) is
    * taken as is and text around tokens is checked; `cloudFormationTemplate` needs plain text.
