@@ -240,8 +240,8 @@ describeWithRealTerraform("props known only at plan or apply time, planned by th
     const role = plannedOf("aws_iam_role", "by_data_source");
     const trust = JSON.parse(role.assume_role_policy);
     expect(trust.Statement[0].Principal).toEqual({ AWS: `arn:aws:iam::${ACCOUNT}:root` });
-    // The caller's user ID: whatever the fake's user is, the external ID is exactly it.
-    expect(trust.Statement[0].Condition.StringEquals["sts:ExternalId"]).toMatch(/^[\w+=,.@:/-]{2,}$/);
+    // The caller's user ID: the fake's IAM user terraform runs as.
+    expect(trust.Statement[0].Condition.StringEquals["sts:ExternalId"]).toBe(fake.account(ACCOUNT).users.terraform.id);
     expect(role.permissions_boundary).toBe(`arn:aws:iam::${ACCOUNT}:policy/Boundary`);
     expect(role.max_session_duration).toBe(3601);
     expect(role.description).toBe("amazonaws.com");
