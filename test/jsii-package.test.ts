@@ -98,6 +98,28 @@ describe("npm run package:jsii", () => {
     ]);
   });
 
+  test("GIVEN the Python example of docs/construct.md THEN every name it imports from trelica_aws_role and every keyword it passes exist in the generated module", () => {
+    const doc = fs.readFileSync(path.join(__dirname, "..", "docs", "construct.md"), "utf8");
+    const example = /```python\n([\s\S]*?)```/.exec(doc)?.[1];
+    expect(example).toContain("TrelicaIntegration(");
+    const module = zipped(path.join(out, summary.built.python), "trelica_aws_role/__init__.py");
+    // Python's own parser on both: the classes' keyword-only parameters against the example's calls.
+    const script = [
+      "import ast, json, sys",
+      "example, module = ast.parse(sys.argv[1]), ast.parse(sys.argv[2])",
+      "classes = {node.name: node for node in module.body if isinstance(node, ast.ClassDef)}",
+      "def keywords(name):",
+      "    init = next(item for item in classes[name].body if isinstance(item, ast.FunctionDef) and item.name == '__init__')",
+      "    return [arg.arg for arg in init.args.kwonlyargs]",
+      "imported = [alias.name for node in ast.walk(example) if isinstance(node, ast.ImportFrom) and node.module == 'trelica_aws_role' for alias in node.names]",
+      "calls = [(node.func.id, [k.arg for k in node.keywords]) for node in ast.walk(example) if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in imported]",
+      "print(json.dumps({'imported': imported, 'missing': [name for name in imported if name not in classes], 'unknown': [[name, k] for name, ks in calls for k in ks if k not in keywords(name)], 'calls': len(calls)}))",
+    ].join("\n");
+    const result = spawnSync(pythonForWheels() as string, ["-c", script, example!, module], { encoding: "utf8" });
+    expect(result.stderr).toBe("");
+    expect(JSON.parse(result.stdout)).toEqual({ imported: ["ServiceFlags", "TrelicaIntegration"], missing: [], unknown: [], calls: 2 });
+  });
+
   test("GIVEN Java, .NET and Go THEN their sources are generated (not built here: no toolchain or registry), each with the construct", () => {
     expect(Object.keys(summary.generated)).toEqual([...LANGUAGES]);
     const filesUnder = (dir: string): string[] =>
