@@ -5,7 +5,7 @@
  * only rewrites module specifiers (see scripts/cdk-flavour/). test/cdk-flavour.test.ts fails when any
  * other file imports the flavour's package directly.
  */
-export { App, CloudBackend, Fn, Lazy, LocalBackend, Manifest, NamedCloudWorkspace, S3Backend, TaggedCloudWorkspaces, Testing, TerraformOutput, TerraformStack, Token, Tokenization } from "cdktf";
+export { App, CloudBackend, Fn, Lazy, LocalBackend, Manifest, NamedCloudWorkspace, S3Backend, TaggedCloudWorkspaces, Testing, TerraformOutput, TerraformStack, TerraformVariable, Token, Tokenization } from "cdktf";
 export type { StackManifest, TerraformProvider } from "cdktf";
 // Types only (erased at run time): the jest matchers that test/setup.ts installs with Testing.setupJest().
 import type {} from "cdktf/lib/testing/adapters/jest";

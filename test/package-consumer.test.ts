@@ -23,7 +23,7 @@ const ROOT_EXPORTS = [
   "ACCOUNT_ID_RULE", "ALL_SERVICES", "CFN_EXTERNAL_ID_PARAMETER", "CFN_POLICY_LOGICAL_ID", "CFN_ROLE_LOGICAL_ID",
   "DEFAULT_TAGS", "DESCRIPTION_RULE", "EXTERNAL_ID_RULE", "MAX_SESSION_DURATION_RULE", "PARTITIONS", "PERMISSIONS_BOUNDARY_RULE",
   "POLICY_NAME_RULE", "POLICY_PATH_AND_NAME_RULE", "SERVICE_NAMES", "TAGS_RULE", "TRELICA_ACCOUNT_ID", "TRELICA_SERVICES",
-  "TrelicaIntegration", "TrelicaIntegrationValidationError", "actionsFor", "cloudFormationTemplate", "enabledServices",
+  "TrelicaIntegration", "TrelicaIntegrationValidationError", "TrelicaPolicies", "TrelicaServices", "actionsFor", "cloudFormationTemplate", "enabledServices",
   "permissionPolicy", "tagProblems", "trustPolicy", "withDefaultTags",
 ];
 /** The dependency-free entry: everything of the root but the construct, its error, its default tags and the template. */
@@ -106,6 +106,37 @@ describe("trelica-aws-role as an installed package", () => {
     expect(Object.keys(stack.provider)).toEqual(["aws"]);
   });
 
+  test("GIVEN the external ID as a TerraformVariable WHEN the example synthesizes THEN the trust policy is Terraform's jsonencode with the variable, nothing refused", () => {
+    if (!fs.existsSync(path.join(app, "dist", "external-id-variable.js"))) typeCheckAndCompile(app);
+    run(process.execPath, [path.join("dist", "external-id-variable.js")], app);
+    const stack = JSON.parse(fs.readFileSync(path.join(app, "cdktf.out.variable", "stacks", "trelica", "cdk.tf.json"), "utf8"));
+    expect(stack.variable.trelica_external_id).toMatchObject({ type: "string", sensitive: true });
+    const [role] = Object.values<Record<string, unknown>>(stack.resource.aws_iam_role);
+    expect(role.assume_role_policy).toBe(
+      '${jsonencode({"Version" = "2012-10-17", "Statement" = [{"Effect" = "Allow", "Principal" = {"AWS" = "arn:aws:iam::377450845233:root"}, "Action" = "sts:AssumeRole", "Condition" = {"StringEquals" = {"sts:ExternalId" = var.trelica_external_id}}}]})}',
+    );
+  });
+
+  test("GIVEN a bad literal external ID beside a TerraformVariable tag THEN the installed package refuses the literal alone with TrelicaIntegrationValidationError", () => {
+    const script = [
+      `const { App, TerraformStack, TerraformVariable } = require(${JSON.stringify(PEER_NAMES[0])});`,
+      'const { TrelicaIntegration, TrelicaIntegrationValidationError } = require("trelica-aws-role");',
+      'const stack = new TerraformStack(new App({ outdir: "cdktf.out.bad" }), "bad");',
+      'const team = new TerraformVariable(stack, "team", { type: "string" }).stringValue;',
+      "try {",
+      '  new TrelicaIntegration(stack, "trelica", { externalId: "org 1", tags: { team } });',
+      "} catch (error) {",
+      "  console.log(JSON.stringify({ ours: error instanceof TrelicaIntegrationValidationError, error: error instanceof Error, problems: error.problems }));",
+      "}",
+    ].join("\n");
+    const refused = JSON.parse(run(process.execPath, ["-e", script], app).stdout);
+    expect(refused).toEqual({
+      ours: true,
+      error: true,
+      problems: ['`externalId` must be 2 to 1224 characters of letters, digits and _+=,.@:/-, got "org 1"'],
+    });
+  });
+
   test("GIVEN the installed package THEN its root and policies entries export exactly the package's API", () => {
     const keys = (entry: string) =>
       JSON.parse(run(process.execPath, ["-e", `console.log(JSON.stringify(Object.keys(require(${JSON.stringify(entry)}))))`], app).stdout).sort();
@@ -120,6 +151,9 @@ describe("trelica-aws-role as an installed package", () => {
     expect(fs.readdirSync(path.join(policiesOnly, "node_modules")).filter((name) => !name.startsWith("."))).toEqual(["trelica-aws-role"]);
     const rendered = JSON.parse(run(process.execPath, ["render-policies.js", "org-42"], policiesOnly).stdout);
     expect(rendered).toEqual({ trust: trustPolicy({ externalId: "org-42" }), permissions: permissionPolicy(ALL_SERVICES) });
+    // The static classes every language gets (jsii) render the same, also with nothing but the package.
+    const statics = run(process.execPath, ["-e", 'const { TrelicaPolicies } = require("trelica-aws-role/policies"); console.log(TrelicaPolicies.trustPolicyJson({ externalId: "org-42" }))'], policiesOnly);
+    expect(JSON.parse(statics.stdout)).toEqual(rendered.trust);
     // ES modules get the same names from the CommonJS build.
     const esm = run(process.execPath, ["--input-type=module", "-e", 'import { trustPolicy } from "trelica-aws-role/policies"; console.log(JSON.stringify(trustPolicy({ externalId: "org-42" })))'], policiesOnly);
     expect(JSON.parse(esm.stdout)).toEqual(rendered.trust);

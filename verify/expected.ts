@@ -33,7 +33,7 @@ export interface ExpectedRole {
 /** IAM's default when a role is created without MaxSessionDuration. */
 const DEFAULT_MAX_SESSION = 3600;
 
-const policyArnIn = (partition: Partition, accountId: string, name: string) => `arn:${partition}:iam::${accountId}:policy/${name}`;
+const policyArnIn = (partition: string, accountId: string, name: string) => `arn:${partition}:iam::${accountId}:policy/${name}`;
 
 /** Accounts mode: what the TrelicaIntegration construct makes from these props in `accountId`. */
 export function expectedFromProps(props: TrelicaIntegrationProps, accountId: string): ExpectedRole {

@@ -20,6 +20,7 @@ export const CFN_ROLE_LOGICAL_ID = "TrelicaIntegrationRole";
 export const CFN_POLICY_LOGICAL_ID = "TrelicaIntegrationPolicy";
 export const CFN_EXTERNAL_ID_PARAMETER = "ExternalId";
 
+/** TypeScript only (jsii has no such shapes): other languages get `TrelicaIntegration.cloudFormationTemplateJson`. @jsii ignore */
 export interface CloudFormationTemplate {
   readonly AWSTemplateFormatVersion: "2010-09-09";
   readonly Description: string;

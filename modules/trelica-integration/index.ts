@@ -2,6 +2,7 @@ export * from "./services";
 export * from "./policy-document";
 export * from "./trust-policy";
 export * from "./permission-policy";
+export * from "./trelica-policies";
 export * from "./rules";
 export * from "./default-tags";
 export * from "./trelica-integration-props";

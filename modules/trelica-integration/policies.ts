@@ -7,4 +7,5 @@ export * from "./services";
 export * from "./policy-document";
 export * from "./trust-policy";
 export * from "./permission-policy";
+export * from "./trelica-policies";
 export * from "./rules";

@@ -1,4 +1,8 @@
-/** Plain IAM policy shapes: what the renderers return and what JSON.stringify writes. */
+/**
+ * Plain IAM policy shapes: what the renderers return and what JSON.stringify writes. TypeScript only
+ * (IAM's capitalized keys are no jsii struct): other languages get the JSON text from `TrelicaPolicies`.
+ * @jsii ignore
+ */
 export interface PolicyStatement {
   readonly Effect: "Allow" | "Deny";
   readonly Principal?: { readonly AWS: string };
@@ -7,6 +11,7 @@ export interface PolicyStatement {
   readonly Condition?: Readonly<Record<string, Readonly<Record<string, string>>>>;
 }
 
+/** @jsii ignore */
 export interface PolicyDocument {
   readonly Version: "2012-10-17";
   readonly Statement: readonly PolicyStatement[];

@@ -1,19 +1,23 @@
 /**
  * AWS's limits on the values this construct passes to IAM, shared by the construct's own
- * validation and by the app's config schema so both say the same thing.
+ * validation and by the app's config schema so both say the same thing. `partial`: what the text
+ * around tokens (values known only at apply time) may hold, the tokens taken out.
  */
 export const EXTERNAL_ID_RULE = {
   pattern: /^[\w+=,.@:/-]{2,1224}$/,
+  partial: /^[\w+=,.@:/-]{0,1224}$/,
   allowed: "2 to 1224 characters of letters, digits and _+=,.@:/-",
 };
 
 export const ACCOUNT_ID_RULE = {
   pattern: /^\d{12}$/,
+  partial: /^\d{0,12}$/,
   allowed: "exactly 12 digits, as a string",
 };
 
 export const POLICY_NAME_RULE = {
   pattern: /^[\w+=,.@-]{1,128}$/,
+  partial: /^[\w+=,.@-]{0,128}$/,
   allowed: "1 to 128 characters of letters, digits and _+=,.@-",
 };
 
@@ -25,6 +29,8 @@ export const MAX_SESSION_DURATION_RULE = {
 
 export const PERMISSIONS_BOUNDARY_RULE = {
   pattern: /^arn:aws(-us-gov|-cn)?:iam::(\d{12}|aws):policy\/[\w+=,.@/-]{1,512}$/,
+  // Tokens may stand for the partition, the account and parts of the policy's path and name.
+  partial: /^arn:[a-z-]*:iam::(\d{0,12}|aws):policy\/[\w+=,.@/-]{0,512}$/,
   allowed: "an IAM policy ARN such as arn:aws:iam::123456789012:policy/Boundary",
 };
 
@@ -38,6 +44,7 @@ export const DESCRIPTION_RULE = {
   // IAM rejects descriptions over 1000 characters or with control characters; "${" and "%{" would
   // be read as Terraform template syntax in the synthesized JSON.
   pattern: /^(?![\s\S]*[$%]\{)[\u0009\u000A\u000D\u0020-\u007E\u00A1-\u00FF]{0,1000}$/,
+  partial: /^(?![\s\S]*[$%]\{)[\u0009\u000A\u000D\u0020-\u007E\u00A1-\u00FF]{0,1000}$/,
   allowed: 'up to 1000 printable characters, without "${" or "%{"',
 };
 
@@ -45,6 +52,7 @@ export const TAGS_RULE = {
   maxCount: 50,
   keyPattern: /^[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,128}$/u,
   valuePattern: /^[\p{L}\p{Z}\p{N}_.:/=+\-@]{0,256}$/u,
+  keyPartial: /^[\p{L}\p{Z}\p{N}_.:/=+\-@]{0,128}$/u,
   /** AWS keeps tag keys starting with `aws:`, in any case, for itself; IAM refuses them. */
   reservedKeyPrefix: /^aws:/i,
   count: "at most 50 tags (IAM's limit per role and per policy)",

@@ -1,6 +1,11 @@
-import { Partition } from "./policy-document";
 import { ServiceFlags } from "./services";
 
+/**
+ * The construct's props. Every one that ends up in Terraform but `services` may be a token, a value known
+ * only at plan or apply time (a `TerraformVariable`, a data source's attribute, an `Fn` expression): a
+ * literal is checked, a token is passed through, text around tokens is checked with the tokens taken out.
+ * `cloudFormationTemplate` needs every value known and refuses tokens.
+ */
 export interface TrelicaIntegrationProps {
   /** The customer's Trelica organization ID (Trelica: user menu > Profile), required as `sts:ExternalId`. */
   readonly externalId: string;
@@ -11,11 +16,14 @@ export interface TrelicaIntegrationProps {
   readonly services?: ServiceFlags;
   /** @default "377450845233" (Trelica's AWS account) */
   readonly trelicaAccountId?: string;
-  /** @default "aws" */
-  readonly partition?: Partition;
   /**
-   * An IAM policy ARN. In a Terraform stack a value that is wholly a token (known only at synthesis) is
-   * taken as is and text around tokens is checked; `cloudFormationTemplate` needs plain text.
+   * "aws", "aws-us-gov" or "aws-cn" (`PARTITIONS`); text, so that it may be a token, such as a
+   * `DataAwsPartition`'s `partition`.
+   * @default "aws"
+   */
+  readonly partition?: string;
+  /**
+   * An IAM policy ARN; tokens may stand for its partition, account or parts of its name.
    * @default no permissions boundary
    */
   readonly permissionsBoundaryArn?: string;
@@ -29,7 +37,9 @@ export interface TrelicaIntegrationProps {
   readonly permissionsBoundaryPolicyName?: string;
   /**
    * Tags for the role and the policy, beside `DEFAULT_TAGS` (managed-by: trelica-aws-role,
-   * third-party: trelica), which they may repeat but not contradict; together at most IAM's 50.
+   * third-party: trelica), which they may repeat but not contradict; together at most IAM's 50. Keys and
+   * values may be tokens, but not the value of one of ours; a whole map as a token (`Token.asStringMap`)
+   * is merged by Terraform with ours last, so ours win.
    * @default only DEFAULT_TAGS
    */
   readonly tags?: Readonly<Record<string, string>>;

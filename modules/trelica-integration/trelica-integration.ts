@@ -4,15 +4,21 @@ import { IamRolePoliciesExclusive } from "@cdktf/provider-aws/lib/iam-role-polic
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import { IamRolePolicyAttachmentsExclusive } from "@cdktf/provider-aws/lib/iam-role-policy-attachments-exclusive";
 import { Construct } from "constructs";
-import { withDefaultTags } from "./default-tags";
+import { DEFAULT_TAGS } from "./default-tags";
 import { permissionPolicy } from "./permission-policy";
-import { Partition } from "./policy-document";
+import { mergedTags, policyJson } from "./private/tokens";
 import { validateTrelicaIntegrationProps } from "./private/validate";
 import { ALL_SERVICES } from "./services";
 import { cloudFormationTemplate, CloudFormationTemplate } from "./cloudformation-template";
 import { TrelicaIntegrationProps } from "./trelica-integration-props";
 import { trustPolicy } from "./trust-policy";
 
+/**
+ * Bad props, every problem at once. TypeScript and JavaScript only: jsii cannot carry a subclass of
+ * `Error` to other languages, where the same message arrives as the jsii runtime's error (in Python a
+ * `RuntimeError`).
+ * @jsii ignore
+ */
 export class TrelicaIntegrationValidationError extends Error {
   constructor(readonly problems: readonly string[]) {
     super(`Invalid TrelicaIntegration props:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
@@ -47,7 +53,7 @@ export class TrelicaIntegration extends Construct {
   readonly roleArn: string;
   readonly roleName: string;
 
-  private readonly partition: Partition;
+  private readonly partition: string;
   private readonly policyName: string;
 
   constructor(scope: Construct, id: string, props: TrelicaIntegrationProps) {
@@ -58,13 +64,19 @@ export class TrelicaIntegration extends Construct {
     this.partition = props.partition ?? "aws";
     this.policyName = props.policyName ?? TrelicaIntegration.DEFAULT_POLICY_NAME;
     const description = props.description ?? TrelicaIntegration.DEFAULT_DESCRIPTION;
-    const tags = withDefaultTags(props.tags);
+    const tags = mergedTags(DEFAULT_TAGS, props.tags);
 
     this.role = new IamRole(this, "role", {
       name: TrelicaIntegration.ROLE_NAME,
       path: "/",
       description,
-      assumeRolePolicy: JSON.stringify(trustPolicy({ externalId: props.externalId, trelicaAccountId: props.trelicaAccountId, partition: this.partition })),
+      assumeRolePolicy: policyJson(
+        trustPolicy({
+          externalId: props.externalId,
+          trelicaAccountId: props.trelicaAccountId,
+          partition: this.partition,
+        }),
+      ),
       maxSessionDuration: props.maxSessionDuration,
       permissionsBoundary: props.permissionsBoundaryArn,
       tags,
@@ -74,7 +86,7 @@ export class TrelicaIntegration extends Construct {
       name: this.policyName,
       path: "/",
       description: TrelicaIntegration.POLICY_DESCRIPTION,
-      policy: JSON.stringify(permissionPolicy(props.services ?? ALL_SERVICES)),
+      policy: policyJson(permissionPolicy(props.services ?? ALL_SERVICES)),
       tags,
       lifecycle: {
         // An adopted hand-made policy keeps its own description instead of being replaced for it.
@@ -105,7 +117,10 @@ export class TrelicaIntegration extends Construct {
     this.roleName = this.role.name;
   }
 
-  /** The same role as a CloudFormation template (StackSets, or one account's console "Create stack"). */
+  /**
+   * The same role as a CloudFormation template (StackSets, or one account's console "Create stack").
+   * @jsii ignore other languages take `cloudFormationTemplateJson`
+   */
   static cloudFormationTemplate(props: TrelicaIntegrationProps): CloudFormationTemplate {
     const problems = validateTrelicaIntegrationProps(props, "cloudformation");
     if (problems.length > 0) throw new TrelicaIntegrationValidationError(problems);
@@ -115,6 +130,11 @@ export class TrelicaIntegration extends Construct {
       defaultDescription: TrelicaIntegration.DEFAULT_DESCRIPTION,
       policyDescription: TrelicaIntegration.POLICY_DESCRIPTION,
     });
+  }
+
+  /** `cloudFormationTemplate` as JSON text, for every language (jsii cannot describe the template's shape). */
+  static cloudFormationTemplateJson(props: TrelicaIntegrationProps): string {
+    return JSON.stringify(TrelicaIntegration.cloudFormationTemplate(props), null, 2);
   }
 
   /**

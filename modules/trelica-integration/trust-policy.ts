@@ -1,12 +1,12 @@
-import { Partition, PolicyDocument, TRELICA_ACCOUNT_ID } from "./policy-document";
+import { PolicyDocument, TRELICA_ACCOUNT_ID } from "./policy-document";
 
 export interface TrustPolicyProps {
   /** The customer's Trelica organization ID, required as `sts:ExternalId` (confused-deputy guard). */
   readonly externalId: string;
   /** @default "377450845233" (Trelica) */
   readonly trelicaAccountId?: string;
-  /** @default "aws" */
-  readonly partition?: Partition;
+  /** "aws", "aws-us-gov" or "aws-cn" (`PARTITIONS`), or a token. @default "aws" */
+  readonly partition?: string;
 }
 
 /** Lets Trelica's account assume the role only when it presents the customer's external ID. */

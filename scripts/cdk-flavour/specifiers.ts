@@ -81,7 +81,7 @@ export function rewriteSpecifiers(file: string, text: string, from: Flavour, to:
 
 /** Folders never scanned: installed packages, build output, terraform's and git's own. */
 // examples/ holds apps of the package's consumers, with their own package.json and CDK: a switch of ours is not theirs.
-const SKIPPED_DIRS = new Set(["node_modules", "dist", "cdktf.out", "coverage", "examples"]);
+const SKIPPED_DIRS = new Set(["node_modules", "dist", "dist-jsii", "cdktf.out", "coverage", "examples"]);
 const SOURCE_FILE = /\.(ts|tsx|mts|cts|js|cjs|mjs)$/;
 
 /** Every TypeScript and JavaScript file of the project below `root`, relative to it, sorted. */

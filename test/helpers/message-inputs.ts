@@ -203,11 +203,16 @@ export class MessageInputs {
     return lines.filter((line) => line.startsWith("Warning: ")).map((line) => inOurPaths(line, folder));
   }
 
-  /** The construct's props: externalId org-42 unless given; `{ token }` and `{ join }` values become tokens. */
+  /** The construct's props: externalId org-42 unless given; `{ token }` (text or a number) and `{ join }` values, also inside a map, become tokens. */
   private props(given: Record<string, unknown>): TrelicaIntegrationProps {
     const tokens = (value: unknown): unknown => {
-      if (value && typeof value === "object" && "token" in value) return Lazy.stringValue({ produce: () => (value as { token: string }).token });
+      if (value && typeof value === "object" && "token" in value) {
+        const token = (value as { token: string | number }).token;
+        return typeof token === "number" ? Lazy.numberValue({ produce: () => token }) : Lazy.stringValue({ produce: () => token });
+      }
       if (value && typeof value === "object" && "join" in value) return (value as { join: unknown[] }).join.map(tokens).join("");
+      // A map (tags) may hold tokens too.
+      if (value && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, tokens(inner)]));
       return value;
     };
     return { externalId: "org-42", ...Object.fromEntries(Object.entries(given).map(([key, value]) => [key, tokens(value)])) } as unknown as TrelicaIntegrationProps;

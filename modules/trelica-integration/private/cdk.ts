@@ -3,4 +3,4 @@
  * cannot reach ../../cdk-flavour.ts (the app's flavour module); this is the package's own, and
  * `npm run switch` rewrites its specifier like the other's (test/cdk-flavour.test.ts allows these two).
  */
-export { Token, Tokenization } from "cdktf";
+export { Fn, Token, Tokenization } from "cdktf";

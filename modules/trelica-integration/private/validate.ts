@@ -1,4 +1,4 @@
-import { Token, Tokenization } from "./cdk";
+import { knownOf, replaceTokens } from "./tokens";
 import { DEFAULT_TAGS } from "../default-tags";
 import { PARTITIONS } from "../policy-document";
 import {
@@ -10,6 +10,7 @@ import {
   POLICY_NAME_RULE,
   POLICY_PATH_AND_NAME_RULE,
   tagProblems,
+  TAGS_RULE,
 } from "../rules";
 import { enabledServices, SERVICE_NAMES } from "../services";
 import type { TrelicaIntegrationProps } from "../trelica-integration-props";
@@ -23,41 +24,51 @@ export function validateTrelicaIntegrationProps(props: TrelicaIntegrationProps, 
   const check = (ok: boolean, prop: string, value: unknown, allowed: string) => {
     if (!ok) problems.push(`\`${prop}\` must be ${allowed}, got ${shown(value)}`);
   };
+  /**
+   * Whether a value is to be checked as a literal: a token passes (its value is known only at plan or
+   * apply time) in a Terraform stack, and is refused by a template, which is plain JSON written now.
+   */
+  const literal = (prop: string, value: unknown, rule?: { readonly partial: RegExp; readonly allowed: string }): boolean => {
+    const known = knownOf(value);
+    if (known !== "literal" && target === "cloudformation") {
+      const allowed =
+        typeof value === "number"
+          ? "a number known when the template is rendered (cloudFormationTemplate cannot resolve a token)"
+          : "text known when the template is rendered (cloudFormationTemplate cannot resolve a token)";
+      check(false, prop, value, allowed);
+    } else if (known === "partly" && rule) {
+      // Text around tokens is checked, the tokens taken out.
+      check(rule.partial.test(replaceTokens(value as string, "")), prop, value, rule.allowed);
+    }
+    return known === "literal";
+  };
 
-  check(
-    typeof props.externalId === "string" && EXTERNAL_ID_RULE.pattern.test(props.externalId),
-    "externalId",
-    props.externalId,
-    EXTERNAL_ID_RULE.allowed,
-  );
-  if (props.trelicaAccountId !== undefined) {
+  if (literal("externalId", props.externalId, EXTERNAL_ID_RULE)) {
+    check(
+      typeof props.externalId === "string" && EXTERNAL_ID_RULE.pattern.test(props.externalId),
+      "externalId",
+      props.externalId,
+      EXTERNAL_ID_RULE.allowed,
+    );
+  }
+  if (props.trelicaAccountId !== undefined && literal("trelicaAccountId", props.trelicaAccountId, ACCOUNT_ID_RULE)) {
     check(ACCOUNT_ID_RULE.pattern.test(props.trelicaAccountId), "trelicaAccountId", props.trelicaAccountId, ACCOUNT_ID_RULE.allowed);
   }
-  if (props.partition !== undefined) {
-    check(PARTITIONS.includes(props.partition), "partition", props.partition, `one of ${PARTITIONS.join(", ")}`);
+  if (props.partition !== undefined && literal("partition", props.partition, PARTITION_PARTIAL)) {
+    check((PARTITIONS as readonly string[]).includes(props.partition), "partition", props.partition, `one of ${PARTITIONS.join(", ")}`);
   }
   if (props.services !== undefined) {
     const unknown = Object.keys(props.services).filter((name) => !(SERVICE_NAMES as readonly string[]).includes(name));
     for (const name of unknown) check(false, `services.${name}`, name, `a service name, one of ${SERVICE_NAMES.join(", ")}`);
     check(enabledServices(props.services).length > 0, "services", props.services, "a set of flags with at least one service on");
   }
-  if (props.maxSessionDuration !== undefined) {
+  if (props.maxSessionDuration !== undefined && literal("maxSessionDuration", props.maxSessionDuration)) {
     const { min, max, allowed } = MAX_SESSION_DURATION_RULE;
     const value = props.maxSessionDuration;
     check(Number.isInteger(value) && value >= min && value <= max, "maxSessionDuration", value, allowed);
   }
-  if (props.permissionsBoundaryArn !== undefined) {
-    const arn = props.permissionsBoundaryArn;
-    const tokens = Token.isUnresolved(arn) ? Tokenization.reverseString(arn) : undefined;
-    if (tokens && target === "cloudformation") {
-      // A template is plain JSON written now: nothing would ever resolve the token.
-      check(false, "permissionsBoundaryArn", arn, "text known when the template is rendered (cloudFormationTemplate cannot resolve a token)");
-    } else if (!(tokens?.length === 1 && tokens.firstToken)) {
-      // Known only at synthesis when wholly a token (validation lets it pass, as in aws-cdk-lib); text around
-      // tokens is checked with each token standing for an account ID.
-      const checkable = replaceTokens(arn, "123456789012");
-      check(PERMISSIONS_BOUNDARY_RULE.pattern.test(checkable), "permissionsBoundaryArn", arn, PERMISSIONS_BOUNDARY_RULE.allowed);
-    }
+  if (props.permissionsBoundaryArn !== undefined && literal("permissionsBoundaryArn", props.permissionsBoundaryArn, PERMISSIONS_BOUNDARY_RULE)) {
+    check(PERMISSIONS_BOUNDARY_RULE.pattern.test(props.permissionsBoundaryArn), "permissionsBoundaryArn", props.permissionsBoundaryArn, PERMISSIONS_BOUNDARY_RULE.allowed);
   }
   if (props.permissionsBoundaryPolicyName !== undefined) {
     if (target === "terraform") {
@@ -73,29 +84,44 @@ export function validateTrelicaIntegrationProps(props: TrelicaIntegrationProps, 
       );
     }
   }
-  if (props.policyName !== undefined) {
+  if (props.policyName !== undefined && literal("policyName", props.policyName, POLICY_NAME_RULE)) {
     check(POLICY_NAME_RULE.pattern.test(props.policyName), "policyName", props.policyName, POLICY_NAME_RULE.allowed);
   }
-  if (props.description !== undefined) {
+  if (props.description !== undefined && literal("description", props.description, DESCRIPTION_RULE)) {
     check(DESCRIPTION_RULE.pattern.test(props.description), "description", props.description, DESCRIPTION_RULE.allowed);
   }
-  if (props.tags !== undefined) {
-    for (const problem of tagProblems(props.tags, DEFAULT_TAGS)) {
+  if (props.tags !== undefined && literal("tags", props.tags)) {
+    for (const problem of tagProblems(checkableTags(props.tags, literal), DEFAULT_TAGS)) {
       check(false, problem.key === undefined ? "tags" : `tags.${problem.key}`, problem.got, problem.expected);
     }
   }
   return problems;
 }
 
+/** What text around tokens in a partition may hold: pieces of the partitions' names. */
+const PARTITION_PARTIAL = { partial: /^[a-z-]*$/, allowed: `one of ${PARTITIONS.join(", ")}` };
+
+/**
+ * The tags as `tagProblems` checks them: a key or value with tokens has its text around them checked
+ * here, and stands there as a placeholder that passes, but a token for the value of one of our own tags,
+ * which might contradict it, stays "<token>" and is refused.
+ */
+function checkableTags(tags: Readonly<Record<string, string>>, literal: (prop: string, value: unknown, rule?: { partial: RegExp; allowed: string }) => boolean): Record<string, string> {
+  const ours = new Set(Object.keys(DEFAULT_TAGS).map((key) => key.toLowerCase()));
+  return Object.fromEntries(
+    Object.entries(tags).map(([key, value], index) => {
+      const shownKey = replaceTokens(key, "<token>");
+      const checkedKey = literal(`tags.${shownKey}`, key, { partial: TAGS_RULE.keyPartial, allowed: TAGS_RULE.key }) ? key : `token-key-${index}`;
+      if (literal(`tags.${shownKey}`, value, { partial: TAGS_RULE.valuePattern, allowed: TAGS_RULE.value })) return [checkedKey, value];
+      return [checkedKey, ours.has(checkedKey.toLowerCase()) ? "<token>" : ""];
+    }),
+  );
+}
+
 /** The value as JSON, cut short: 51 tags need not be printed whole to be recognized. */
 function shown(value: unknown): string {
   // A token's encoding means nothing to a reader (and differs from run to run): show where it stands.
+  if (typeof value !== "string" && knownOf(value) !== "literal") return '"<token>"';
   const json = JSON.stringify(typeof value === "string" ? replaceTokens(value, "<token>") : value);
   return json !== undefined && json.length > 80 ? `${json.slice(0, 77)}...` : String(json);
-}
-
-/** The text with every token in it (by its encoding) replaced by `by`. */
-function replaceTokens(text: string, by: string): string {
-  if (!Token.isUnresolved(text)) return text;
-  return Tokenization.reverseString(text).tokens.reduce((replaced, token) => replaced.split(token.toString()).join(by), text);
 }
