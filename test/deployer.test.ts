@@ -42,7 +42,7 @@ describe("GIVEN deployment.deployer", () => {
     const template = memberTemplate(outdir, MEMBER);
     expect(Object.keys(template.Resources).sort()).toEqual(["Boundary", "Deployer", "DeployerPolicy"]);
     expect(template.Resources.DeployerPolicy.Properties.PolicyDocument).toEqual(
-      deployingPolicy({ partition: "aws", account: MEMBER, policyNames: ["TrelicaIntegrationReadOnly"], access: "write" }),
+      deployingPolicy({ partition: "aws", account: MEMBER, policyName: "TrelicaIntegrationReadOnly", access: "write" }),
     );
     expect(template.Resources.Deployer.Properties).toMatchObject({ RoleName: "TrelicaDeployer", ManagedPolicyArns: [{ Ref: "DeployerPolicy" }] });
     expect(template.Resources.Deployer.Properties.AssumeRolePolicyDocument.Statement).toEqual([{ Effect: "Allow", Principal: { AWS: CI_ROLE }, Action: "sts:AssumeRole" }]);

@@ -75,7 +75,6 @@ export class TerraformCloudStack extends TerraformStack {
             managementAccountId,
             policyName: deployment.managementPolicyName,
             phase,
-            withBoundary: deployment.withBoundary,
             deploymentRoleNames: apply ? deployment.deploymentRoleNames : deployment.planRoleNames,
             awsOrganizationId: deployment.awsOrganizationId,
             memberRoleArns: apply ? deployment.memberRoleArns : deployment.planMemberRoleArns,

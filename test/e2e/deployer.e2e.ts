@@ -52,7 +52,7 @@ describeWithRealTerraform("the deployer with the real terraform, the fake enforc
     });
     // The CI user holds exactly the apply table on the management account's TrelicaIntegration, and may assume the deployer.
     const keys = project.fake.credentialsFor(MANAGEMENT, "platform-ci");
-    const policy = deployingPolicy({ partition: "aws", account: MANAGEMENT, policyNames: ["TrelicaIntegrationReadOnly"], access: "write" });
+    const policy = deployingPolicy({ partition: "aws", account: MANAGEMENT, policyName: "TrelicaIntegrationReadOnly", access: "write" });
     const assume = { Effect: "Allow", Action: "sts:AssumeRole", Resource: "arn:aws:iam::*:role/TrelicaDeployer" };
     project.fake.account(MANAGEMENT).users["platform-ci"].inlinePolicies.deploy = JSON.stringify({ ...policy, Statement: [...policy.Statement, assume] });
     ci = project.env({ extra: { AWS_ACCESS_KEY_ID: keys.accessKeyId, AWS_SECRET_ACCESS_KEY: keys.secretAccessKey } });
