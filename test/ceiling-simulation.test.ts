@@ -56,7 +56,7 @@ describe.each(identities)("%s, simulated", (_name, principal, policy, account) =
   const ourPolicy = `arn:aws:iam::${account}:policy/TrelicaIntegrationReadOnly`;
   const ourBoundary = `arn:aws:iam::${account}:policy/TrelicaIntegrationBoundary`;
   const call = (action: string, context: Record<string, string> = {}, resourceArn = role) => simulate({ principal, identityPolicy: policy, action, resource: resourceArn, context });
-  const carrying = (boundary?: string) => (boundary === undefined ? {} : { "iam:PermissionsBoundary": boundary });
+  const carrying = (boundary?: string): Record<string, string> => (boundary === undefined ? {} : { "iam:PermissionsBoundary": boundary });
 
   test.each([
     ["no boundary (made through OrganizationAccountAccessRole, by hand, or in the management account)", undefined],
@@ -86,6 +86,33 @@ describe.each(identities)("%s, simulated", (_name, principal, policy, account) =
     expect(await call("iam:CreatePolicyVersion", {}, ourPolicy)).toBe("Allowed");
     expect(await call("iam:SetDefaultPolicyVersion", {}, ourPolicy)).toMatch(/Denied$/);
     expect(await call("iam:PassRole")).toMatch(/Denied$/);
+  });
+});
+
+describe("adoptExisting: a hand-made role taken over through the deployer", () => {
+  // The provider re-trusts a role before it puts the boundary on, in one update: only there, only while it has none.
+  const adopted = "333333333333";
+  const config = deployerConfig({}, { accounts: [{ id: MANAGEMENT, adoptExisting: true }, { id: MEMBER }, { id: adopted, adoptExisting: true }] });
+  const template = (account: string) => memberTemplate(synthesize(dir, config), account).Resources.DeployerPolicy.Properties.PolicyDocument;
+  const management = printedManagementPolicy(writeFile(dir, "adopting.json", JSON.stringify(config)));
+  const before = actionsOn("role", (row) => row.beforeTheBoundary === true);
+
+  test("GIVEN the rows the provider calls before the boundary THEN they are the trust, description and session duration", () => {
+    expect(before).toEqual(["iam:UpdateAssumeRolePolicy", "iam:UpdateRoleDescription", "iam:UpdateRole"]);
+  });
+
+  test.each([
+    ["the deployer of an account marked adoptExisting", `arn:aws:iam::${adopted}:role/TrelicaDeployer`, () => template(adopted), adopted, "Allowed"],
+    ["the deployer of another account", `arn:aws:iam::${MEMBER}:role/TrelicaDeployer`, () => template(MEMBER), MEMBER, "ImplicitlyDenied"],
+    ["the management account's trusted principals, its role marked adoptExisting", CI_ROLE, () => management, MANAGEMENT, "Allowed"],
+  ])("GIVEN %s THEN on a role with no boundary those rows are %s; with another boundary always denied; the rest still needs ours", async (_case, principal, policyOf, account, verdict) => {
+    const role = `arn:aws:iam::${account}:role/TrelicaIntegration`;
+    const call = (action: string, context: Record<string, string> = {}) => simulate({ principal, identityPolicy: policyOf(), action, resource: role, context });
+    for (const action of before) {
+      expect([action, await call(action)]).toEqual([action, verdict]);
+      expect([action, await call(action, { "iam:PermissionsBoundary": `arn:aws:iam::${account}:policy/Wide` })]).toEqual([action, expect.stringMatching(/Denied$/)]);
+    }
+    for (const action of ["iam:DetachRolePolicy", "iam:DeleteRolePolicy", "iam:DeleteRole", "iam:AttachRolePolicy"]) expect([action, await call(action)]).toEqual([action, expect.stringMatching(/Denied$/)]);
   });
 });
 

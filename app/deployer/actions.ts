@@ -27,6 +27,12 @@ export interface DeployerAction {
   readonly access: "read" | "write";
   /** Allowed only when the request meets every one of these. */
   readonly only?: readonly DeployerCondition[];
+  /**
+   * The provider makes this call before PutRolePermissionsBoundary in the same update (role.go resourceRoleUpdate:
+   * trust, description, session duration, then the boundary), so adopting a hand-made role without the boundary
+   * needs it there once: allowed on a role with no boundary at all only in accounts marked adoptExisting.
+   */
+  readonly beforeTheBoundary?: true;
   /** Where the provider makes the call. */
   readonly calledBy: string;
 }
@@ -48,9 +54,9 @@ export const DEPLOYER_ACTIONS: readonly DeployerAction[] = [
   { action: "iam:ListInstanceProfilesForRole", on: "role", access: "read", calledBy: "role.go deleteRoleInstanceProfiles, before DeleteRole" },
   { action: "iam:CreateRole", on: "role", access: "write", only: ["ourBoundary"], calledBy: "role.go resourceRoleCreate (retryCreateRole), with tags and permissions_boundary in the request" },
   { action: "iam:PutRolePermissionsBoundary", on: "role", access: "write", only: ["ourBoundary"], calledBy: "role.go resourceRoleUpdate, permissions_boundary changed (adopting a role made without it)" },
-  { action: "iam:UpdateAssumeRolePolicy", on: "role", access: "write", only: ["ourBoundary"], calledBy: "role.go resourceRoleUpdate, assume_role_policy changed (adoption, a new external ID)" },
-  { action: "iam:UpdateRoleDescription", on: "role", access: "write", only: ["ourBoundary"], calledBy: "role.go resourceRoleUpdate, description changed (adoption)" },
-  { action: "iam:UpdateRole", on: "role", access: "write", only: ["ourBoundary"], calledBy: "role.go resourceRoleUpdate, max_session_duration changed" },
+  { action: "iam:UpdateAssumeRolePolicy", on: "role", access: "write", only: ["ourBoundary"], beforeTheBoundary: true, calledBy: "role.go resourceRoleUpdate, assume_role_policy changed (adoption, a new external ID)" },
+  { action: "iam:UpdateRoleDescription", on: "role", access: "write", only: ["ourBoundary"], beforeTheBoundary: true, calledBy: "role.go resourceRoleUpdate, description changed (adoption)" },
+  { action: "iam:UpdateRole", on: "role", access: "write", only: ["ourBoundary"], beforeTheBoundary: true, calledBy: "role.go resourceRoleUpdate, max_session_duration changed" },
   { action: "iam:TagRole", on: "role", access: "write", calledBy: "tags.go roleUpdateTags: tags_all changed, or tags after create where tag-on-create is unsupported" },
   { action: "iam:UntagRole", on: "role", access: "write", calledBy: "tags.go roleUpdateTags: a tag removed" },
   { action: "iam:AttachRolePolicy", on: "role", access: "write", only: ["ourBoundary", "ourPolicy"], calledBy: "role_policy_attachment.go attachPolicyToRole; role_policy_attachments_exclusive.go syncAttachments (adds the configured ARN)" },

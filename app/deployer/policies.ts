@@ -23,6 +23,11 @@ export interface DeployingPolicyProps {
   readonly policyName: string;
   /** write: everything in the table; read: what a plan and the provider's refresh need, nothing that changes anything. */
   readonly access: "read" | "write";
+  /**
+   * Accounts marked adoptExisting (12 digits each): there the rows the provider calls before the boundary are also
+   * allowed on a role with no boundary at all, once, to take over a hand-made role (never on a role with another one).
+   */
+  readonly adoptingAccountIds?: readonly string[];
 }
 
 /** The boundary's document: Trelica's actions for every service, so per-account service flags stay below it. */
@@ -73,6 +78,16 @@ export function deployingPolicy(props: DeployingPolicyProps): PolicyJson {
       ...(conditions.length === 0 ? {} : { Condition: Object.assign({}, ...conditions) }),
     };
   });
+  const adopting = [...(props.adoptingAccountIds ?? [])].sort();
+  if (!reading && adopting.length > 0) {
+    statements.push({
+      Sid: "AdoptAHandMadeRoleBeforeItsBoundary",
+      Effect: "Allow",
+      Action: DEPLOYER_ACTIONS.filter((row) => row.beforeTheBoundary).map((row) => row.action),
+      Resource: one(adopting.map((account) => `arn:${props.partition}:iam::${account}:role/${TrelicaIntegration.ROLE_NAME}`)),
+      Condition: { Null: { "iam:PermissionsBoundary": "true" } },
+    });
+  }
   // Explicit, so no other policy on the same identity can grant it.
   if (!reading) statements.push({ Sid: "NeverLiftTheBoundary", Effect: "Deny", Action: [...NEVER_ALLOWED], Resource: role });
   statements.push({ Sid: "CallerIdentity", Effect: "Allow", Action: CALLER_IDENTITY_ACTION, Resource: "*" });
@@ -85,6 +100,8 @@ export interface ManagingPolicyProps {
   /** The Trelica managed policy's name in the management account. */
   readonly policyName: string;
   readonly access: "read" | "write";
+  /** With adoptExisting on the management account: its hand-made role may be re-trusted before its boundary lands, once. */
+  readonly adoptingManagementRole?: boolean;
   /** What may be assumed in member accounts: the deployer (or its read-only twin), never a role this program does not create. */
   readonly deploymentRoleNames: readonly string[];
   /** With it, AssumeRole reaches any account of this Organization; without it, only `memberRoleArns`. */
@@ -100,7 +117,13 @@ export interface ManagingPolicyProps {
  * (`npm run synth -- --print-management-policy`) and of Terraform Cloud's apply role (its plan role: the reads).
  */
 export function managingPolicy(props: ManagingPolicyProps): PolicyJson {
-  const own = deployingPolicy({ partition: props.partition, account: props.managementAccountId, policyName: props.policyName, access: props.access });
+  const own = deployingPolicy({
+    partition: props.partition,
+    account: props.managementAccountId,
+    policyName: props.policyName,
+    access: props.access,
+    adoptingAccountIds: props.adoptingManagementRole ? [props.managementAccountId] : [],
+  });
   const statements: PolicyStatementJson[] = [...own.Statement];
   if (props.awsOrganizationId !== undefined && props.deploymentRoleNames.length > 0) {
     const roles = props.deploymentRoleNames.map((name) => `arn:${props.partition}:iam::*:role/${name}`);

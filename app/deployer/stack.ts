@@ -52,6 +52,10 @@ export interface DeployerDeployment {
   readonly managementPolicyName: string;
   /** The deployer's ARN in each member account the config deploys through it. */
   readonly memberRoleArns: readonly string[];
+  /** Member accounts marked adoptExisting. */
+  readonly adoptingAccountIds: readonly string[];
+  /** Is the management account's role marked adoptExisting? */
+  readonly adoptingManagementRole: boolean;
 }
 
 export interface TerraformCloudRoles {
@@ -92,6 +96,8 @@ export function resolveDeployer(loaded: LoadedConfig, resolution: Resolution, cl
         .map((deployment) => [deployment.accountId, nameOf(deployment)]),
     ),
     managementPolicyName: nameOf(resolution.deployments.find((deployment) => deployment.accountId === managementAccountId)),
+    adoptingAccountIds: resolution.deployments.filter((deployment) => deployment.adoptExisting && deployment.accountId !== managementAccountId).map((deployment) => deployment.accountId),
+    adoptingManagementRole: resolution.deployments.some((deployment) => deployment.adoptExisting && deployment.accountId === managementAccountId),
     memberRoleArns: resolution.deployments
       .filter((deployment) => deployment.providerRoleName === deployer.roleName)
       .map((deployment) => roleArn(deployment.partition, deployment.accountId, deployer.roleName)),
@@ -151,6 +157,7 @@ export function managementPrincipalPolicy(deployment: DeployerDeployment): Polic
     managementAccountId: deployment.managementAccountId,
     policyName: deployment.managementPolicyName,
     access: "write",
+    adoptingManagementRole: deployment.adoptingManagementRole,
     deploymentRoleNames: deployment.memberRoleArns.length > 0 ? [deployment.roleName] : [],
     awsOrganizationId: deployment.awsOrganizationId,
     memberRoleArns: deployment.memberRoleArns,

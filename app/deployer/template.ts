@@ -20,6 +20,8 @@ export interface DeployerTemplateProps {
   readonly policyName: string;
   /** Accounts (of the config) whose Trelica policy has another name: each account's deployer names only its own. */
   readonly policyNameOf?: Readonly<Record<string, string>>;
+  /** Member accounts marked adoptExisting: their deployer may take over a hand-made role (deployingPolicy). */
+  readonly adoptingAccountIds?: readonly string[];
   /** Who may assume the deployer (rollout's callers, Terraform Cloud's apply role). */
   readonly principalArns: readonly string[];
   /** Terraform Cloud's plan role: it may assume only the read-only twin. */
@@ -45,7 +47,7 @@ export function deployerTemplate(props: DeployerTemplateProps): object {
     DeployerPolicy: managedPolicy(
       deployerPolicyName(props.roleName),
       "Manage TrelicaIntegration and its policy, under TrelicaIntegrationBoundary; nothing else",
-      deployingPolicy({ partition: props.partition, account: EACH_ACCOUNT_ID, policyName, access: "write" }),
+      deployingPolicy({ partition: props.partition, account: EACH_ACCOUNT_ID, policyName, access: "write", adoptingAccountIds: props.adoptingAccountIds }),
     ),
     Deployer: role(props.roleName, "Deploys TrelicaIntegration (trelica-aws-role rollout, cdktf deploy, Terraform Cloud apply)", props.principalArns, props.awsOrganizationId, "DeployerPolicy"),
   };

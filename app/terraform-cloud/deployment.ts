@@ -41,6 +41,8 @@ export interface TerraformCloudDeployment {
   readonly awsOrganizationId?: string;
   /** The Trelica policy's name in the management account. */
   readonly managementPolicyName: string;
+  /** adoptExisting on the management account: the apply role may re-trust its hand-made role once, before the boundary. */
+  readonly adoptingManagementRole: boolean;
   readonly deploymentRoleNames: readonly string[];
   readonly memberRoleArns: readonly string[];
   /** What the plan role may assume in members: the deployer's read-only twin. */
@@ -170,6 +172,7 @@ export function resolveTerraformCloud(loaded: LoadedConfig, resolution: Resoluti
     runRoleName: cloud.runRoleName,
     awsOrganizationId,
     managementPolicyName,
+    adoptingManagementRole: managementDeployment?.adoptExisting ?? false,
     deploymentRoleNames,
     memberRoleArns,
     planRoleNames,

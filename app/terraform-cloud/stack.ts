@@ -74,6 +74,7 @@ export class TerraformCloudStack extends TerraformStack {
             partition,
             managementAccountId,
             policyName: deployment.managementPolicyName,
+            adoptingManagementRole: deployment.adoptingManagementRole,
             phase,
             deploymentRoleNames: apply ? deployment.deploymentRoleNames : deployment.planRoleNames,
             awsOrganizationId: deployment.awsOrganizationId,
