@@ -8,9 +8,9 @@ import * as path from "node:path";
 import { actionTableMarkdown, DEPLOYER_ACTIONS } from "../app/deployer/actions";
 import { deployingPolicy } from "../app/deployer/policies";
 import { selectStacks } from "../runner/stacks";
-import { readStack } from "./helpers/app";
+import { printedManagementPolicy, readStack } from "./helpers/app";
 import { CI_ROLE, deployerConfig, MANAGEMENT, MEMBER, memberTemplate } from "./helpers/deployer";
-import { PROJECT_ROOT, tempDir } from "./helpers/files";
+import { PROJECT_ROOT, tempDir, writeFile } from "./helpers/files";
 import { problemsOf, resource, stackNames, synthesize } from "./helpers/terraform-cloud";
 
 const dir = tempDir("trelica-deployer-");
@@ -42,7 +42,7 @@ describe("GIVEN deployment.deployer", () => {
     const template = memberTemplate(outdir, MEMBER);
     expect(Object.keys(template.Resources).sort()).toEqual(["Boundary", "Deployer", "DeployerPolicy"]);
     expect(template.Resources.DeployerPolicy.Properties.PolicyDocument).toEqual(
-      deployingPolicy({ partition: "aws", account: MEMBER, policyNames: ["TrelicaIntegrationReadOnly"], access: "write" }),
+      deployingPolicy({ partition: "aws", account: MEMBER, policyName: "TrelicaIntegrationReadOnly", access: "write" }),
     );
     expect(template.Resources.Deployer.Properties).toMatchObject({ RoleName: "TrelicaDeployer", ManagedPolicyArns: [{ Ref: "DeployerPolicy" }] });
     expect(template.Resources.Deployer.Properties.AssumeRolePolicyDocument.Statement).toEqual([{ Effect: "Allow", Principal: { AWS: CI_ROLE }, Action: "sts:AssumeRole" }]);
@@ -133,3 +133,32 @@ test("GIVEN docs/security.md THEN its action table is exactly the code's, row fo
   expect(between?.[1]).toBe(actionTableMarkdown());
   expect(actionTableMarkdown().split("\n")).toHaveLength(DEPLOYER_ACTIONS.length + 3);
 });
+
+describe("GIVEN accounts whose Trelica policy names differ (issue 24, item 9)", () => {
+  const named = synthesize(
+    tempDir("trelica-deployer-names-"),
+    deployerConfig({}, { role: { policyName: "TrelicaRead" }, accounts: [{ id: MANAGEMENT, policyName: "MgmtTrelica" }, { id: MEMBER }, { id: OTHER, policyName: "OtherTrelica" }] }),
+  );
+  const policyResources = (document: any) =>
+    document.Statement.filter((statement: any) => JSON.stringify(statement.Resource).includes(":policy/")).map((statement: any) => statement.Resource);
+
+  test.each([
+    [MEMBER, "TrelicaRead"],
+    [OTHER, "OtherTrelica"],
+    ["555555555555", "TrelicaRead"],
+  ])("THEN the deployer in %s names only its own policy, %s", (account, name) => {
+    const template = memberTemplate(named, account);
+    for (const id of ["DeployerPolicy"]) {
+      const document = template.Resources[id].Properties.PolicyDocument;
+      expect(policyResources(document)).toEqual([`arn:aws:iam::${account}:policy/${name}`]);
+      expect(JSON.stringify(document)).not.toMatch(new RegExp(["TrelicaRead", "OtherTrelica", "MgmtTrelica"].filter((other) => other !== name).join("|")));
+    }
+  });
+
+  test("THEN the management account's printed policy names only the management account's policy", () => {
+    const printed = JSON.stringify(printedManagementPolicy(writeFile(dir, "names.json", JSON.stringify(deployerConfig({}, { role: { policyName: "TrelicaRead" }, accounts: [{ id: MANAGEMENT, policyName: "MgmtTrelica" }, { id: MEMBER }] })))));
+    expect(printed).toContain(`arn:aws:iam::${MANAGEMENT}:policy/MgmtTrelica`);
+    expect(printed).not.toContain("TrelicaRead");
+  });
+});
+

@@ -59,7 +59,7 @@ describe("npm run synth (no cdktf CLI)", () => {
   test("GIVEN --help THEN it names every flag and the environment variables it reads, with an example", () => {
     const help = synth(["--help"]);
     expect(help.status).toBe(0);
-    for (const text of ["--config <file>", "--output <dir>", "--version", "TRELICA_CONFIG", "CDKTF_OUTDIR", "Example:"]) expect(help.stdout).toContain(text);
+    for (const text of ["--config <file>", "--output <dir>", "--version", "TRELICA_CONFIG", "CDKTF_OUTDIR", "--print-management-policy", "Examples:"]) expect(help.stdout).toContain(text);
   });
 
   test("GIVEN TRELICA_CONFIG and CDKTF_OUTDIR THEN they stand in for --config and --output", () => {
@@ -72,6 +72,6 @@ describe("npm run synth (no cdktf CLI)", () => {
   test("GIVEN a mistyped flag THEN one line names it, suggests the flag and points to --help, exit 1, no stack trace", () => {
     const run = synth(["--confg", overrides]);
     expect(run.status).toBe(1);
-    expect(run.stderr.trim()).toBe("--confg: unknown option. Did you mean --config? Allowed: --config, --output, --version, --help; see npm run synth -- --help");
+    expect(run.stderr.trim()).toBe("--confg: unknown option. Did you mean --config? Allowed: --config, --output, --print-management-policy, --version, --help; see npm run synth -- --help");
   });
 });

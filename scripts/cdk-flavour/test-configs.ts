@@ -42,6 +42,8 @@ export function organizationConfigs(): Record<string, string> {
       ...BASE,
       backend: { type: "cloud", organization: "acme", project: "identity", workspaceName: "trelica-{accountId}" },
       terraformCloud: { project: "identity", createProject: true, workspace: { autoApply: true, tags: { team: "identity" } }, runRoleName: "TfcTrelicaRun" },
+      // Terraform Cloud requires the deployer.
+      deployment: { deployer: { organizationalUnitIds: ["r-ab12"] } },
       accounts: accounts(),
     },
     stacksets: {

@@ -7,8 +7,9 @@
  * that asks for anything else is refused with AccessDenied and reported cleanly; destroy leaves nothing.
  */
 import { DEPLOYER_ACTIONS } from "../../app/deployer/actions";
-import { deployingPolicy } from "../../app/deployer/policies";
+import { managementPolicyOf } from "../../app/commands/management-policy";
 import { DEPLOYER_STACK_NAME } from "../../app/deployer/stack";
+import * as path from "node:path";
 import { tempDir } from "../helpers/files";
 import { describeWithRealTerraform, forProvider5 } from "../helpers/real-terraform";
 import { makeRoleByHand, TerraformProject } from "../helpers/terraform-project";
@@ -39,6 +40,12 @@ describeWithRealTerraform("the deployer with the real terraform, the fake enforc
   const statusOf = (result: { report: { accounts: { accountId?: string; status: string }[] } }) =>
     Object.fromEntries(result.report.accounts.map((account) => [account.accountId, account.status]));
   const trelicaRole = (account: string) => project.fake.account(account).roles.TrelicaIntegration;
+  /** The IAM calls that changed something in `account` (not reads, not STS), in order, from the `since`th request on. */
+  const writesIn = (account: string, since: number) =>
+    project.fake.requests
+      .slice(since)
+      .filter((request) => request.accountId === account && request.service === "iam" && !/^(Get|List)/.test(request.action))
+      .map((request) => `iam:${request.action}${request.code ? `!${request.code}` : ""}`);
   const documentOf = (account: string) => {
     const policy = project.fake.account(account).policies[`arn:aws:iam::${account}:policy/TrelicaIntegrationReadOnly`];
     return policy.versions.find((version) => version.versionId === policy.defaultVersionId)!.document;
@@ -50,11 +57,7 @@ describeWithRealTerraform("the deployer with the real terraform, the fake enforc
       organizationalUnits: { "r-ab12": [...MEMBERS, ADOPTED] },
       operationMs: 300,
     });
-    // The CI user holds exactly the apply table on the management account's TrelicaIntegration, and may assume the deployer.
     const keys = project.fake.credentialsFor(MANAGEMENT, "platform-ci");
-    const policy = deployingPolicy({ partition: "aws", account: MANAGEMENT, policyNames: ["TrelicaIntegrationReadOnly"], access: "write" });
-    const assume = { Effect: "Allow", Action: "sts:AssumeRole", Resource: "arn:aws:iam::*:role/TrelicaDeployer" };
-    project.fake.account(MANAGEMENT).users["platform-ci"].inlinePolicies.deploy = JSON.stringify({ ...policy, Statement: [...policy.Statement, assume] });
     ci = project.env({ extra: { AWS_ACCESS_KEY_ID: keys.accessKeyId, AWS_SECRET_ACCESS_KEY: keys.secretAccessKey } });
   });
   afterAll(() => project?.close());
@@ -83,10 +86,13 @@ describeWithRealTerraform("the deployer with the real terraform, the fake enforc
       expect(JSON.parse(state.roles.TrelicaDeployer.assumeRolePolicyDocument).Statement[0].Principal.AWS).toBe(CI_USER);
     }
     expect(project.fake.account(MANAGEMENT).policies[`arn:aws:iam::${MANAGEMENT}:policy/TrelicaIntegrationBoundary`]).toBeDefined();
+    // The CI user holds exactly what `npm run synth -- --print-management-policy` prints for this config, nothing else.
+    project.fake.account(MANAGEMENT).users["platform-ci"].inlinePolicies.deploy = JSON.stringify(managementPolicyOf(path.join(dir, "trelica.config.yaml")));
     for (const account of ALL) expect([account, JSON.stringify([trelicaRole(account), documentOf(account)])]).toEqual([account, before[account]]);
   });
 
   test("WHEN the CI user rolls out THEN each account only gains the boundary, in place, through the deployer; OrganizationAccountAccessRole is never used, and nothing is refused", async () => {
+    const since = project.fake.requests.length;
     const plan = await project.rollout({ command: "plan", env: ci });
     expect(plan.report.accounts.map((account) => [account.accountId, account.counts])).toEqual(
       ALL.map((id) => [id, { create: 0, update: 1, delete: 0, replace: 0, import: 0 }]),
@@ -100,6 +106,8 @@ describeWithRealTerraform("the deployer with the real terraform, the fake enforc
     expect(ciSessions.length).toBeGreaterThan(0);
     expect(new Set(ciSessions.map((request) => request.roleArn?.split("/").pop()))).toEqual(new Set(["TrelicaDeployer"]));
     expect(project.fake.denials).toEqual([]);
+    // The first write in every account (the management account's too, through the CI user's own credentials) puts the boundary on.
+    for (const account of ALL) expect([account, writesIn(account, since)]).toEqual([account, ["iam:PutRolePermissionsBoundary"]]);
     const replan = await project.rollout({ command: "plan", env: ci });
     expect(replan.report.accounts.map((account) => account.outcome)).toEqual(ALL.map(() => "no-changes"));
   });
@@ -116,15 +124,24 @@ describeWithRealTerraform("the deployer with the real terraform, the fake enforc
   test("GIVEN a role made by hand in a newly enrolled account WHEN it is adopted through the deployer THEN it is imported and put under the boundary", async () => {
     makeRoleByHand(project.fake, ADOPTED);
     const handMade = trelicaRole(ADOPTED).id;
+    const since = project.fake.requests.length;
     synth(config({ deployer: true, adopted: true }));
     await project.terraformExpecting(DEPLOYER_STACK_NAME, ["apply", "-auto-approve"]);
     expect(project.fake.rolesMadeIn(ADOPTED).sort()).toEqual(["TrelicaDeployer", "TrelicaIntegration"]);
     await project.rollout({ command: "plan", env: ci, accounts: [ADOPTED] });
     // The hand-made trust lacks the external ID: taking it over is an access change, applied only when allowed.
     const apply = await project.rollout({ command: "apply", env: ci, accounts: [ADOPTED], allowAccessChange: true });
-    expect(statusOf(apply)).toEqual({ [ADOPTED]: "succeeded" });
+    expect(apply.report.accounts.map((account) => [account.accountId, account.status, account.reason])).toEqual([[ADOPTED, "succeeded", undefined]]);
     expect([trelicaRole(ADOPTED).id, trelicaRole(ADOPTED).permissionsBoundary]).toEqual([handMade, `arn:aws:iam::${ADOPTED}:policy/TrelicaIntegrationBoundary`]);
+    expect(trelicaRole(ADOPTED).attachedPolicies).toEqual([`arn:aws:iam::${ADOPTED}:policy/TrelicaIntegrationReadOnly`]);
     expect(project.fake.denials).toEqual([]);
+    // Before the boundary: only tags and the rows the provider calls ahead of it in the same update; every other change after it.
+    const writes = writesIn(ADOPTED, since);
+    const boundaryAt = writes.indexOf("iam:PutRolePermissionsBoundary");
+    const ahead = new Set(["iam:TagRole", "iam:TagPolicy", ...DEPLOYER_ACTIONS.filter((row) => row.beforeTheBoundary).map((row) => row.action)]);
+    expect(boundaryAt).toBeGreaterThanOrEqual(0);
+    expect(writes.slice(0, boundaryAt).filter((action) => !ahead.has(action))).toEqual([]);
+    expect(writes.slice(boundaryAt + 1)).toEqual(expect.arrayContaining(["iam:CreatePolicyVersion"]));
   });
 
   test.each([

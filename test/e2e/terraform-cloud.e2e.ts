@@ -15,6 +15,9 @@ const MEMBERS = ["600000000001", "600000000002"];
 const CONFIG = `trelicaOrganizationId: "org-tfc"
 managementAccountId: "${MANAGEMENT}"
 backend: { type: cloud, organization: acme, project: identity }
+deployment:
+  deployer:
+    organizationalUnitIds: ["r-ab12"]
 terraformCloud:
   project: identity
   awsOrganizationId: o-abcd123456

@@ -15,6 +15,16 @@ export function runApp(configFile: string, outdir: string): SpawnSyncReturns<str
   });
 }
 
+/** What `npm run --silent synth -- --config <file> --print-management-policy` prints, parsed; fails on anything else. */
+export function printedManagementPolicy(configFile: string): any {
+  const run = spawnSync(process.execPath, ["-r", "sucrase/register", path.join(PROJECT_ROOT, "main.ts"), "--config", configFile, "--print-management-policy"], {
+    cwd: PROJECT_ROOT,
+    encoding: "utf8",
+  });
+  if (run.status !== 0) throw new Error(`--print-management-policy exited ${run.status}:\n${run.stdout}${run.stderr}`);
+  return JSON.parse(run.stdout);
+}
+
 /** The synthesized Terraform JSON of one stack in an output folder. */
 export function readStack(outdir: string, stack: string): any {
   return JSON.parse(fs.readFileSync(path.join(outdir, "stacks", stack, "cdk.tf.json"), "utf8"));

@@ -23,10 +23,24 @@ export function deployerConfig(deployer: Record<string, unknown> = {}, overrides
 export function memberTemplate(outdir: string, account: string): any {
   const stack = readStack(outdir, DEPLOYER_STACK_NAME);
   const template = JSON.parse(stack.resource.aws_cloudformation_stack_set.stack_set.template_body);
+  // Conditions: Fn::Equals, Fn::Or over them; Fn::If picks by one (each account's Trelica policy name).
+  const holds = (condition: any): boolean => {
+    if (typeof condition?.Condition === "string") return holds(template.Conditions[condition.Condition]);
+    if (Array.isArray(condition?.["Fn::Or"])) return condition["Fn::Or"].some(holds);
+    if (Array.isArray(condition?.["Fn::Equals"])) {
+      const [a, b] = condition["Fn::Equals"].map((side: unknown) => resolve(side));
+      return a === b;
+    }
+    throw new Error(`a condition the helper cannot read: ${JSON.stringify(condition)}`);
+  };
   const resolve = (value: unknown): unknown => {
     if (Array.isArray(value)) return value.map(resolve);
     if (value && typeof value === "object") {
       const record = value as Record<string, unknown>;
+      if (Array.isArray(record["Fn::If"])) {
+        const [name, then, otherwise] = record["Fn::If"] as [string, unknown, unknown];
+        return resolve(holds(template.Conditions[name]) ? then : otherwise);
+      }
       if (record.Ref === "AWS::AccountId") return account;
       if (Array.isArray(record["Fn::Join"])) {
         const [separator, parts] = record["Fn::Join"] as [string, unknown[]];

@@ -8,6 +8,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { Lazy, Testing } from "../../modules/cdk-flavour";
 import { parse as parseYaml } from "yaml";
+import { managementPolicyOf } from "../../app/commands/management-policy";
 import { synthesizeOrganization } from "../../app/commands/organization-app";
 import { parseSynthCommand } from "../../app/commands/synth-command";
 import { initCommand } from "../../app/commands/init-command";
@@ -39,6 +40,8 @@ interface ConfigInput {
   readonly folder?: boolean;
   /** The output folder, relative to the row's folder. @default out */
   readonly output?: string;
+  /** Run `npm run synth -- --print-management-policy` on it instead of synthesizing. */
+  readonly printManagementPolicy?: boolean;
 }
 
 interface InitInput {
@@ -191,7 +194,8 @@ export class MessageInputs {
     Object.assign(process.env, input.env);
     const lines: string[] = [];
     try {
-      synthesizeOrganization(configFile, { outdir: path.join(folder, input.output ?? "out"), log: (line) => lines.push(line) });
+      if (input.printManagementPolicy) managementPolicyOf(configFile);
+      else synthesizeOrganization(configFile, { outdir: path.join(folder, input.output ?? "out"), log: (line) => lines.push(line) });
     } catch (error) {
       return [inOurPaths((error as Error).message, folder)];
     } finally {

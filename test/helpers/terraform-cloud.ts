@@ -11,11 +11,12 @@ import type { Decision } from "./iam";
 export const MANAGEMENT = "111111111111";
 export const MEMBERS = ["222222222222", "333333333333", "444444444444"];
 
-/** A config with terraformCloud for a management account and three members; `overrides` replace top-level keys. */
+/** A config with terraformCloud (and the deployer it requires) for a management account and three members; `overrides` replace top-level keys. */
 export function cloudConfig(overrides: Record<string, unknown> = {}): Record<string, unknown> {
   return {
     trelicaOrganizationId: "trelica-org-42",
     managementAccountId: MANAGEMENT,
+    deployment: { deployer: { organizationalUnitIds: ["r-ab12"] } },
     backend: { type: "cloud", organization: "acme", project: "identity" },
     terraformCloud: { project: "identity" },
     accounts: [{ id: MANAGEMENT, name: "management" }, ...MEMBERS.map((id) => ({ id }))],
