@@ -4,7 +4,6 @@
  * (a new command's options, say), add a row to OPTION_TABLES or a block to scripts/docs/generated.ts.
  */
 import { spawnSync } from "node:child_process";
-import * as fs from "node:fs";
 import * as path from "node:path";
 import { z } from "zod";
 import { deployerSchema } from "../app/config/deployer";
@@ -12,7 +11,7 @@ import { configSchema } from "../app/config/schema";
 import { EXIT_CODES } from "../rollout/report/exit-codes";
 import { GENERATED_BLOCKS, staleBlocks, withBlock } from "../scripts/docs/generated";
 import { configKeys } from "./helpers/config-keys";
-import { brokenLinks, codeIn, configDocProblems, docFiles, optionsInDoc, optionsInHelp, readDoc, tablesIn } from "./helpers/docs";
+import { brokenLinks, configDocProblems, docFiles, optionsInDoc, optionsInHelp, readDoc, tablesIn } from "./helpers/docs";
 import { PROJECT_ROOT } from "./helpers/files";
 
 const CONFIG_DOC = "docs/configuration.md";
