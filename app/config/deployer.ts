@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { Partition } from "../../modules/trelica-integration";
-import { ROLE_NAME_RULE } from "./iam-names";
+import { ROLE_NAME_RULE, sameIamName } from "./iam-names";
 import { ALL_REGIONS, partitionOf } from "./regions";
 import { show } from "./parse/show";
 
@@ -61,8 +61,24 @@ const isObject = (value: unknown): value is Raw => typeof value === "object" && 
  */
 export function deployerProblems(data: unknown): string[] {
   if (!isObject(data) || !isObject(data.deployment) || !isObject(data.deployment.deployer)) return [];
-  const deployer = data.deployment.deployer;
+  const deployment = data.deployment;
+  const deployer = deployment.deployer as Raw;
   const problems: string[] = [];
+
+  // With the deployer, members are reached through it alone: a second way in would be taken silently.
+  if (deployment.assumeRoleName !== undefined) {
+    problems.push(
+      `deployment.assumeRoleName: got ${show(deployment.assumeRoleName)} with deployment.deployer; expected one of the two: with the deployer, ` +
+        `Terraform reaches member accounts through deployment.deployer.roleName (${typeof deployer.roleName === "string" ? deployer.roleName : DEFAULT_ROLE_NAME}). ` +
+        "Remove deployment.assumeRoleName, or deployment.deployer",
+    );
+  }
+  if (deployment.administratorAccess === true) {
+    problems.push(
+      "deployment.administratorAccess: got true with deployment.deployer; expected it only without the deployer, where it says that member accounts " +
+        "are reached through an administrator role knowingly. Remove deployment.administratorAccess",
+    );
+  }
 
   if (data.mode === "stackset") {
     problems.push(
@@ -122,8 +138,8 @@ export function deployerProblems(data: unknown): string[] {
 function nameProblems(data: Raw, deployer: Raw): string[] {
   const roleName = typeof deployer.roleName === "string" ? deployer.roleName : DEFAULT_ROLE_NAME;
   const problems: string[] = [];
-  if (roleName === "TrelicaIntegration") {
-    problems.push(`deployment.deployer.roleName: got "TrelicaIntegration", the role it deploys; expected another name, such as ${DEFAULT_ROLE_NAME}`);
+  if (sameIamName(roleName, "TrelicaIntegration")) {
+    problems.push(`deployment.deployer.roleName: got ${show(roleName)}, the role it deploys (IAM names ignore case); expected another name, such as ${DEFAULT_ROLE_NAME}`);
   }
   const own = [`${roleName}Policy`, `${roleName}ReadOnlyPolicy`, "TrelicaIntegrationBoundary"];
   const named: [string, unknown][] = [["role.policyName", isObject(data.role) ? data.role.policyName : undefined]];
@@ -131,7 +147,7 @@ function nameProblems(data: Raw, deployer: Raw): string[] {
     data.accounts.forEach((account: unknown, index: number) => named.push([`accounts[${index}].policyName`, isObject(account) ? account.policyName : undefined]));
   }
   for (const [field, name] of named) {
-    if (typeof name === "string" && own.includes(name)) {
+    if (typeof name === "string" && own.some((ours) => sameIamName(ours, name))) {
       problems.push(`${field}: got "${name}", a policy of the deployer's own; expected another name, since the deployer may change Trelica's policy and must not change its own (${own.join(", ")})`);
     }
   }

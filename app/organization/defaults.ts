@@ -48,9 +48,9 @@ export function roleArn(partition: Partition, account: string, name: string): st
   return `arn:${partition}:iam::${account}:role/${name}`;
 }
 
-/** The role Terraform assumes in a member account unless the account names its own. */
+/** The role Terraform assumes in a member account unless the account names its own (assumeRoleName beside the deployer is refused). */
 export function deploymentRoleName(config: Config): string | false {
-  return config.deployment.assumeRoleName ?? config.deployment.deployer?.roleName ?? "OrganizationAccountAccessRole";
+  return config.deployment.deployer?.roleName ?? config.deployment.assumeRoleName ?? "OrganizationAccountAccessRole";
 }
 
 /** With the deployer, every TrelicaIntegration is under TrelicaIntegrationBoundary (a user's own boundary is refused). */
