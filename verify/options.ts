@@ -72,9 +72,11 @@ ${PROJECT_ENVIRONMENT}
   CI                     when set, --progress auto prints one line per account
 
 Credentials per account: the role the account's stack assumes (deployment.assumeRoleName or the
-account's assumeRoleName; default OrganizationAccountAccessRole); the management account and
-assumeRoleName: false use the standard credentials, which must act in that account. --role-name
-replaces the role in every account but the credentials' own.
+account's assumeRoleName; default OrganizationAccountAccessRole), or with deployment.deployer its
+read-only verify role (TrelicaDeployerVerify, which may not deactivate keys: give --role-name with
+--deactivate-legacy-keys); the management account and assumeRoleName: false use the standard
+credentials, which must act in that account. --role-name replaces the role in every account but the
+credentials' own.
 
 API calls, per account (read-only):
   sts:AssumeRole                          once, unless the account uses the standard credentials

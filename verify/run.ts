@@ -1,6 +1,7 @@
 import { deploymentRoleName } from "../app/organization/defaults";
 import { ListStackInstancesCommand, StackInstanceSummary } from "@aws-sdk/client-cloudformation";
 import { loadConfig } from "../app/config/load";
+import { UserError } from "../app/common/errors";
 import { partitionOf } from "../app/config/regions";
 import type { Progress } from "../runner/progress";
 import { runBounded } from "../runner/scheduler";
@@ -33,6 +34,7 @@ export async function verify(options: VerifyOptions): Promise<VerifyReport> {
     } else {
       selection = accountTargets(loaded, options);
     }
+    refuseReadOnlyDeactivation(selection.targets.filter((target) => target.readOnlyRole).length, options.deactivateLegacyKeys);
     const report: VerifyReport = {
       command: "verify",
       mode: loaded.config.mode === "stackset" ? "stackset" : "accounts",
@@ -103,6 +105,19 @@ async function verifyAccount(session: AwsSession, target: Target, options: Verif
   }
   account.durationSeconds = Number(((Date.now() - started) / 1000).toFixed(3));
   return account;
+}
+
+/**
+ * The deployer's verify role is read-only (it never holds iam:UpdateAccessKey): deactivating keys in members
+ * it reaches needs a role the user names for that run. Refused before any account is read, so nothing is half-done.
+ */
+function refuseReadOnlyDeactivation(readOnlyAccounts: number, deactivate: boolean): void {
+  if (!deactivate || readOnlyAccounts === 0) return;
+  throw new UserError(
+    `Nothing was verified: --deactivate-legacy-keys with deployment.deployer, where verify reads ${readOnlyAccounts} of the selected accounts ` +
+      "through the deployer's verify role, which is read-only and may not iam:UpdateAccessKey. " +
+      "Give --role-name with a role that may (such as OrganizationAccountAccessRole, for this run only), or --accounts that leaves those accounts out.",
+  );
 }
 
 function statusOf(account: VerifyAccountReport, roleExists: boolean): VerifyStatus {

@@ -26,6 +26,10 @@ export function boundaryArn(partition: Partition, account: string): string {
 export function readOnlyDeployerName(roleName: string): string {
   return `${roleName}ReadOnly`;
 }
+/** The read-only role `npm run verify` assumes in members with the deployer (app/deployer/verify-role.ts). */
+export function verifyRoleName(roleName: string): string {
+  return `${roleName}Verify`;
+}
 const PRINCIPAL_ARN = {
   pattern: /^arn:aws(-us-gov|-cn)?:iam::\d{12}:(role|user)\/[\w+=,.@/-]{1,512}$/,
   allowed: "the ARN of an IAM role or user that runs rollout or cdktf deploy, such as arn:aws:iam::111111111111:role/platform-ci",
@@ -141,7 +145,7 @@ function nameProblems(data: Raw, deployer: Raw): string[] {
   if (sameIamName(roleName, "TrelicaIntegration")) {
     problems.push(`deployment.deployer.roleName: got ${show(roleName)}, the role it deploys (IAM names ignore case); expected another name, such as ${DEFAULT_ROLE_NAME}`);
   }
-  const own = [`${roleName}Policy`, `${roleName}ReadOnlyPolicy`, "TrelicaIntegrationBoundary"];
+  const own = [`${roleName}Policy`, `${roleName}ReadOnlyPolicy`, `${verifyRoleName(roleName)}Policy`, "TrelicaIntegrationBoundary"];
   const named: [string, unknown][] = [["role.policyName", isObject(data.role) ? data.role.policyName : undefined]];
   if (Array.isArray(data.accounts)) {
     data.accounts.forEach((account: unknown, index: number) => named.push([`accounts[${index}].policyName`, isObject(account) ? account.policyName : undefined]));

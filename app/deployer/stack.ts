@@ -42,6 +42,8 @@ export interface DeployerDeployment {
   readonly organizationalUnitIds: readonly string[];
   readonly principalArns: readonly string[];
   readonly planPrincipalArn?: string;
+  /** Who runs verify: the deployer's trustedPrincipalArns, never Terraform Cloud's roles. */
+  readonly verifyPrincipalArns: readonly string[];
   readonly awsOrganizationId?: string;
   /** Every Trelica policy name the account stacks use. */
   readonly policyNames: readonly string[];
@@ -75,6 +77,7 @@ export function resolveDeployer(loaded: LoadedConfig, resolution: Resolution, cl
     organizationalUnitIds: deployer.organizationalUnitIds,
     principalArns: [...new Set([...deployer.trustedPrincipalArns, ...(cloud ? [cloud.applyRoleArn] : [])])].sort(),
     planPrincipalArn: cloud?.planRoleArn,
+    verifyPrincipalArns: [...new Set(deployer.trustedPrincipalArns)].sort(),
     awsOrganizationId: organizationIdOf(loaded),
     policyNames: [...new Set(resolution.deployments.map((deployment) => deployment.integration.policyName ?? TrelicaIntegration.DEFAULT_POLICY_NAME))].sort(),
   };
