@@ -16,7 +16,7 @@ const RULES: readonly [RegExp, string][] = [
   // A JWT: base64url header (a JSON object, so "eyJ"), payload and signature (empty when unsigned).
   [/\beyJ[A-Za-z0-9_-]{7,}\.[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]*/g, "eyJ****.****.****"],
   // A bearer token that no rule above already masked.
-  [/\bBearer\s+(?![^\s"',\]]*\*{4})[A-Za-z0-9._~+/=-]{8,}/g, "Bearer ****"],
+  [/\b(Bearer\s+)(?![^\s"',\]]*\*{4})[A-Za-z0-9._~+/=-]{8,}/g, "$1****"],
   // Go prints headers as "Name": ["value"]: the value inside the list.
   [/((?:secret|token|password)[\w-]*["']?\s*[:=]\s*\[\s*["']?)[^\s"',\]]+/gi, "$1****"],
   [/((?:secret|token|password)[\w-]*["']?\s*[:=]\s*["']?)(?!\[)[^\s"',]+/gi, "$1****"],

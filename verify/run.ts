@@ -7,7 +7,7 @@ import type { Progress } from "../runner/progress";
 import { runBounded } from "../runner/scheduler";
 import { AwsSession, errorText, UnreadableAccount } from "./aws";
 import { compareRole } from "./compare";
-import { deactivateKey, isActiveLegacyKey, legacyCandidates, readLegacyUser } from "./legacy-keys";
+import { consolePasswordReason, deactivateKey, DEFAULT_IDLE_DAYS, isActiveLegacyKey, legacyCandidates, readLegacyUser } from "./legacy-keys";
 import { readAccount } from "./read-account";
 import { exitCodeOf, TrelicaUse, VerifyAccountReport, VerifyReport, VerifyStatus } from "./report";
 import { resolveStackSet } from "../app/stacks/stackset";
@@ -17,6 +17,8 @@ export interface VerifyOptions extends SelectOptions {
   readonly configFile: string;
   readonly concurrency: number;
   readonly deactivateLegacyKeys: boolean;
+  /** A legacy key is safe to deactivate only after this many idle days. @default 30 */
+  readonly legacyKeyIdleDays?: number;
   readonly progress: Progress;
 }
 
@@ -39,7 +41,12 @@ export async function verify(options: VerifyOptions): Promise<VerifyReport> {
       command: "verify",
       mode: loaded.config.mode === "stackset" ? "stackset" : "accounts",
       startedAt,
-      options: { concurrency: options.concurrency, roleName: options.roleName, deactivateLegacyKeys: options.deactivateLegacyKeys },
+      options: {
+        concurrency: options.concurrency,
+        roleName: options.roleName,
+        deactivateLegacyKeys: options.deactivateLegacyKeys,
+        legacyKeyIdleDays: options.legacyKeyIdleDays ?? DEFAULT_IDLE_DAYS,
+      },
       accounts: [],
       skipped: selection.skipped.map(({ accountId, name, state }) => ({ accountId, name, state })),
       warnings: selection.warnings,
@@ -75,6 +82,7 @@ async function verifyAccount(session: AwsSession, target: Target, options: Verif
     status: "ok",
     findings: [],
     legacyUsers: [],
+    notTrelica: [],
     deactivated: [],
     calls: 0,
     durationSeconds: 0,
@@ -86,8 +94,16 @@ async function verifyAccount(session: AwsSession, target: Target, options: Verif
     const live = await readAccount(clients.iam, target.expected.roleName);
     account.findings = compareRole(target.expected, live);
     account.trelica = trelicaUse(target, live.role?.lastUsed);
-    for (const candidate of legacyCandidates(live)) {
-      const read = await readLegacyUser(clients.iam, candidate, live.role?.lastUsed?.date);
+    const { candidates, notTrelica } = legacyCandidates(live);
+    account.notTrelica.push(...notTrelica);
+    const rule = { idleDays: options.legacyKeyIdleDays ?? DEFAULT_IDLE_DAYS, now: Date.now(), roleLastUsed: live.role?.lastUsed?.date };
+    for (const candidate of candidates) {
+      const password = await consolePasswordReason(clients.iam, candidate.user.name);
+      if (password !== undefined) {
+        account.notTrelica.push({ userName: candidate.user.name, why: `${candidate.why}, but ${password}` });
+        continue;
+      }
+      const read = await readLegacyUser(clients.iam, candidate, rule);
       if (options.deactivateLegacyKeys) {
         for (const key of read.user.keys.filter((k) => k.verdict === "safe to deactivate")) {
           await deactivateKey(clients.iam, read, key);
