@@ -145,6 +145,14 @@ function nameProblems(data: Raw, deployer: Raw): string[] {
   if (sameIamName(roleName, "TrelicaIntegration")) {
     problems.push(`deployment.deployer.roleName: got ${show(roleName)}, the role it deploys (IAM names ignore case); expected another name, such as ${DEFAULT_ROLE_NAME}`);
   }
+  // Its read-only roles are named <roleName>ReadOnly and <roleName>Verify, and IAM role names stop at 64.
+  const longest = readOnlyDeployerName(roleName);
+  if (ROLE_NAME_RULE.pattern.test(roleName) && longest.length > 64) {
+    problems.push(
+      `deployment.deployer.roleName: got ${show(roleName)} (${roleName.length} characters); expected at most ${64 - (longest.length - roleName.length)}, ` +
+        `since the read-only roles beside it are named ${longest} and ${verifyRoleName(roleName)} and IAM role names stop at 64`,
+    );
+  }
   const own = [`${roleName}Policy`, `${roleName}ReadOnlyPolicy`, `${verifyRoleName(roleName)}Policy`, "TrelicaIntegrationBoundary"];
   const named: [string, unknown][] = [["role.policyName", isObject(data.role) ? data.role.policyName : undefined]];
   if (Array.isArray(data.accounts)) {
