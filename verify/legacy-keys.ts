@@ -2,6 +2,7 @@ import { GetAccessKeyLastUsedCommand, GetLoginProfileCommand, IAMClient, ListAcc
 import { actionsFor, ALL_SERVICES } from "../modules/trelica-integration";
 import { errorCode, errorText } from "./aws";
 import { grantsOnly } from "./policy";
+import { plural } from "../app/common/list";
 import type { LiveAccount, LiveUser } from "./read-account";
 
 /*
@@ -98,7 +99,7 @@ export function legacyCandidates(live: LiveAccount): { candidates: { user: LiveU
 export async function consolePasswordReason(iam: IAMClient, userName: string): Promise<string | undefined> {
   try {
     await iam.send(new GetLoginProfileCommand({ UserName: userName }));
-    return "it has a console password: a person signs in with it";
+    return "it has a console password (a person signs in with it)";
   } catch (error) {
     const code = errorCode(error);
     if (code === "NoSuchEntityException" || code === "NoSuchEntity") return undefined;
@@ -155,9 +156,9 @@ export function verdictOf(status: "Active" | "Inactive", keyLastUsed: string | u
     return { verdict: "keep", reason: `${since}, after Trelica last used the role (${rule.roleLastUsed}): something still uses it` };
   }
   if (idle === undefined || idle < rule.idleDays) {
-    return { verdict: "keep", reason: `${since}, idle ${idle ?? "an unknown number of"} days; safe only after ${rule.idleDays} days idle (--legacy-key-idle-days)` };
+    return { verdict: "keep", reason: `${since}, idle ${idle === undefined ? "for an unknown time" : plural(idle, "day")}; safe only after ${plural(rule.idleDays, "day")} idle (--legacy-key-idle-days)` };
   }
-  return { verdict: "safe to deactivate", reason: `${since}, idle ${idle} days (at least ${rule.idleDays}), and Trelica has used the role since (${rule.roleLastUsed})` };
+  return { verdict: "safe to deactivate", reason: `${since}, idle ${plural(idle, "day")} (at least ${rule.idleDays}), and Trelica has used the role since (${rule.roleLastUsed})` };
 }
 
 /** Sets the key to Inactive (never deletes it): `aws iam update-access-key --status Active` undoes it. */
