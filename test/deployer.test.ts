@@ -40,7 +40,7 @@ describe("GIVEN deployment.deployer", () => {
 
   test("THEN each member gets the deployer, whose policy is the table's rendering for that account, trusting exactly the configured principal", () => {
     const template = memberTemplate(outdir, MEMBER);
-    expect(Object.keys(template.Resources).sort()).toEqual(["Boundary", "Deployer", "DeployerPolicy"]);
+    expect(Object.keys(template.Resources).sort()).toEqual(["Boundary", "Deployer", "DeployerPolicy", "VerifyPolicy", "VerifyRole"]);
     expect(template.Resources.DeployerPolicy.Properties.PolicyDocument).toEqual(
       deployingPolicy({ partition: "aws", account: MEMBER, policyName: "TrelicaIntegrationReadOnly", access: "write" }),
     );

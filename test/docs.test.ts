@@ -76,6 +76,7 @@ describe("the drift checks can fail", () => {
       deployment: z.strictObject({
         assumeRoleName: z.string().optional(),
         deployer: deployerSchema.optional(),
+        administratorAccess: z.boolean().optional(),
         canary: z.strictObject({ roleName: z.string().optional() }).optional(),
       }),
     });

@@ -184,6 +184,34 @@ describe("GIVEN IAM users and their access keys", () => {
   });
 });
 
+describe("GIVEN IAM groups, tags and console passwords", () => {
+  test("THEN a user's groups' policies are its own: in the group it may act, out of it it may not", async () => {
+    fake.call(MEMBER, "iam", "CreateGroup", { GroupName: "readers" });
+    fake.call(MEMBER, "iam", "PutGroupPolicy", { GroupName: "readers", PolicyName: "list", PolicyDocument: policy({ Effect: "Allow", Action: "iam:ListUsers", Resource: "*" }) });
+    const member = fake.credentialsFor(MEMBER, "grouped");
+    expect(denied(await call("iam", { Action: "ListUsers" }, member))).toEqual([403, "AccessDenied"]);
+    fake.call(MEMBER, "iam", "AddUserToGroup", { GroupName: "readers", UserName: "grouped" });
+    expect((await call("iam", { Action: "ListUsers" }, member)).status).toBe(200);
+    fake.call(MEMBER, "iam", "AttachGroupPolicy", { GroupName: "readers", PolicyArn: "arn:aws:iam::aws:policy/AdministratorAccess" });
+    expect((await call("iam", { Action: "CreateUser", UserName: "made-by-grouped" }, member)).status).toBe(200);
+  });
+
+  test("THEN GetLoginProfile answers NoSuchEntity (404) without a console password, the profile with one; the authorization details list groups and tags", async () => {
+    fake.call(MEMBER, "iam", "CreateUser", { UserName: "person", Tags: [{ Key: "team", Value: "trelica" }] });
+    const session = sessionFrom(await assume(MEMBER, "OrganizationAccountAccessRole"));
+    const none = await call("iam", { Action: "GetLoginProfile", UserName: "person" }, session);
+    expect([none.status, tag(none.body, "Code"), tag(none.body, "Message")]).toEqual([404, "NoSuchEntity", "Login Profile for User person cannot be found."]);
+    fake.call(MEMBER, "iam", "CreateLoginProfile", { UserName: "person", Password: "x" });
+    const some = await call("iam", { Action: "GetLoginProfile", UserName: "person" }, session);
+    expect([some.status, tag(some.body, "UserName")]).toEqual([200, "person"]);
+    fake.call(MEMBER, "iam", "AddUserToGroup", { GroupName: "readers", UserName: "person" });
+    const details = await call("iam", { Action: "GetAccountAuthorizationDetails", "Filter.member.1": "User", "Filter.member.2": "Group" }, session);
+    expect(details.status).toBe(200);
+    expect(details.body).toMatch(/<UserName>person<\/UserName>.*<GroupList><member>readers<\/member><\/GroupList>.*<Tags><member><Key>team<\/Key><Value>trelica<\/Value><\/member><\/Tags>/s);
+    expect(details.body).toMatch(/<GroupDetailList><member>.*<GroupName>readers<\/GroupName>.*<PolicyName>list<\/PolicyName>/s);
+  });
+});
+
 describe("GIVEN AssumeRole, decided by the target role's trust policy", () => {
   beforeAll(() => {
     role(MEMBER, "Vendor", {}, { trust: trusting(`arn:aws:iam::${MANAGEMENT}:root`, { StringEquals: { "sts:ExternalId": "org-42" } }) });

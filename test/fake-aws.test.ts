@@ -41,9 +41,9 @@ describe("fake AWS", () => {
 
   test("GIVEN an action the fake does not implement THEN it answers an error and records it for the test to fail on", async () => {
     const before = fake.unimplemented.length;
-    const answer = await call("iam", { Action: "CreateGroup", GroupName: "x" });
+    const answer = await call("iam", { Action: "CreateInstanceProfile", InstanceProfileName: "x" });
     expect(answer.status).toBe(400);
-    expect(fake.unimplemented.slice(before)).toEqual(["iam:CreateGroup"]);
+    expect(fake.unimplemented.slice(before)).toEqual(["iam:CreateInstanceProfile"]);
     fake.unimplemented.splice(before);
   });
 

@@ -28,7 +28,7 @@ function live(change: Partial<LiveRole> = {}, policies: ReadonlyMap<string, unkn
     inlinePolicyNames: [],
     ...change,
   };
-  return { role, localPolicies: policies, users: [] };
+  return { role, localPolicies: policies, users: [], groups: new Map() };
 }
 const findings = (change: Partial<LiveRole> = {}, policies?: ReadonlyMap<string, unknown>): Finding[] => compareRole(expected, live(change, policies));
 
@@ -39,7 +39,7 @@ describe("compareRole", () => {
   });
 
   test("GIVEN no role THEN one finding says so, and nothing else is compared", () => {
-    expect(compareRole(expected, { localPolicies: new Map(), users: [] })).toEqual([{ what: "role TrelicaIntegration", expected: "exists at path /", live: "does not exist" }]);
+    expect(compareRole(expected, { localPolicies: new Map(), users: [], groups: new Map() })).toEqual([{ what: "role TrelicaIntegration", expected: "exists at path /", live: "does not exist" }]);
   });
 
   test.each<[string, Partial<LiveRole>, Finding[]]>([
@@ -114,7 +114,7 @@ describe("compareRole", () => {
 });
 
 describe("the in-sync decision", () => {
-  const key = (verdict: LegacyUser["keys"][number]["verdict"]) => ({ keyId: "****ABCD", status: "Active" as const, verdict });
+  const key = (verdict: LegacyUser["keys"][number]["verdict"]) => ({ keyId: "****ABCD", status: verdict === "inactive" || verdict === "deactivated" ? ("Inactive" as const) : ("Active" as const), verdict, reason: "a reason" });
   const user = (...verdicts: LegacyUser["keys"][number]["verdict"][]): LegacyUser => ({ userName: "trelica", why: "a policy granting only Trelica's actions", keys: verdicts.map(key) });
   const finding: Finding = { what: "description", expected: "a", live: "b" };
 
@@ -124,7 +124,7 @@ describe("the in-sync decision", () => {
     ["a finding", true, [finding], [], "drift"],
     ["a finding and an active legacy key", true, [finding], [user("safe to deactivate")], "drift"],
     ["a legacy key safe to deactivate", true, [], [user("inactive", "safe to deactivate")], "legacy-keys"],
-    ["a legacy key still in use", true, [], [user("still in use: connect Trelica with the role first")], "legacy-keys"],
+    ["a legacy key kept", true, [], [user("keep")], "legacy-keys"],
     ["only inactive or deactivated legacy keys", true, [], [user("inactive"), user("deactivated")], "ok"],
     ["nothing", true, [], [], "ok"],
   ])("GIVEN %s THEN %s", (_given, roleExists, found, users, status) => {

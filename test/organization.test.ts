@@ -184,7 +184,8 @@ describe("finding the management account", () => {
     expect(resolution.deployments.map((d) => [d.accountId, d.isManagementAccount, d.providerRoleName])).toEqual([
       ["222222222222", false, "OrganizationAccountAccessRole"],
     ]);
-    expect(resolution.warnings).toEqual([
+    // Treated as a member, it is also reached as administrator: the warning of test/administrator.test.ts follows.
+    expect(resolution.warnings.slice(0, 1)).toEqual([
       "managementAccountId is not set and there is no accountsFile, so account 222222222222 is treated as a member account: " +
         "Terraform assumes OrganizationAccountAccessRole there and organizations is off. If it is the Organization's management account, " +
         'set managementAccountId: "222222222222" (the management account has no OrganizationAccountAccessRole, so apply would fail there); ' +

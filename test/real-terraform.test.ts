@@ -9,23 +9,32 @@ import { PROJECT_ROOT, tempDir } from "./helpers/files";
 import { describeWithRealTerraform } from "./helpers/real-terraform";
 import { inOrder } from "./helpers/steps";
 import { makeRoleByHand, TerraformProject } from "./helpers/terraform-project";
+import { enrolDeployer } from "./helpers/deployer";
 
 // Real terraform and provider start-ups on a shared, loaded machine: a plan of three accounts took 74 s
 // at load 15 (39 s idle). No step's pass depends on speed: each may take up to 10 minutes.
 const STEP_TIMEOUT = 600_000;
 jest.setTimeout(STEP_TIMEOUT);
 
-/** The shipped example as a user makes it theirs: their own organization ID instead of the placeholder (rollout apply refuses that). */
+const MANAGEMENT = "111111111111";
+/** Who runs rollout here: the fake's user of the management account. */
+const CALLER = `arn:aws:iam::${MANAGEMENT}:user/terraform`;
+
+/**
+ * The shipped example as a user makes it theirs: their own organization ID instead of the placeholder (rollout
+ * apply refuses that), and themselves as the deployer's trusted principal.
+ */
 const ORGANIZATION_ID = "org-real-terraform-42";
 function exampleConfig(): string {
   const doc = parseDocument(fs.readFileSync(path.join(PROJECT_ROOT, "trelica.config.yaml"), "utf8"));
   doc.set("trelicaOrganizationId", ORGANIZATION_ID);
+  doc.setIn(["deployment", "deployer", "trustedPrincipalArns"], [CALLER]);
   return doc.toString();
 }
 
-const MANAGEMENT = "111111111111";
 const PRODUCTION = "222222222222";
 const SANDBOX = "033333333333"; // adoptExisting in the shipped example
+const MEMBERS = [PRODUCTION, SANDBOX];
 
 describeWithRealTerraform("the shipped example with the real terraform and AWS provider", (real) => {
   const dir = tempDir("trelica-real-");
@@ -35,7 +44,9 @@ describeWithRealTerraform("the shipped example with the real terraform and AWS p
   const step = inOrder();
 
   beforeAll(async () => {
-    project = await TerraformProject.create(real, dir, { "trelica.config.yaml": exampleConfig() }, { managementAccountId: MANAGEMENT });
+    project = await TerraformProject.create(real, dir, { "trelica.config.yaml": exampleConfig() }, { managementAccountId: MANAGEMENT, organizationalUnits: { "r-ab12": MEMBERS } });
+    // The example reaches members through TrelicaDeployer: as if trelica-deployer had been applied first.
+    enrolDeployer(project.fake, project.outdir, MANAGEMENT, MEMBERS);
     // The sandbox's role was made by hand from the vendor's page: its policy has no description.
     handMade = makeRoleByHand(project.fake, SANDBOX, { roleDescription: "made by hand" });
   });
@@ -81,6 +92,13 @@ describeWithRealTerraform("the shipped example with the real terraform and AWS p
       const role = project.fake.account(account).roles.TrelicaIntegration;
       expect(JSON.parse(role.assumeRolePolicyDocument).Statement[0].Condition).toEqual({ StringEquals: { "sts:ExternalId": ORGANIZATION_ID } });
       expect(role.attachedPolicies).toEqual([`arn:aws:iam::${account}:policy/TrelicaIntegrationReadOnly`]);
+    }
+    // Members were reached through the deployer alone, which nothing refused; each role is under the boundary.
+    const sessions = project.fake.requests.filter((request) => request.action === "AssumeRole" && request.caller === CALLER);
+    expect(new Set(sessions.map((request) => request.roleArn?.split("/").pop()))).toEqual(new Set(["TrelicaDeployer"]));
+    expect(project.fake.denials).toEqual([]);
+    for (const account of [MANAGEMENT, ...MEMBERS]) {
+      expect(project.fake.account(account).roles.TrelicaIntegration.permissionsBoundary).toBe(`arn:aws:iam::${account}:policy/TrelicaIntegrationBoundary`);
     }
     const adopted = project.fake.account(SANDBOX).policies[handMade.policyArn];
     expect(adopted.id).toBe(handMade.policyId);

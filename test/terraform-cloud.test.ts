@@ -358,7 +358,8 @@ describe("terraformCloud config mistakes", () => {
     const problems = problemsOf(dir, cloudConfig({ accounts: [{ id: MANAGEMENT }, { id: "222222222222", assumeRoleName: false }] }));
     expect(problems).toEqual([expect.stringMatching(/^accounts\[1\]\.assumeRoleName: got false with terraformCloud; expected a role name/)]);
     const everywhere = problemsOf(dir, cloudConfig({ deployment: { assumeRoleName: false, deployer: { organizationalUnitIds: ["r-ab12"] } } }));
-    expect(everywhere).toEqual([expect.stringMatching(/^deployment\.assumeRoleName: got false with terraformCloud; expected a role name/)]);
+    // Beside the deployer, any deployment.assumeRoleName is refused first (issue 24): the deployer reaches every member.
+    expect(everywhere).toEqual([expect.stringMatching(/^deployment\.assumeRoleName: got false with deployment\.deployer; expected one of the two/)]);
   });
 
   test("GIVEN terraformCloud without deployment.deployer THEN it is refused, naming both keys: no run may reach a member through a role this program does not create", () => {

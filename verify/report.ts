@@ -3,7 +3,7 @@ import * as path from "node:path";
 import { listSome, textTable } from "../app/common/list";
 import { redact } from "../runner/redact";
 import type { Finding } from "./compare";
-import type { LegacyUser } from "./legacy-keys";
+import type { LegacyUser, NotTrelicaUser } from "./legacy-keys";
 
 /*
  * What verify found, per account, and how it is shown: the JSON report, one table like rollout's
@@ -35,6 +35,8 @@ export interface VerifyAccountReport {
   findings: Finding[];
   trelica?: TrelicaUse;
   legacyUsers: LegacyUser[];
+  /** Users that look like Trelica's (by name, tag or policy) but do not count, and why: their keys are never touched. */
+  notTrelica: NotTrelicaUser[];
   /** Keys this run set to Inactive, masked. */
   deactivated: string[];
   /** Why it is unreadable. */
@@ -52,7 +54,7 @@ export interface VerifyReport {
   readonly mode: "accounts" | "stackset";
   readonly startedAt: string;
   finishedAt?: string;
-  readonly options: { readonly concurrency: number; readonly roleName?: string; readonly deactivateLegacyKeys: boolean };
+  readonly options: { readonly concurrency: number; readonly roleName?: string; readonly deactivateLegacyKeys: boolean; readonly legacyKeyIdleDays: number };
   accounts: VerifyAccountReport[];
   /** Accounts the config gives no stack (not ACTIVE): not read. */
   readonly skipped: { readonly accountId: string; readonly name?: string; readonly state: string }[];
@@ -86,9 +88,10 @@ export function findingLines(report: VerifyReport): string[] {
     for (const user of account.legacyUsers) {
       for (const key of user.keys) {
         const used = key.lastUsed ? `last used ${key.lastUsed.date}${key.lastUsed.service ? ` (${key.lastUsed.service})` : ""}` : "never used";
-        lines.push(`${where}: legacy user ${user.userName} (${user.why}): access key ${key.keyId} ${key.status}, created ${key.createdAt ?? "?"}, ${used}: ${key.verdict}`);
+        lines.push(`${where}: legacy user ${user.userName} (${user.why}): access key ${key.keyId} ${key.status}, created ${key.createdAt ?? "?"}, ${used}: ${key.verdict}: ${key.reason}`);
       }
     }
+    for (const user of account.notTrelica) lines.push(`${where}: user ${user.userName} is not Trelica's legacy user, its keys are left alone: ${user.why}`);
   }
   return lines.map(redact);
 }

@@ -1,13 +1,14 @@
 import { deploymentRoleName } from "../app/organization/defaults";
 import { ListStackInstancesCommand, StackInstanceSummary } from "@aws-sdk/client-cloudformation";
 import { loadConfig } from "../app/config/load";
+import { UserError } from "../app/common/errors";
 import { partitionOf } from "../app/config/regions";
 import type { Progress } from "../runner/progress";
 import { runBounded } from "../runner/scheduler";
 import { AwsSession, errorText, UnreadableAccount } from "./read/aws";
 import { compareRole } from "./compare";
 import { accountStatus } from "./in-sync";
-import { deactivateKey, legacyCandidates, readLegacyUser } from "./legacy-keys";
+import { consolePasswordReason, deactivateKey, DEFAULT_IDLE_DAYS, legacyCandidates, readLegacyUser } from "./legacy-keys";
 import { readAccount } from "./read/read-account";
 import { exitCodeOf, TrelicaUse, VerifyAccountReport, VerifyReport } from "./report";
 import { resolveStackSet } from "../app/stacks/stackset";
@@ -17,6 +18,8 @@ export interface VerifyOptions extends SelectOptions {
   readonly configFile: string;
   readonly concurrency: number;
   readonly deactivateLegacyKeys: boolean;
+  /** A legacy key is safe to deactivate only after this many idle days. @default 30 */
+  readonly legacyKeyIdleDays?: number;
   readonly progress: Progress;
 }
 
@@ -34,11 +37,17 @@ export async function verify(options: VerifyOptions): Promise<VerifyReport> {
     } else {
       selection = accountTargets(loaded, options);
     }
+    refuseReadOnlyDeactivation(selection.targets.filter((target) => target.readOnlyRole).length, options.deactivateLegacyKeys);
     const report: VerifyReport = {
       command: "verify",
       mode: loaded.config.mode === "stackset" ? "stackset" : "accounts",
       startedAt,
-      options: { concurrency: options.concurrency, roleName: options.roleName, deactivateLegacyKeys: options.deactivateLegacyKeys },
+      options: {
+        concurrency: options.concurrency,
+        roleName: options.roleName,
+        deactivateLegacyKeys: options.deactivateLegacyKeys,
+        legacyKeyIdleDays: options.legacyKeyIdleDays ?? DEFAULT_IDLE_DAYS,
+      },
       accounts: [],
       skipped: selection.skipped.map(({ accountId, name, state }) => ({ accountId, name, state })),
       warnings: selection.warnings,
@@ -74,6 +83,7 @@ async function verifyAccount(session: AwsSession, target: Target, options: Verif
     status: "ok",
     findings: [],
     legacyUsers: [],
+    notTrelica: [],
     deactivated: [],
     calls: 0,
     durationSeconds: 0,
@@ -85,8 +95,16 @@ async function verifyAccount(session: AwsSession, target: Target, options: Verif
     const live = await readAccount(clients.iam, target.expected.roleName);
     account.findings = compareRole(target.expected, live);
     account.trelica = trelicaUse(target, live.role?.lastUsed);
-    for (const candidate of legacyCandidates(live)) {
-      const read = await readLegacyUser(clients.iam, candidate, live.role?.lastUsed?.date);
+    const { candidates, notTrelica } = legacyCandidates(live);
+    account.notTrelica.push(...notTrelica);
+    const rule = { idleDays: options.legacyKeyIdleDays ?? DEFAULT_IDLE_DAYS, now: Date.now(), roleLastUsed: live.role?.lastUsed?.date };
+    for (const candidate of candidates) {
+      const password = await consolePasswordReason(clients.iam, candidate.user.name);
+      if (password !== undefined) {
+        account.notTrelica.push({ userName: candidate.user.name, why: `${candidate.why}, but ${password}` });
+        continue;
+      }
+      const read = await readLegacyUser(clients.iam, candidate, rule);
       if (options.deactivateLegacyKeys) {
         for (const key of read.user.keys.filter((k) => k.verdict === "safe to deactivate")) {
           await deactivateKey(clients.iam, read, key);
@@ -104,6 +122,19 @@ async function verifyAccount(session: AwsSession, target: Target, options: Verif
   }
   account.durationSeconds = Number(((Date.now() - started) / 1000).toFixed(3));
   return account;
+}
+
+/**
+ * The deployer's verify role is read-only (it never holds iam:UpdateAccessKey): deactivating keys in members
+ * it reaches needs a role the user names for that run. Refused before any account is read, so nothing is half-done.
+ */
+function refuseReadOnlyDeactivation(readOnlyAccounts: number, deactivate: boolean): void {
+  if (!deactivate || readOnlyAccounts === 0) return;
+  throw new UserError(
+    `Nothing was verified: --deactivate-legacy-keys with deployment.deployer, where verify reads ${readOnlyAccounts} of the selected accounts ` +
+      "through the deployer's verify role, which is read-only and may not iam:UpdateAccessKey. " +
+      "Give --role-name with a role that may (such as OrganizationAccountAccessRole, for this run only), or --accounts that leaves those accounts out.",
+  );
 }
 
 function trelicaUse(target: Target, lastUsed: { date: string; region?: string } | undefined): TrelicaUse {

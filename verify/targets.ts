@@ -1,4 +1,4 @@
-import { deploymentRoleName } from "../app/organization/defaults";
+import { deploymentRoleName, verifyRoleFor } from "../app/organization/defaults";
 import type { Partition } from "../modules/trelica-integration";
 import type { LoadedConfig } from "../app/config/load";
 import { resolveDeployments, SkippedAccount, stackNameFor } from "../app/organization/deployments";
@@ -22,6 +22,8 @@ export interface Target {
   readonly partition: Partition;
   /** The role verify assumes there; undefined: the standard credentials, which must be that account's. */
   readonly assumeRoleName?: string;
+  /** assumeRoleName is the deployer's read-only verify role, which may not deactivate keys. */
+  readonly readOnlyRole?: boolean;
   readonly expected: ExpectedRole;
   /** How the role gets there: the account's stack, or the stack set. */
   readonly managedBy: "stack" | "stack set";
@@ -59,7 +61,8 @@ export function accountTargets(loaded: LoadedConfig, options: SelectOptions): Se
       accountName: deployment.name,
       region: deployment.region,
       partition: deployment.partition,
-      assumeRoleName: options.roleName ?? deployment.providerRoleName,
+      assumeRoleName: options.roleName ?? verifyRoleFor(loaded.config, deployment.providerRoleName),
+      readOnlyRole: options.roleName === undefined && verifyRoleFor(loaded.config, deployment.providerRoleName) !== deployment.providerRoleName,
       expected: expectedFromProps(deployment.integration, deployment.accountId),
       managedBy: "stack",
     }),

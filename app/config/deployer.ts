@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { Partition } from "../../modules/trelica-integration";
-import { ROLE_NAME_RULE } from "./iam-names";
+import { ROLE_NAME_RULE, sameIamName } from "./iam-names";
 import { ALL_REGIONS, partitionOf } from "./regions";
 import { show } from "./parse/show";
 
@@ -25,6 +25,10 @@ export function boundaryArn(partition: Partition, account: string): string {
 /** The read-only twin Terraform Cloud's plan phase assumes in members. */
 export function readOnlyDeployerName(roleName: string): string {
   return `${roleName}ReadOnly`;
+}
+/** The read-only role `npm run verify` assumes in members with the deployer (app/deployer/verify-role.ts). */
+export function verifyRoleName(roleName: string): string {
+  return `${roleName}Verify`;
 }
 const PRINCIPAL_ARN = {
   pattern: /^arn:aws(-us-gov|-cn)?:iam::\d{12}:(role|user)\/[\w+=,.@/-]{1,512}$/,
@@ -61,8 +65,24 @@ const isObject = (value: unknown): value is Raw => typeof value === "object" && 
  */
 export function deployerProblems(data: unknown): string[] {
   if (!isObject(data) || !isObject(data.deployment) || !isObject(data.deployment.deployer)) return [];
-  const deployer = data.deployment.deployer;
+  const deployment = data.deployment;
+  const deployer = deployment.deployer as Raw;
   const problems: string[] = [];
+
+  // With the deployer, members are reached through it alone: a second way in would be taken silently.
+  if (deployment.assumeRoleName !== undefined) {
+    problems.push(
+      `deployment.assumeRoleName: got ${show(deployment.assumeRoleName)} with deployment.deployer; expected one of the two: with the deployer, ` +
+        `Terraform reaches member accounts through deployment.deployer.roleName (${typeof deployer.roleName === "string" ? deployer.roleName : DEFAULT_ROLE_NAME}). ` +
+        "Remove deployment.assumeRoleName, or deployment.deployer",
+    );
+  }
+  if (deployment.administratorAccess === true) {
+    problems.push(
+      "deployment.administratorAccess: got true with deployment.deployer; expected it only without the deployer, where it says that member accounts " +
+        "are reached through an administrator role knowingly. Remove deployment.administratorAccess",
+    );
+  }
 
   if (data.mode === "stackset") {
     problems.push(
@@ -122,16 +142,24 @@ export function deployerProblems(data: unknown): string[] {
 function nameProblems(data: Raw, deployer: Raw): string[] {
   const roleName = typeof deployer.roleName === "string" ? deployer.roleName : DEFAULT_ROLE_NAME;
   const problems: string[] = [];
-  if (roleName === "TrelicaIntegration") {
-    problems.push(`deployment.deployer.roleName: got "TrelicaIntegration", the role it deploys; expected another name, such as ${DEFAULT_ROLE_NAME}`);
+  if (sameIamName(roleName, "TrelicaIntegration")) {
+    problems.push(`deployment.deployer.roleName: got ${show(roleName)}, the role it deploys (IAM names ignore case); expected another name, such as ${DEFAULT_ROLE_NAME}`);
   }
-  const own = [`${roleName}Policy`, `${roleName}ReadOnlyPolicy`, "TrelicaIntegrationBoundary"];
+  // Its read-only roles are named <roleName>ReadOnly and <roleName>Verify, and IAM role names stop at 64.
+  const longest = readOnlyDeployerName(roleName);
+  if (ROLE_NAME_RULE.pattern.test(roleName) && longest.length > 64) {
+    problems.push(
+      `deployment.deployer.roleName: got ${show(roleName)} (${roleName.length} characters); expected at most ${64 - (longest.length - roleName.length)}, ` +
+        `since the read-only roles beside it are named ${longest} and ${verifyRoleName(roleName)} and IAM role names stop at 64`,
+    );
+  }
+  const own = [`${roleName}Policy`, `${roleName}ReadOnlyPolicy`, `${verifyRoleName(roleName)}Policy`, "TrelicaIntegrationBoundary"];
   const named: [string, unknown][] = [["role.policyName", isObject(data.role) ? data.role.policyName : undefined]];
   if (Array.isArray(data.accounts)) {
     data.accounts.forEach((account: unknown, index: number) => named.push([`accounts[${index}].policyName`, isObject(account) ? account.policyName : undefined]));
   }
   for (const [field, name] of named) {
-    if (typeof name === "string" && own.includes(name)) {
+    if (typeof name === "string" && own.some((ours) => sameIamName(ours, name))) {
       problems.push(`${field}: got "${name}", a policy of the deployer's own; expected another name, since the deployer may change Trelica's policy and must not change its own (${own.join(", ")})`);
     }
   }

@@ -211,10 +211,15 @@ export const configSchema = z.strictObject({
   role: roleOptions.default({}),
   deployment: z
     .strictObject({
-      /** @default deployer.roleName with a deployer, else "OrganizationAccountAccessRole" (defaults.ts: deploymentRoleName) */
+      /** @default deployer.roleName with a deployer (the two are refused together), else "OrganizationAccountAccessRole" (defaults.ts: deploymentRoleName) */
       assumeRoleName: assumeRoleName.optional(),
       /** A narrow role in every member account instead of OrganizationAccountAccessRole (app/deployer/). */
       deployer: deployerSchema.optional(),
+      /**
+       * true: members are reached through a role this program does not create (such as OrganizationAccountAccessRole, an
+       * administrator) by choice, which silences synth's and rollout's warning. Refused beside deployment.deployer. @default false
+       */
+      administratorAccess: flag.optional(),
     })
     .default({}),
   /** The JSON that `aws organizations list-accounts` prints; relative to the config file. */

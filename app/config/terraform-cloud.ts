@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ROLE_NAME_RULE } from "./iam-names";
+import { ROLE_NAME_RULE, sameIamName } from "./iam-names";
 import { tagProblems } from "../../modules/trelica-integration";
 
 /*
@@ -155,6 +155,10 @@ export function terraformCloudProblems(data: unknown): string[] {
     problems.push(
       `terraformCloud.runRoleName: got "${cloud.runRoleName}" (${cloud.runRoleName.length} characters); expected at most 60, since the plan role beside it is named ${cloud.runRoleName}Plan and IAM role names stop at 64`,
     );
+  }
+  // The run role may assume the deployer, which may rewrite TrelicaIntegration: the two must never be one role.
+  if (typeof cloud.runRoleName === "string" && sameIamName(cloud.runRoleName, "TrelicaIntegration")) {
+    problems.push(`terraformCloud.runRoleName: got ${JSON.stringify(cloud.runRoleName)}, the role Trelica assumes (IAM names ignore case); expected another name, such as ${DEFAULT_RUN_ROLE_NAME}`);
   }
   const workspace = isObject(cloud.workspace) ? cloud.workspace : {};
   if (workspace.executionMode === "agent" && workspace.agentPoolId === undefined) {

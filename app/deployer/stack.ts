@@ -43,6 +43,8 @@ export interface DeployerDeployment {
   readonly organizationalUnitIds: readonly string[];
   readonly principalArns: readonly string[];
   readonly planPrincipalArn?: string;
+  /** Who runs verify: the deployer's trustedPrincipalArns, never Terraform Cloud's roles. */
+  readonly verifyPrincipalArns: readonly string[];
   readonly awsOrganizationId?: string;
   /** The Trelica policy's name in an account the config does not name otherwise (role.policyName, or the default). */
   readonly policyName: string;
@@ -88,6 +90,7 @@ export function resolveDeployer(loaded: LoadedConfig, resolution: Resolution, cl
     organizationalUnitIds: deployer.organizationalUnitIds,
     principalArns: [...new Set([...deployer.trustedPrincipalArns, ...(cloud ? [cloud.applyRoleArn] : [])])].sort(),
     planPrincipalArn: cloud?.planRoleArn,
+    verifyPrincipalArns: [...new Set(deployer.trustedPrincipalArns)].sort(),
     awsOrganizationId: organizationIdOf(loaded),
     policyName,
     policyNameOf: Object.fromEntries(

@@ -2,6 +2,7 @@ import { Partition } from "../../modules/trelica-integration";
 import type { PolicyJson } from "../common/policy-json";
 import { BOUNDARY_POLICY_NAME, readOnlyDeployerName } from "../config/deployer";
 import { BOUNDARY_DESCRIPTION, boundaryPolicy, deployerTrustPolicy, deployingPolicy, EACH_ACCOUNT_ID } from "./policies";
+import { verifyPolicy, verifyRoleResources } from "./verify-role";
 
 /** Stands for the account's Trelica policy name in the template: resolved per account by Fn::If on the account ID. */
 const EACH_POLICY_NAME = "${TrelicaPolicyName}";
@@ -26,6 +27,8 @@ export interface DeployerTemplateProps {
   readonly principalArns: readonly string[];
   /** Terraform Cloud's plan role: it may assume only the read-only twin. */
   readonly planPrincipalArn?: string;
+  /** Who may assume the verify role (the deployer's trustedPrincipalArns; none: no verify role). */
+  readonly verifyPrincipalArns: readonly string[];
   readonly awsOrganizationId?: string;
 }
 
@@ -60,6 +63,15 @@ export function deployerTemplate(props: DeployerTemplateProps): object {
     );
     resources.ReadOnlyDeployer = role(readOnly, "Terraform Cloud plans of TrelicaIntegration: read only", [props.planPrincipalArn], props.awsOrganizationId, "ReadOnlyPolicy");
   }
+  // ---- verify's read-only role (app/deployer/verify-role.ts)
+  Object.assign(
+    resources,
+    verifyRoleResources(props, {
+      policy: managedPolicy,
+      role: (name, description, principals, policyLogicalId) => role(name, description, principals, props.awsOrganizationId, policyLogicalId),
+      document: verifyPolicy(props.partition, EACH_ACCOUNT_ID),
+    }),
+  );
   return {
     AWSTemplateFormatVersion: "2010-09-09",
     Description: `${props.roleName} and ${BOUNDARY_POLICY_NAME} for trelica-aws-role`,

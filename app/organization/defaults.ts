@@ -1,7 +1,8 @@
 import { Partition, ServiceFlags, TRELICA_ACCOUNT_ID, TrelicaIntegrationProps } from "../../modules/trelica-integration";
 import { boundaryProps, EACH_ACCOUNT, RoleAccount } from "../config/boundary";
 import { BackendConfig, Config } from "../config/schema";
-import { BOUNDARY_POLICY_NAME, boundaryArn } from "../config/deployer";
+import { BOUNDARY_POLICY_NAME, boundaryArn, verifyRoleName } from "../config/deployer";
+import { sameIamName } from "../config/iam-names";
 
 /*
  * Defaults that depend on the whole config, shared by both modes so one account's role is the same
@@ -48,9 +49,21 @@ export function roleArn(partition: Partition, account: string, name: string): st
   return `arn:${partition}:iam::${account}:role/${name}`;
 }
 
-/** The role Terraform assumes in a member account unless the account names its own. */
+/** The role Terraform assumes in a member account unless the account names its own (assumeRoleName beside the deployer is refused). */
 export function deploymentRoleName(config: Config): string | false {
-  return config.deployment.assumeRoleName ?? config.deployment.deployer?.roleName ?? "OrganizationAccountAccessRole";
+  return config.deployment.deployer?.roleName ?? config.deployment.assumeRoleName ?? "OrganizationAccountAccessRole";
+}
+
+/**
+ * The role `npm run verify` assumes in an account Terraform reaches through `providerRoleName`: with the
+ * deployer, its read-only verify role (the deployer itself cannot read users or keys, and should not);
+ * otherwise the same role as Terraform. Without trusted principals (Terraform Cloud alone) the stack set
+ * makes no verify role: then the deployer's name, which fails with a hint to give --role-name.
+ */
+export function verifyRoleFor(config: Config, providerRoleName: string | undefined): string | undefined {
+  const deployer = config.deployment.deployer;
+  if (deployer === undefined || providerRoleName === undefined || !sameIamName(providerRoleName, deployer.roleName)) return providerRoleName;
+  return deployer.trustedPrincipalArns.length > 0 ? verifyRoleName(deployer.roleName) : providerRoleName;
 }
 
 /** With the deployer, every TrelicaIntegration is under TrelicaIntegrationBoundary (a user's own boundary is refused). */

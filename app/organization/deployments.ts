@@ -15,6 +15,7 @@ import { readOnlyDeployerName } from "../config/deployer";
 import { globToRegExp, matchesAny } from "../common/glob";
 import { planRoleName } from "../config/terraform-cloud";
 import { listSome, plural } from "../common/list";
+import { administratorWarning } from "./administrator";
 
 /** Everything one account's stack needs, resolved from the config: no defaults left to apply. */
 export interface AccountDeployment {
@@ -177,6 +178,9 @@ export function resolveDeployments(loaded: LoadedConfig): Resolution {
         "or set assumeRoleName on those accounts, before applying.",
     );
   }
+
+  const administrator = administratorWarning(config, deployments);
+  if (administrator) warnings.push(administrator);
 
   return {
     deployments,

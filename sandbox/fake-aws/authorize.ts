@@ -85,8 +85,11 @@ export class Authorizer {
       trust = target && this.policy(target.assumeRolePolicyDocument, "trust");
       if (!trust || trust.errors.length > 0) return denial("resource", false);
     }
+    // A user's groups' policies are its own too.
+    const groups = identity.kind === "user" ? ((entity as { groups?: string[] }).groups ?? []).flatMap((name) => (account.groups[name] ? [account.groups[name]] : [])) : [];
+    const holders = [entity, ...groups];
     const documents = this.rules.enforce
-      ? [...entity.attachedPolicies.map((arn) => [arn, this.managedDocument(account, arn)] as const), ...Object.entries(entity.inlinePolicies)].filter(
+      ? holders.flatMap((holder) => [...holder.attachedPolicies.map((arn) => [arn, this.managedDocument(account, arn)] as const), ...Object.entries(holder.inlinePolicies)]).filter(
           (entry): entry is readonly [string, string] => entry[1] !== undefined,
         )
       : [["enforcement-off", JSON.stringify(ALLOW_EVERYTHING)] as const];

@@ -38,6 +38,22 @@ export interface User {
   inlinePolicies: Record<string, string>;
   permissionsBoundary?: string;
   accessKeys: AccessKey[];
+  /** Names of the groups it is in: their policies are its too. */
+  groups?: string[];
+  tags?: Tag[];
+  /** A console password (IAM's login profile). */
+  loginProfile?: { readonly createDate: string };
+}
+
+/** An IAM group: its policies apply to every user in it. */
+export interface Group {
+  readonly path: string;
+  readonly name: string;
+  readonly id: string;
+  readonly arn: string;
+  readonly createDate: string;
+  attachedPolicies: string[];
+  inlinePolicies: Record<string, string>;
 }
 
 export interface AccessKey {
@@ -151,6 +167,7 @@ export interface ChangeSet {
 export interface AccountState {
   readonly roles: Record<string, Role>;
   readonly users: Record<string, User>;
+  readonly groups: Record<string, Group>;
   /** By ARN. */
   readonly policies: Record<string, ManagedPolicy>;
   readonly stackSets: Record<string, StackSet>;
@@ -163,7 +180,7 @@ export interface AccountState {
 }
 
 export function emptyAccount(): AccountState {
-  return { roles: {}, users: {}, policies: {}, stackSets: {}, stacks: {}, changeSets: {}, oidcProviders: {} };
+  return { roles: {}, users: {}, groups: {}, policies: {}, stackSets: {}, stacks: {}, changeSets: {}, oidcProviders: {} };
 }
 
 /** Who is calling, as the fake worked it out from the signature. */

