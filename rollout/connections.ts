@@ -80,7 +80,9 @@ function appliedTimes(stateDir: string, current: RunReport): Map<string, string>
       const file = path.join(stateDir, entry, "report.json");
       if (entry === current.runId || !fs.existsSync(file)) continue;
       try {
-        reports.push(readReport(file));
+        const report = readReport(file);
+        // Another output folder's runs say nothing about this folder's table.
+        if (report.outdir === current.outdir) reports.push(report);
       } catch {
         // A report cut short (a crash mid-write) says nothing reliable.
       }

@@ -76,6 +76,7 @@ void reportUserErrors(async () => {
       projectDir,
       outdir: paths.outdir,
       configFile: paths.configFile,
+      given: paths.given,
       terraformLog: opts.terraformLog,
       synth: opts.synth,
       concurrency: checked.concurrency,

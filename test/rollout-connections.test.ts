@@ -143,7 +143,7 @@ describe("connections table in StackSets mode", () => {
   beforeAll(() => expect(runApp(config, outdir).status).toBe(0));
 
   test("GIVEN both stacks applied THEN the applied table lists the management account and says where every other account's role comes from and how to list them", () => {
-    const stacks = readStacks(outdir);
+    const stacks = readStacks(outdir, "npm run synth");
     const applied = report({
       "trelica-111111111111": { role_arn: "arn:aws:iam::111111111111:role/TrelicaIntegration", account_id: "111111111111", region: "us-east-1" },
       "trelica-organization": { stack_set_name: "TrelicaRoles" },
@@ -157,7 +157,7 @@ describe("connections table in StackSets mode", () => {
   });
 
   test("GIVEN the organization stack not applied by this run THEN the note does not claim it is", () => {
-    const stacks = readStacks(outdir);
+    const stacks = readStacks(outdir, "npm run synth");
     expect(stackSetNotes(stacks, report({}))).toEqual([expect.stringContaining("(stack trelica-organization, not confirmed applied by this run)")]);
   });
 
@@ -173,6 +173,6 @@ describe("connections table in StackSets mode", () => {
     expect(runApp(file, out).status).toBe(0);
     const command = "`aws cloudformation list-stack-instances --stack-set-name TrelicaIntegration --call-as DELEGATED_ADMIN`";
     expect(fs.readFileSync(path.join(out, "trelica-connections.md"), "utf8")).toContain(command);
-    expect(stackSetNotes(readStacks(out), report({}))).toEqual([expect.stringContaining(command)]);
+    expect(stackSetNotes(readStacks(out, "npm run synth"), report({}))).toEqual([expect.stringContaining(command)]);
   });
 });

@@ -261,7 +261,9 @@ describe("rollout destroy and preconditions", () => {
 
   test("GIVEN destroy without --confirm-destroy THEN it refuses before touching anything", async () => {
     project.clearEvents();
-    await expect(project.run({ command: "destroy" })).rejects.toThrow(/rerun with --confirm-destroy/);
+    await expect(project.run({ command: "destroy", accounts: ["1000*"] })).rejects.toThrow(
+      "destroy removes the TrelicaIntegration role from every selected account and cuts Trelica off; to do it (narrow it first with --accounts): npm run rollout -- destroy --confirm-destroy --accounts '1000*'",
+    );
     expect(project.events()).toHaveLength(0);
   });
 
@@ -279,9 +281,29 @@ describe("rollout destroy and preconditions", () => {
     );
   });
 
-  test("GIVEN apply with no earlier plan THEN it says to plan first", async () => {
+  test("GIVEN apply with no earlier plan THEN it says to plan first, before anything is written", async () => {
     const fresh = new RolloutProject(dir, "no-plan", 1);
-    await expect(fresh.run({ command: "apply" })).rejects.toThrow(/run `npm run rollout -- plan` first, or use --plan-and-apply/);
+    const before = fs.readdirSync(path.join(fresh.dir, "cdktf.out"));
+    await expect(fresh.run({ command: "apply" })).rejects.toThrow(
+      `apply applies the plans of the last \`plan\` run in this output folder (${path.join(fresh.dir, "cdktf.out")}), and there is none; nothing was written. Run \`npm run rollout -- plan\` first, or use --plan-and-apply.`,
+    );
+    expect(fs.readdirSync(path.join(fresh.dir, "cdktf.out"))).toEqual(before);
+    expect(fs.existsSync(path.join(fresh.dir, ".rollout"))).toBe(false);
+  });
+
+  test("GIVEN a plan of one output folder WHEN apply runs on another folder of the same project THEN it says that folder has no plan, nothing is applied", async () => {
+    const twoFolders = new RolloutProject(dir, "two-folders", 1);
+    fs.cpSync(path.join(twoFolders.dir, "cdktf.out"), path.join(twoFolders.dir, "other.out"), { recursive: true });
+    expect((await twoFolders.run({ command: "plan", outdir: "cdktf.out" })).exitCode).toBe(2);
+    twoFolders.clearEvents();
+    await expect(twoFolders.run({ command: "apply", outdir: "other.out" })).rejects.toThrow(
+      `apply applies the plans of the last \`plan\` run in this output folder (${path.join(twoFolders.dir, "other.out")}), and there is none; nothing was written. Run \`npm run rollout -- plan --output other.out\` first, or use --plan-and-apply.`,
+    );
+    expect(twoFolders.events()).toHaveLength(0);
+    // Its own folder's plan is still the one apply there uses.
+    const applied = await twoFolders.run({ command: "apply", outdir: "cdktf.out" });
+    expect(applied.report.outdir).toBe(path.join(twoFolders.dir, "cdktf.out"));
+    expect(applied.report.fromPlanRun).toBeDefined();
   });
 });
 

@@ -4,6 +4,7 @@ import type { CloudReport } from "../terraform-cloud/cloud-report";
 import { AccessChange, ChangeCounts, hasChanges } from "../terraform/plan-summary";
 import { textTable } from "../../app/common/list";
 import { redact } from "../../runner/redact";
+import { writePrivateFile } from "../../runner/private-files";
 
 export type Command = "plan" | "apply" | "destroy" | "connections";
 /** needs-action: Terraform Cloud holds the account's run for a person (a policy override, a confirmation) or discarded it. */
@@ -60,6 +61,8 @@ export interface RunReport {
   readonly options: { concurrency: number; maxFailures: number; lockTimeout: string; retries: number };
   /** The plan run an apply used. */
   readonly fromPlanRun?: string;
+  /** The output folder whose stacks it ran (absolute): its plans apply, and it resumes, only there. */
+  readonly outdir?: string;
   accounts: AccountReport[];
   runner?: { cpuSeconds: number; peakRssMb: number };
 }
@@ -69,7 +72,7 @@ export function writeReport(report: RunReport, files: readonly string[]): void {
   for (const file of files) {
     fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
     // Owner-only: it names accounts, roles and terraform's words about them.
-    fs.writeFileSync(file, text, { mode: 0o600 });
+    writePrivateFile(file, text);
   }
 }
 
