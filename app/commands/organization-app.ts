@@ -14,7 +14,7 @@ import { Resolution, resolveDeployments, stackNameFor } from "../organization/de
 import { UserError } from "../common/errors";
 import { lockFolderForSynth } from "../../runner/lock";
 import { localStateFile, projectRoot, stateDirFor } from "../stacks/backend";
-import { shellQuote } from "../common/commands";
+import { Invocation, npmCommand, shellQuote } from "../common/commands";
 import { listSome, plural } from "../common/list";
 import { memberTemplate, ORGANIZATION_STACK_NAME, OrganizationStack, resolveStackSet } from "../stacks/stackset";
 import { addToManifest, createApp, synthesizeStacks } from "../stacks/synthesize";
@@ -52,7 +52,16 @@ export function synthesizeOrganization(configFile: string, options: Organization
   const state = loaded.config.backend.type === "local" ? `local state in ${shownPath(stateDir)}` : `state in the ${loaded.config.backend.type} backend`;
   options.log(`trelica: ${[`${head} from ${shownPath(configFile)} into ${shownPath(outdir)} (${state})`, ...details].join("; ")}.`);
   for (const note of [...(lock?.note ? [lock.note] : []), ...(written.notes ?? [])]) options.log(note);
-  for (const warning of [...placeholderWarnings(loaded.config), ...written.warnings, ...written.leaving.map(leavingWarning)]) options.log(`Warning: ${warning}`);
+  const invocation = synthInvocation(loaded, outdir);
+  for (const warning of [...placeholderWarnings(loaded.config), ...written.warnings, ...written.leaving.map((stack) => leavingWarning(stack, invocation))]) options.log(`Warning: ${warning}`);
+}
+
+/**
+ * The config and output folder of this synthesis, for the commands it prints: named always (synthesis
+ * cannot tell a default from a choice), as paths that read the same from the project root.
+ */
+function synthInvocation(loaded: LoadedConfig, outdir: string): Invocation {
+  return { config: shownPath(loaded.file), output: shownPath(outdir) };
 }
 
 interface Written {
@@ -78,7 +87,7 @@ function synthesizeAccountsMode(loaded: LoadedConfig, outdir: string, stateDir: 
   const notes: string[] = [];
   if (terraformCloud) synthesizeTerraformCloudStack(terraformCloud, outdir, (line) => notes.push(line), stateDir);
   if (deployer) synthesizeDeployerStack(deployer, outdir, (line) => notes.push(line), stateDir);
-  writeConnectionsTable(outdir, resolution);
+  writeConnectionsTable(outdir, resolution, synthInvocation(loaded, outdir));
   writeRoleTemplate(outdir, TrelicaIntegration.cloudFormationTemplate(memberRoleProps(loaded.config, partitionOf(loaded.config.region))));
   return { summary: summaryOf(resolution, leaving), notes, warnings: resolution.warnings, leaving };
 }
@@ -103,7 +112,7 @@ function synthesizeStackSetMode(loaded: LoadedConfig, outdir: string, stateDir: 
   app.synth();
   const leaving = settleStaleStacks(outdir, new Set([managementStack, ORGANIZATION_STACK_NAME]));
   writeRoleTemplate(outdir, memberTemplate(deployment));
-  writeStackSetConnections(outdir, deployment);
+  writeStackSetConnections(outdir, deployment, synthInvocation(loaded, outdir));
   const summary = [
     "2 stacks",
     `${managementStack} (the management account's role) and ${ORGANIZATION_STACK_NAME} (for account ` +
@@ -204,12 +213,12 @@ function settleStaleStacks(outdir: string, current: ReadonlySet<string>): Leavin
   return leaving;
 }
 
-function leavingWarning(stack: LeavingStack): string {
+function leavingWarning(stack: LeavingStack, given: Invocation): string {
   const accountId = /-(\d{12})$/.exec(stack.stack)?.[1];
-  const select = accountId ?? stack.stack;
+  const select = { ...given, accounts: [accountId ?? stack.stack] };
   return (
     `${stack.stack} left the config but ${stack.holds}: its stack is kept, marked leaving, so the role is not orphaned. ` +
-    `To remove the role: npm run rollout -- plan --accounts ${select}, then npm run rollout -- apply --accounts ${select} --confirm-destroy ` +
+    `To remove the role: ${npmCommand("rollout", ["plan"], select)}, then ${npmCommand("rollout", ["apply", "--confirm-destroy"], select)} ` +
     `(cuts Trelica off there); the synth after that drops the folder. To keep the role managed, put ${accountId ? "the account" : "it"} back in the config.`
   );
 }
