@@ -166,6 +166,12 @@ async function runLocked(options: RolloutOptions, control: RolloutControl, { out
   const writesConnections = options.command !== "plan";
   if ((options.command === "apply" || options.command === "destroy") && !control.interrupted) {
     const unread = selected.filter((stack) => stack.accountId !== undefined && ["skipped", "refused", "not-started", "needs-action"].includes(accountOf.get(stack.name)!.status));
+    // Nothing ran (every account refused or skipped): parallel inits of a cold folder would race to fill
+    // the empty provider cache ("file exists"), so one init warms it first here too.
+    if (toRun.length === 0 && unread.length > 1) {
+      const warmUp = await warmPluginCache(unread[0], context);
+      if (warmUp.exitCode === 0) copyLockFile(unread[0], unread.slice(1));
+    }
     await runBounded(unread, options.concurrency, () => !control.interrupted, (stack) => readOutputsOnly(stack, accountOf.get(stack.name)!, context));
   }
 

@@ -41,6 +41,29 @@ describe("rollout plan", () => {
     for (const name of project.stackNames()) expect(fs.existsSync(path.join(project.dir, "cdktf.out", "stacks", name, ".terraform.lock.hcl"))).toBe(true);
   });
 
+  test("GIVEN a cold folder and an apply whose every account is refused THEN the outputs are still read after one warm-up init, never by parallel inits on an empty cache", async () => {
+    const cold = new RolloutProject(dir, "cold-refused", 4);
+    cold.scenario({}, { plan: "changes" });
+    expect((await cold.run({ command: "plan" })).exitCode).toBe(2);
+    // Every stack edited since the plan (refused), and nothing initialized or cached any more.
+    for (const name of cold.stackNames()) {
+      const stackDir = path.join(cold.dir, "cdktf.out", "stacks", name);
+      fs.appendFileSync(path.join(stackDir, "cdk.tf.json"), "\n");
+      fs.rmSync(path.join(stackDir, ".terraform"), { recursive: true, force: true });
+      fs.rmSync(path.join(stackDir, ".terraform.lock.hcl"), { force: true });
+    }
+    fs.rmSync(path.join(cold.dir, ".rollout", "plugin-cache"), { recursive: true, force: true });
+    cold.clearEvents();
+    const result = await cold.run({ command: "apply", concurrency: 8 });
+    expect(result.report.accounts.map((a) => a.status)).toEqual(["refused", "refused", "refused", "refused"]);
+    const [warmUp, ...parallel] = cold.events().filter((e) => e.command === "init").sort((a, b) => a.start - b.start);
+    expect(warmUp.downloaded).toBe(true);
+    expect(parallel).toHaveLength(3);
+    for (const init of parallel) expect(init).toMatchObject({ cacheWarm: true });
+    expect(cold.events().filter((e) => e.downloaded)).toHaveLength(1);
+    for (const init of parallel) expect(init.start).toBeGreaterThanOrEqual(warmUp.end);
+  });
+
   test("GIVEN changes in some accounts THEN exit 2 and the report counts them per account", async () => {
     const [first, second] = project.stackNames();
     project.scenario({ [first]: { plan: "none" }, [second]: { plan: "destroy-role" } });
