@@ -381,7 +381,7 @@ describe("rollout synthesizes first", () => {
 
   test("GIVEN a config with a new account THEN the run synthesizes it and plans it too", async () => {
     const config = path.join(project.dir, "trelica.config.yaml");
-    fs.appendFileSync(config, 'accounts:\n  - id: "999999999999"\n');
+    fs.appendFileSync(config, 'accounts:\n  - id: "999999999999"\n    notInAccountsFile: true\n');
     project.scenario({});
     const result = await project.run({ command: "plan", synth: true, env: project.env({ TRELICA_CONFIG: config }) });
     expect(result.report.accounts.map((a) => a.stack)).toContain("trelica-999999999999");
