@@ -314,6 +314,31 @@ describe("rollout destroy and preconditions", () => {
     expect(fs.existsSync(path.join(fresh.dir, ".rollout"))).toBe(false);
   });
 
+  test("GIVEN a plan then an apply THEN every file and folder they write under .rollout/ and as a report is owner-only (0600, folders 0700), files that existed before with wider modes included", async () => {
+    const modes = new RolloutProject(dir, "modes", 2);
+    modes.scenario({}, { plan: "changes" });
+    const extra = path.join(modes.dir, "copy of report.json");
+    // Made before the rule, or by hand: a rewrite tightens them.
+    fs.mkdirSync(path.join(modes.dir, ".rollout"), { recursive: true, mode: 0o755 });
+    fs.chmodSync(path.join(modes.dir, ".rollout"), 0o755);
+    fs.writeFileSync(path.join(modes.dir, ".rollout", "last-plan.json"), "{}", { mode: 0o644 });
+    fs.writeFileSync(extra, "{}", { mode: 0o644 });
+    const plan = await modes.run({ command: "plan", report: extra });
+    const applied = await modes.run({ command: "apply", report: extra });
+    expect(applied.report.accounts.map((a) => a.outcome)).toEqual(["applied", "applied"]);
+    const written: string[] = [];
+    const walk = (at: string) => {
+      written.push(at);
+      if (fs.statSync(at).isDirectory()) for (const entry of fs.readdirSync(at)) if (entry !== "plugin-cache") walk(path.join(at, entry));
+    };
+    walk(path.join(modes.dir, ".rollout"));
+    const wrong = [...written, extra].filter((at) => (fs.statSync(at).mode & 0o777) !== (fs.statSync(at).isDirectory() ? 0o700 : 0o600));
+    expect(wrong.map((at) => `${path.relative(modes.dir, at)} ${(fs.statSync(at).mode & 0o777).toString(8)}`)).toEqual([]);
+    // What was checked: the pointer, both reports, the logs, the saved plans and their applied markers.
+    const names = written.map((at) => path.basename(at));
+    expect(names).toEqual(expect.arrayContaining(["last-plan.json", "report.json", `${plan.report.accounts[0].stack}.log`, `${plan.report.accounts[0].stack}.tfplan`, `${plan.report.accounts[0].stack}.tfplan.applied`]));
+  });
+
   test("GIVEN a plan of one output folder WHEN apply runs on another folder of the same project THEN it says that folder has no plan, nothing is applied", async () => {
     const twoFolders = new RolloutProject(dir, "two-folders", 1);
     fs.cpSync(path.join(twoFolders.dir, "cdktf.out"), path.join(twoFolders.dir, "other.out"), { recursive: true });

@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import type { CloudReport } from "../terraform-cloud/cloud-report";
 import { AccessChange, ChangeCounts, hasChanges } from "../terraform/plan-summary";
-import { textTable } from "../../app/common/list";
+import { plural, textTable } from "../../app/common/list";
 import { redact } from "../../runner/redact";
 import { writePrivateFile } from "../../runner/private-files";
 
@@ -121,7 +121,7 @@ export function summaryTable(report: RunReport): string {
   const accessChanged = report.accounts.filter((a) => a.accessChanges?.length).length;
   out.push(
     "",
-    `${report.command}${report.planAndApply ? " (plan-and-apply)" : ""}: ${report.accounts.length} accounts: ` +
+    `${report.command}${report.planAndApply ? " (plan-and-apply)" : ""}: ${plural(report.accounts.length, "account")}: ` +
       `${count("succeeded")} succeeded (${withChanges} with changes), ${count("failed")} failed, ${count("refused")} refused, ` +
       `${count("interrupted")} interrupted, ${count("not-started")} not started, ${count("skipped")} skipped` +
       // Only runs in Terraform Cloud can need action there: other rollouts keep their one familiar line.
