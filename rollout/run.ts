@@ -188,7 +188,7 @@ async function runLocked(options: RolloutOptions, control: RolloutControl, { out
   }
   const connections = writesConnections ? writeAppliedConnections(selected, report, outdir, stateDir) : undefined;
   options.progress.close();
-  const connectionsLine = connections ? `Connections (applied state; only \`applied\` rows have a role ARN): ${connections} and .md\n` : "";
+  const connectionsLine = connections ? `Connections (applied state; \`applied\` rows have a confirmed role ARN): ${connections} and .md\n` : "";
   output(`\n${summaryTable(report)}\nReport: ${reportFiles.join(", ")}\nLogs: ${runDir}\n${connectionsLine}`);
   return { exitCode: exitCodeOf(report), report, reportFile: reportFiles[0] };
 }
