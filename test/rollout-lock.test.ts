@@ -137,4 +137,20 @@ describe("one run per output folder (real processes)", () => {
     expect(readHolder(again.file)?.command).toBe("rollout plan");
     again.release();
   });
+
+  test("GIVEN a folder held by a run on another host WHEN verify --deactivate-legacy-keys starts there THEN it refuses before reading anything, naming the holder; the holder's lock stays", () => {
+    const folder = path.join(dir, "verify-held");
+    fs.mkdirSync(path.join(folder, "cdktf.out"), { recursive: true });
+    const holder = { command: "rollout apply", pid: 4242, host: "build-server", startedAt: "2026-05-01T09:00:00.000Z" };
+    fs.writeFileSync(path.join(folder, "cdktf.out", LOCK_FILE), JSON.stringify(holder));
+    fs.writeFileSync(path.join(folder, "trelica.config.yaml"), 'trelicaOrganizationId: org-42\naccounts: [{ id: "111111111111" }]\n');
+    const verify = spawnSync(process.execPath, ["-r", "sucrase/register", path.join(PROJECT_ROOT, "verify", "main.ts"), "--deactivate-legacy-keys"], {
+      cwd: folder,
+      env: { ...process.env, NODE_PATH: path.join(PROJECT_ROOT, "node_modules"), AWS_ENDPOINT_URL: "http://127.0.0.1:9" },
+      encoding: "utf8",
+    });
+    expect(verify.status).toBe(2);
+    expect(verify.stderr).toContain(`Output folder ${path.join(folder, "cdktf.out")} is in use by \`rollout apply\` (pid 4242 on build-server, started 2026-05-01T09:00:00.000Z); nothing was done.`);
+    expect(readHolder(path.join(folder, "cdktf.out", LOCK_FILE))).toEqual(holder);
+  });
 });
