@@ -12,7 +12,7 @@ import { configSchema } from "../app/config/schema";
 import { EXIT_CODES } from "../rollout/report/exit-codes";
 import { GENERATED_BLOCKS, staleBlocks, withBlock } from "../scripts/docs/generated";
 import { configKeys } from "./helpers/config-keys";
-import { brokenLinks, codeIn, configDocProblems, docFiles, optionsInDoc, optionsInHelp, readDoc, tablesIn } from "./helpers/docs";
+import { brokenLinks, configDocProblems, docFiles, optionsInDoc, optionsInHelp, readDoc, tablesIn } from "./helpers/docs";
 import { PROJECT_ROOT } from "./helpers/files";
 
 const CONFIG_DOC = "docs/configuration.md";
@@ -56,6 +56,12 @@ describe("the docs restate the code exactly", () => {
 describe("the docs hold together", () => {
   test.each(docFiles())("GIVEN %s THEN every relative link and #anchor resolves", (file) => {
     expect(brokenLinks(file)).toEqual([]);
+  });
+
+  test("GIVEN the example config's header THEN it points at the config reference, which exists", () => {
+    const header = fs.readFileSync(path.join(PROJECT_ROOT, "trelica.config.yaml"), "utf8").split("\n")[0];
+    expect(header).toContain(CONFIG_DOC);
+    expect(fs.existsSync(path.join(PROJECT_ROOT, CONFIG_DOC))).toBe(true);
   });
 
   test("GIVEN the README THEN it is a front page: at most 250 lines, with the set-up commands and a link to every page of docs/", () => {
