@@ -1,5 +1,4 @@
 import * as fs from "node:fs";
-import { Invocation, npmCommand } from "../common/commands";
 import * as path from "node:path";
 import { TrelicaIntegration } from "../../modules/trelica-integration";
 import { roleArn } from "../organization/defaults";
@@ -38,22 +37,21 @@ export function connectionsCsv(resolution: Resolution): string {
   return csvText(COLUMNS, rowsOf(resolution));
 }
 
-/** `connections`: the command that reads the applied state into this table, as printed (the config and folder it was written from). */
-function markdownTable(rows: readonly Row[], connections: string): string[] {
+function markdownTable(rows: readonly Row[]): string[] {
   return [
     "# Trelica connections",
     "",
     "In Trelica: Admin > Integrations > Amazon Web Services > Connect; enter the account ID and the region.",
     "",
     "PLANNED, NOT CONFIRMED: written by synth, before any apply; a role here may not exist yet. " +
-      `After applying, run \`${connections}\` (apply does it too) for the table from the applied state: its \`applied\` rows are the accounts whose role exists, ready to connect with their account ID and region.`,
+      "After applying, run `npm run rollout -- connections` (apply does it too) for the table from the applied state: its `applied` rows are the accounts whose role exists, ready to connect with their account ID and region.",
     "",
     ...markdownTableLines(COLUMNS, rows),
   ];
 }
 
-export function connectionsMarkdown(resolution: Resolution, connections = npmCommand("rollout", ["connections"])): string {
-  const lines = markdownTable(rowsOf(resolution), connections);
+export function connectionsMarkdown(resolution: Resolution): string {
+  const lines = markdownTable(rowsOf(resolution));
   if (resolution.skipped.length > 0) {
     const skipped = resolution.skipped.map((s) => [s.accountId, s.name ?? "", s.state]);
     lines.push("", "## Skipped (not ACTIVE)", "", ...markdownTableLines(["account_id", "account_name", "state"], skipped));
@@ -61,14 +59,14 @@ export function connectionsMarkdown(resolution: Resolution, connections = npmCom
   return lines.join("\n") + "\n";
 }
 
-export function writeConnectionsTable(outdir: string, resolution: Resolution, invocation: Invocation = {}): void {
+export function writeConnectionsTable(outdir: string, resolution: Resolution): void {
   fs.mkdirSync(outdir, { recursive: true });
   fs.writeFileSync(path.join(outdir, "trelica-connections.csv"), connectionsCsv(resolution));
-  fs.writeFileSync(path.join(outdir, "trelica-connections.md"), connectionsMarkdown(resolution, npmCommand("rollout", ["connections"], invocation)));
+  fs.writeFileSync(path.join(outdir, "trelica-connections.md"), connectionsMarkdown(resolution));
 }
 
 /** StackSets mode: the administering account is known; enrolled accounts are whatever the OUs hold. */
-export function writeStackSetConnections(outdir: string, deployment: StackSetDeployment, invocation: Invocation = {}): void {
+export function writeStackSetConnections(outdir: string, deployment: StackSetDeployment): void {
   // The management account's own stack holds its role directly; the stack set enrols the rest.
   const management = deployment.management;
   const row: Row = [
@@ -79,7 +77,7 @@ export function writeStackSetConnections(outdir: string, deployment: StackSetDep
     String(management.services.organizations),
     PLANNED,
   ];
-  const lines = markdownTable([row], npmCommand("rollout", ["connections"], invocation));
+  const lines = markdownTable([row]);
   lines.push(
     "",
     `Every account of ${deployment.stackSet.organizationalUnitIds.join(", ")} gets ${roleArn(deployment.partition, "<account-id>", TrelicaIntegration.ROLE_NAME)} ` +

@@ -87,7 +87,7 @@ function synthesizeAccountsMode(loaded: LoadedConfig, outdir: string, stateDir: 
   const notes: string[] = [];
   if (terraformCloud) synthesizeTerraformCloudStack(terraformCloud, outdir, (line) => notes.push(line), stateDir);
   if (deployer) synthesizeDeployerStack(deployer, outdir, (line) => notes.push(line), stateDir);
-  writeConnectionsTable(outdir, resolution, synthInvocation(loaded, outdir));
+  writeConnectionsTable(outdir, resolution);
   writeRoleTemplate(outdir, TrelicaIntegration.cloudFormationTemplate(memberRoleProps(loaded.config, partitionOf(loaded.config.region))));
   return { summary: summaryOf(resolution, leaving), notes, warnings: resolution.warnings, leaving };
 }
@@ -112,7 +112,7 @@ function synthesizeStackSetMode(loaded: LoadedConfig, outdir: string, stateDir: 
   app.synth();
   const leaving = settleStaleStacks(outdir, new Set([managementStack, ORGANIZATION_STACK_NAME]));
   writeRoleTemplate(outdir, memberTemplate(deployment));
-  writeStackSetConnections(outdir, deployment, synthInvocation(loaded, outdir));
+  writeStackSetConnections(outdir, deployment);
   const summary = [
     "2 stacks",
     `${managementStack} (the management account's role) and ${ORGANIZATION_STACK_NAME} (for account ` +
