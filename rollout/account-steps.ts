@@ -2,7 +2,9 @@
  * One account's terraform steps: init (if needed), plan, the guard, apply, reading outputs; and, for an
  * account an apply did not run, reading its outputs only. Every terraform call goes through the gate.
  */
+import * as fs from "node:fs";
 import * as path from "node:path";
+import { PRIVATE_FILE } from "../runner/private-files";
 import { guardRefusal } from "./plans/access-guard";
 import { hold, progressLine, refuse } from "./report/account-outcome";
 import { cloudProblemIn, countsFromPlanLine, isJsonPlanDenied, readSavedCloudPlan } from "./terraform-cloud/cloud";
@@ -58,6 +60,8 @@ export async function runStack(stack: Stack, account: AccountReport, context: St
       if (options.command === "destroy" || stack.leaving) planArgs.push("-destroy");
       const plan = await terraform("plan", planArgs, "planning", [0, 2]);
       if (plan.exitCode !== 0 && plan.exitCode !== 2) return failOrHeld(plan);
+      // terraform writes the saved plan (the stack's values, provider settings) with its own mode: owner-only here.
+      if (fs.existsSync(planFile)) fs.chmodSync(planFile, PRIVATE_FILE);
       // A saved cloud plan (a bookmark of the run) rather than a local plan: the workspace runs remotely.
       const remote = readSavedCloudPlan(planFile) !== undefined;
       // -detailed-exitcode 0 means an empty diff: nothing for `show -json` (a provider start-up) to read.

@@ -28,6 +28,8 @@ export interface ConnectionRow {
   readonly services: string;
   readonly appliedAt: string;
   readonly status: ConnectionStatus;
+  /** verify's `trelica_last_used`, kept from the table this one replaces (rollout does not read it). */
+  readonly lastUsed?: string;
   /** The Terraform Cloud run that applied (or failed to apply) it in this rollout, for the Markdown table. */
   readonly run?: string;
 }
@@ -61,15 +63,14 @@ function stackRegion(stack: Stack): string {
   return typeof region === "string" ? region : "";
 }
 
-/** Account names as the table in `outdir` has them (synth's, or an earlier applied one): the config's names, which no stack holds. */
-function knownNames(outdir: string): Map<string, string> {
+/** The table in `outdir` as it is (synth's, an earlier applied one, verify's last-used column): column → value, per account ID. */
+function knownRows(outdir: string): Map<string, Record<string, string>> {
   const file = path.join(outdir, "trelica-connections.csv");
   if (!fs.existsSync(file)) return new Map();
   const [header, ...rows] = parseCsv(fs.readFileSync(file, "utf8"));
   const id = header?.indexOf("account_id") ?? -1;
-  const name = header?.indexOf("account_name") ?? -1;
-  if (id < 0 || name < 0) return new Map();
-  return new Map(rows.filter((row) => row[id]).map((row) => [row[id], row[name] ?? ""]));
+  if (!header || id < 0) return new Map();
+  return new Map(rows.filter((row) => row[id]).map((row) => [row[id], Object.fromEntries(header.map((column, i) => [column, row[i] ?? ""]))]));
 }
 
 /** When each stack's latest successful apply finished, from this run's report and the earlier ones under .rollout. */
@@ -80,7 +81,9 @@ function appliedTimes(stateDir: string, current: RunReport): Map<string, string>
       const file = path.join(stateDir, entry, "report.json");
       if (entry === current.runId || !fs.existsSync(file)) continue;
       try {
-        reports.push(readReport(file));
+        const report = readReport(file);
+        // Another output folder's runs say nothing about this folder's table.
+        if (report.outdir === current.outdir) reports.push(report);
       } catch {
         // A report cut short (a crash mid-write) says nothing reliable.
       }
@@ -99,7 +102,7 @@ function appliedTimes(stateDir: string, current: RunReport): Map<string, string>
 }
 
 export function connectionRows(stacks: readonly Stack[], report: RunReport, outdir: string, stateDir: string): ConnectionRow[] {
-  const names = knownNames(outdir);
+  const known = knownRows(outdir);
   const appliedAt = appliedTimes(stateDir, report);
   const accountOf = new Map(report.accounts.map((account) => [account.stack, account]));
   return stacks
@@ -108,14 +111,18 @@ export function connectionRows(stacks: readonly Stack[], report: RunReport, outd
       const account = accountOf.get(stack.name);
       const status = statusOf(account);
       const outputs = account?.outputs ?? {};
+      const before = known.get(stack.accountId!);
+      // A run that failed, or could not read the state, knows less than the table did: the role it listed stays.
+      const kept = (status === "failed" || status === "unknown") && before?.role_arn ? before : undefined;
       return {
         accountId: stack.accountId!,
-        name: names.get(stack.accountId!) ?? "",
+        name: before?.account_name ?? "",
         region: outputs.region ?? stackRegion(stack),
-        roleArn: status === "applied" ? outputs.role_arn! : "",
+        roleArn: status === "applied" ? outputs.role_arn! : (kept?.role_arn ?? ""),
         services: stackServices(stack).join(" "),
-        appliedAt: status === "applied" ? (appliedAt.get(stack.name) ?? "") : "",
+        appliedAt: status === "applied" ? (appliedAt.get(stack.name) ?? before?.applied_at ?? "") : (kept?.applied_at ?? ""),
         status,
+        ...(before?.[LAST_USED] !== undefined ? { lastUsed: before[LAST_USED] } : {}),
         ...(account?.cloud?.runs.apply ? { run: account.cloud.runs.apply } : {}),
       };
     });
@@ -129,10 +136,18 @@ function statusOf(account: AccountReport | undefined): ConnectionStatus {
   return "unknown";
 }
 
-const cells = (row: ConnectionRow) => [row.accountId, row.name, row.region, row.roleArn, row.services, row.appliedAt, row.status];
+/** The column verify adds (verify/connections.ts): kept while any row has it. */
+const LAST_USED = "trelica_last_used";
+
+const hasLastUsed = (rows: readonly ConnectionRow[]) => rows.some((row) => row.lastUsed !== undefined);
+const columnsOf = (rows: readonly ConnectionRow[]): string[] => [...CONNECTION_COLUMNS, ...(hasLastUsed(rows) ? [LAST_USED] : [])];
+const cellsOf = (rows: readonly ConnectionRow[]) => (row: ConnectionRow) => [
+  ...[row.accountId, row.name, row.region, row.roleArn, row.services, row.appliedAt, row.status],
+  ...(hasLastUsed(rows) ? [row.lastUsed ?? ""] : []),
+];
 
 export function connectionsCsv(rows: readonly ConnectionRow[]): string {
-  return csvText(CONNECTION_COLUMNS, rows.map(cells));
+  return csvText(columnsOf(rows), rows.map(cellsOf(rows)));
 }
 
 /**
@@ -161,7 +176,8 @@ export function connectionsMarkdown(rows: readonly ConnectionRow[], runId: strin
   const count = (status: ConnectionStatus) => rows.filter((row) => row.status === status).length;
   // Runs in Terraform Cloud: one more column, to trace a row to the run that applied it (the CSV, for Trelica, keeps its columns).
   const withRuns = rows.some((row) => row.run);
-  const columns: string[] = withRuns ? [...CONNECTION_COLUMNS, "terraform_cloud_run"] : [...CONNECTION_COLUMNS];
+  const columns: string[] = withRuns ? [...columnsOf(rows), "terraform_cloud_run"] : columnsOf(rows);
+  const cells = cellsOf(rows);
   const rowCells = (row: ConnectionRow) => (withRuns ? [...cells(row), row.run ?? ""] : cells(row));
   return (
     [
@@ -170,7 +186,7 @@ export function connectionsMarkdown(rows: readonly ConnectionRow[], runId: strin
       `From terraform's state after rollout run ${runId}: ${count("applied")} applied, ${count("planned only")} planned only, ` +
         `${count("failed")} failed, ${count("unknown")} unknown.`,
       "`applied` rows are the accounts whose role exists (its ARN shows it): connect those in Trelica (Admin > Integrations > Amazon Web Services > Connect; enter the account ID and the region; Trelica does not ask for the ARN).",
-      "`planned only`: no role (never applied, or destroyed); `failed`: this run's apply or destroy failed; `unknown`: its terraform outputs could not be read (see the run's report).",
+      "`planned only`: no role (never applied, or destroyed); `failed`: this run's apply or destroy failed; `unknown`: its terraform outputs could not be read (see the run's report). A `failed` or `unknown` row keeps the role ARN the table last listed: the role this run could not confirm.",
       "",
       ...markdownTableLines(columns, rows.map(rowCells)),
       ...notes.flatMap((note) => ["", note]),

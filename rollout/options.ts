@@ -2,7 +2,9 @@
  * The command line's values, checked all at once: each problem names the option, the value given and
  * what is allowed, so one run shows everything to fix.
  */
+import { Command as Cli, Option } from "commander";
 import { UserError } from "../app/common/errors";
+import { addProjectOptions } from "../app/commands/project-options";
 import { Command } from "./report/report";
 import { MAX_CONCURRENCY, selectionProblems, wholeNumber } from "../runner/options";
 
@@ -90,3 +92,30 @@ Exit codes:
   1    a failure, a refusal, an account not started, or a mistake on the command line
   130  interrupted (Ctrl-C or SIGTERM)
 `;
+
+const list = (value: string, previous: string[] = []) => [...previous, ...value.split(",").map((item) => item.trim()).filter(Boolean)];
+
+// Values stay strings here: checkOptions reports every bad one at once, naming option, value and what is allowed.
+/** rollout's command line: one definition, for main.ts and for the test that parses every command the program prints. */
+export function rolloutCommand(): Cli {
+  return addProjectOptions(new Cli("rollout"), { deprecatedOutdir: true })
+    .description("Plan and apply the TrelicaIntegration stacks across accounts, with one consolidated view.")
+    .argument("<command>", "plan, apply, destroy or connections (read each stack's terraform outputs, write cdktf.out/trelica-connections.csv and .md)")
+    .option("--no-synth", "use the output folder's stacks as they are instead of synthesizing first")
+    .option("--concurrency <n>", `accounts at once (1-${MAX_CONCURRENCY})`, "8")
+    .option("--max-failures <n>", "failures tolerated before no new account starts", "0")
+    .option("--accounts <globs>", "only these account IDs or stack names (globs, comma-separated, repeatable)", list, [])
+    .option("--exclude <globs>", "leave out these account IDs or stack names (globs)", list, [])
+    .option("--resume <report.json>", "skip accounts that succeeded in that run's report (a run of the same command)")
+    .option("--lock-timeout <duration>", "how long terraform waits for a state lock (terraform duration: 60s, 5m)", "60s")
+    .option("--retries <n>", "retries of a transient failure (throttling, network, lock), 0-10", "3")
+    .option("--retry-delay <ms>", "first retry's delay in ms; doubles each time", "5000")
+    .option("--plan-and-apply", "apply: plan and apply in one go (for automation)", false)
+    .option("--allow-access-change", "apply plans that change Trelica's access (trust policy, role, policy, attachments, stack set, removed actions)", false)
+    .option("--allow-destroy", "apply plans that delete or replace other resources", false)
+    .option("--confirm-destroy", "destroy: yes, remove the role from every selected account; apply: yes, destroy the roles of accounts that left the config (leaving)", false)
+    .option("--report <file.json>", "also write the run's report here")
+    .option("--terraform-log <level>", "terraform's own log (TF_LOG: trace, debug, info, warn, error) into each account's log; it holds request bodies: treat the logs as secret. Without it any TF_LOG* in the environment is ignored")
+    .addOption(new Option("--progress <mode>", "live view or one line per event (auto, live, plain)").default("auto"))
+    .addHelpText("after", HELP_AFTER);
+}

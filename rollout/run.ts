@@ -23,6 +23,8 @@ import { awsProviderConstraint, initFailure } from "./terraform/init-failure";
 import { synthesize } from "./synth-app";
 import { refusePlaceholder } from "./plans/placeholder-guard";
 import { privateDir } from "../runner/private-files";
+import { HELD_BY_ENV, lockFolder, refuseIfHeld } from "../runner/lock";
+import { Invocation, npmCommand } from "../app/common/commands";
 import { DEFAULT_CONFIG_FILE, DEFAULT_OUTDIR, shownPath } from "../app/commands/project-options";
 import { checkTerraformVersion, processRunner } from "./terraform/terraform";
 import { copyLockFile, warmPluginCache } from "./terraform-init";
@@ -42,26 +44,53 @@ export async function rollout(options: RolloutOptions, control = new RolloutCont
   const outdir = path.resolve(options.projectDir, options.outdir ?? DEFAULT_OUTDIR);
   const stateDir = path.join(options.projectDir, ".rollout");
   const output = options.output ?? ((text: string) => process.stdout.write(text));
+  const given = options.given ?? { config: options.configFile, output: options.outdir };
+  const invocation: Invocation = { ...given, accounts: options.accounts, exclude: options.exclude };
   // Everything the command line names is checked before anything runs, synthesis included.
   if (options.command === "destroy" && !options.confirmDestroy) {
     throw new UserError(
       "destroy removes the TrelicaIntegration role from every selected account and cuts Trelica off; " +
-        "rerun with --confirm-destroy to do it (narrow it first with --accounts).",
+        `to do it (narrow it first with --accounts): ${npmCommand("rollout", ["destroy", "--confirm-destroy"], invocation)}`,
     );
   }
-  const resumed = options.resume ? resumedReport(options.resume, options) : undefined;
+  const resumed = options.resume ? resumedReport(options.resume, options, outdir) : undefined;
   const usesSavedPlans = options.command === "apply" && !options.planAndApply;
-  const planRun = usesSavedPlans ? lastPlanRun(stateDir) : undefined;
+  const planCommand = npmCommand("rollout", ["plan"], invocation);
+  // Said before anything is written, the lock included; read again once the folder is ours.
+  refuseIfHeld(outdir);
+  if (usesSavedPlans) lastPlanRun(stateDir, outdir, planCommand);
+  const synthCommand = npmCommand("synth", [], invocation, { selection: false });
+  if (!options.synth) readStacks(outdir, synthCommand);
 
+  const lock = lockFolder(outdir, `rollout ${options.command}`);
+  try {
+    if (lock.note) options.progress.note(lock.note);
+    return await runLocked(options, control, { outdir, stateDir, output, invocation, resumed, planRun: usesSavedPlans ? lastPlanRun(stateDir, outdir, planCommand) : undefined });
+  } finally {
+    lock.release();
+  }
+}
+
+interface RunSetting {
+  readonly outdir: string;
+  readonly stateDir: string;
+  readonly output: (text: string) => void;
+  readonly invocation: Invocation;
+  readonly resumed?: RunReport;
+  readonly planRun?: RunReport;
+}
+
+async function runLocked(options: RolloutOptions, control: RolloutControl, { outdir, stateDir, output, invocation, resumed, planRun }: RunSetting): Promise<RolloutResult> {
   // The first line names what is run: synthesis prints the config and output folder it used.
   const configFile = path.resolve(options.projectDir, options.configFile ?? options.env.TRELICA_CONFIG ?? DEFAULT_CONFIG_FILE);
-  if (options.synth) synthesize(options.projectDir, outdir, configFile, options.env);
+  // The synthesis is this run's own: it writes into the folder this run holds.
+  if (options.synth) synthesize(options.projectDir, outdir, configFile, { ...options.env, [HELD_BY_ENV]: String(process.pid) });
   else output(`trelica: rollout ${options.command} of the stacks in ${shownPath(outdir)} as they are (--no-synth: no config read).\n`);
 
   const terraform = options.terraform ?? processRunner(options.env);
   const binary = terraform.binary;
   const version = await terraform.version();
-  const selected = selectStacks(readStacks(outdir), options.accounts, options.exclude);
+  const selected = selectStacks(readStacks(outdir, npmCommand("synth", [], invocation, { selection: false })), options.accounts, options.exclude);
   if (options.command === "apply" || options.command === "destroy") refusePlaceholder(options.command, selected);
   // Only commands that plan save cloud plans; `connections` reads outputs, which any terraform with a cloud block can.
   checkTerraformVersion(binary, version, versionRequirements(selected, { savedCloudPlans: options.command !== "connections" }));
@@ -79,6 +108,7 @@ export async function rollout(options: RolloutOptions, control = new RolloutCont
     terraform: { binary, version },
     options: { concurrency: options.concurrency, maxFailures: options.maxFailures, lockTimeout: options.lockTimeout, retries: options.retries },
     fromPlanRun: planRun?.runId,
+    outdir,
     accounts: selected.map((stack) => ({ stack: stack.name, accountId: stack.accountId, ...(stack.leaving ? { leaving: true } : {}), status: "not-started", attempts: 0 })),
   };
   const accountOf = new Map(report.accounts.map((account) => [account.stack, account]));
@@ -136,6 +166,12 @@ export async function rollout(options: RolloutOptions, control = new RolloutCont
   const writesConnections = options.command !== "plan";
   if ((options.command === "apply" || options.command === "destroy") && !control.interrupted) {
     const unread = selected.filter((stack) => stack.accountId !== undefined && ["skipped", "refused", "not-started", "needs-action"].includes(accountOf.get(stack.name)!.status));
+    // Nothing ran (every account refused or skipped): parallel inits of a cold folder would race to fill
+    // the empty provider cache ("file exists"), so one init warms it first here too.
+    if (toRun.length === 0 && unread.length > 1) {
+      const warmUp = await warmPluginCache(unread[0], context);
+      if (warmUp.exitCode === 0) copyLockFile(unread[0], unread.slice(1));
+    }
     await runBounded(unread, options.concurrency, () => !control.interrupted, (stack) => readOutputsOnly(stack, accountOf.get(stack.name)!, context));
   }
 
@@ -148,11 +184,11 @@ export async function rollout(options: RolloutOptions, control = new RolloutCont
   };
   writeReport(report, reportFiles);
   if (options.command === "plan" && !options.planAndApply) {
-    recordLastPlan(stateDir, runId, path.join(runDir, "report.json"));
+    recordLastPlan(stateDir, outdir, runId, path.join(runDir, "report.json"));
   }
   const connections = writesConnections ? writeAppliedConnections(selected, report, outdir, stateDir) : undefined;
   options.progress.close();
-  const connectionsLine = connections ? `Connections (applied state; only \`applied\` rows have a role ARN): ${connections} and .md\n` : "";
+  const connectionsLine = connections ? `Connections (applied state; \`applied\` rows have a confirmed role ARN): ${connections} and .md\n` : "";
   output(`\n${summaryTable(report)}\nReport: ${reportFiles.join(", ")}\nLogs: ${runDir}\n${connectionsLine}`);
   return { exitCode: exitCodeOf(report), report, reportFile: reportFiles[0] };
 }
@@ -166,9 +202,17 @@ function withoutTerraformLog(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   return rest;
 }
 
+/** A run's own folder under .rollout, made here: two runs that start in the same second (in two output folders) never share one. */
 function newRunId(stateDir: string, command: Command): string {
   const stamp = new Date().toISOString().replace(/[-:]/g, "").replace(/\.\d+Z$/, "Z");
-  let runId = `${stamp}-${command}`;
-  for (let n = 2; fs.existsSync(path.join(stateDir, runId)); n++) runId = `${stamp}-${command}-${n}`;
-  return runId;
+  privateDir(stateDir);
+  for (let n = 1; ; n++) {
+    const runId = n === 1 ? `${stamp}-${command}` : `${stamp}-${command}-${n}`;
+    try {
+      fs.mkdirSync(path.join(stateDir, runId), { mode: 0o700 });
+      return runId;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+    }
+  }
 }

@@ -13,3 +13,9 @@ export function privateDir(dir: string): void {
   fs.mkdirSync(dir, { recursive: true, mode: PRIVATE_DIR });
   fs.chmodSync(dir, PRIVATE_DIR);
 }
+
+/** Writes a file owner-only: a new one made so, an existing one (made before this rule, or by hand) tightened. */
+export function writePrivateFile(file: string, text: string): void {
+  fs.writeFileSync(file, text, { mode: PRIVATE_FILE });
+  fs.chmodSync(file, PRIVATE_FILE);
+}

@@ -18,10 +18,11 @@ export interface Stack {
 }
 
 /** The stacks cdktf listed in `<outdir>/manifest.json`: leaving stacks first (they need a decision), then by name. */
-export function readStacks(outdir: string): Stack[] {
+/** `synthCommand`: the command that writes them, as the user would type it. */
+export function readStacks(outdir: string, synthCommand: string): Stack[] {
   const manifestFile = path.join(outdir, "manifest.json");
   if (!fs.existsSync(manifestFile)) {
-    throw new UserError(`${manifestFile} does not exist: synthesize first (npm run synth), or drop --no-synth.`);
+    throw new UserError(`${manifestFile} does not exist: synthesize first (${synthCommand}), or drop --no-synth.`);
   }
   const manifest = JSON.parse(fs.readFileSync(manifestFile, "utf8")) as { stacks: Record<string, { workingDirectory: string }> };
   return Object.entries(manifest.stacks)

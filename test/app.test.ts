@@ -100,8 +100,11 @@ describe("the organization app", () => {
   });
 
   test("GIVEN the shipped example config THEN the stacks match the reviewed snapshot", () => {
-    const outdir = path.join(dir, "snapshot");
-    const run = runApp(path.resolve(__dirname, "..", "trelica.config.yaml"), outdir);
+    // A copy beside the output folder: local state paths (beside the config) stay the same on every machine.
+    const example = path.join(fs.mkdtempSync(path.join(dir, "example-")), "trelica.config.yaml");
+    fs.copyFileSync(path.resolve(__dirname, "..", "trelica.config.yaml"), example);
+    const outdir = path.join(path.dirname(example), "snapshot");
+    const run = runApp(example, outdir);
     expect(run.status).toBe(0);
     const manifest = JSON.parse(fs.readFileSync(path.join(outdir, "manifest.json"), "utf8"));
     const stacks = Object.keys(manifest.stacks).sort();

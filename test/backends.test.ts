@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { synthesizeOrganization } from "../app/commands/organization-app";
@@ -36,11 +37,45 @@ describe("state backends", () => {
     }
   });
 
-  test("GIVEN an output folder in no project THEN the local state sits beside the output folder", () => {
-    const outdir = path.join(fs.mkdtempSync(path.join(dir, "loose-")), "out");
-    const config = writeFile(dir, "loose.yaml", `trelicaOrganizationId: "org-42"\nmanagementAccountId: "111111111111"\naccounts:\n  - id: "111111111111"\n`);
+  test("GIVEN one config synthesized into two output folders, one outside any project THEN both folders' stacks name the same state file, beside the config, and synth's first line says where", () => {
+    const configDir = fs.mkdtempSync(path.join(dir, "deployment-"));
+    const config = writeFile(configDir, "org.yaml", `trelicaOrganizationId: "org-42"\nmanagementAccountId: "111111111111"\naccounts:\n  - id: "111111111111"\n`);
+    const lines: string[] = [];
+    const outdirs = [path.join(configDir, "cdktf.out"), path.join(fs.mkdtempSync(path.join(dir, "loose-")), "nested", "out")];
+    for (const outdir of outdirs) synthesizeOrganization(config, { outdir, log: (line) => lines.push(line) });
+    for (const outdir of outdirs) {
+      const statePath: string = readStack(outdir, "trelica-111111111111").terraform.backend.local.path;
+      expect(path.resolve(outdir, "stacks", "trelica-111111111111", statePath)).toBe(path.join(configDir, "terraform.trelica-111111111111.tfstate"));
+    }
+    expect(lines[0]).toBe(`trelica: 1 account stack from ${config} into ${outdirs[0]} (local state in ${configDir}).`);
+  });
+
+  test("GIVEN state left where the earlier rule put it (beside an output folder outside any project) THEN synth refuses, writing nothing, with the command that moves it; after that command it synthesizes", () => {
+    const configDir = fs.mkdtempSync(path.join(dir, "upgrade-"));
+    const config = writeFile(configDir, "org.yaml", `trelicaOrganizationId: "org-42"\nmanagementAccountId: "111111111111"\naccounts:\n  - id: "111111111111"\n  - id: "222222222222"\n`);
+    const loose = fs.mkdtempSync(path.join(dir, "old place-"));
+    const outdir = path.join(loose, "out");
+    writeFile(loose, "terraform.trelica-222222222222.tfstate", "{}");
+    writeFile(loose, "terraform.trelica-999999999999.tfstate", "{}"); // another deployment's: not this one's to move
+    const refusal = () => synthesizeOrganization(config, { outdir, log: () => undefined });
+    expect(refusal).toThrow(
+      `Local state now lives beside the config file, in ${configDir}, whatever --output; 1 state file of this deployment is still where it used to be found, in ${loose} ` +
+        `(terraform.trelica-222222222222.tfstate), and none in ${configDir}. Nothing was written: synthesizing now would start from empty state and plan to create roles that exist. ` +
+        `Move it first: mv -n '${path.join(loose, "terraform.trelica-222222222222.tfstate")}' ${configDir}/`,
+    );
+    expect(fs.existsSync(outdir)).toBe(false);
+    // The printed command, run by a shell as printed.
+    let message = "";
+    try {
+      refusal();
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    const command = /Move it first: (.*)$/.exec(message)![1];
+    expect(spawnSync("sh", ["-c", command]).status).toBe(0);
+    expect(fs.existsSync(path.join(configDir, "terraform.trelica-222222222222.tfstate"))).toBe(true);
     synthesizeOrganization(config, { outdir, log: () => undefined });
-    expect(readStack(outdir, "trelica-111111111111").terraform.backend.local.path).toBe("../../../terraform.trelica-111111111111.tfstate");
+    expect(readStack(outdir, "trelica-222222222222").terraform.backend.local.path).toBe(path.relative(path.join(outdir, "stacks", "trelica-222222222222"), path.join(configDir, "terraform.trelica-222222222222.tfstate")));
   });
 
   test("GIVEN an S3 backend with defaults THEN each account has its own key, encryption and S3-native locking", () => {

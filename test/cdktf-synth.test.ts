@@ -116,7 +116,7 @@ describe("cdktf synth (the real CLI)", () => {
   });
 });
 
-describe("local state in the project root, whatever the output folder", () => {
+describe("local state beside the config file (here in the project root), whatever the output folder", () => {
   // A project of its own, whose cdktf.json runs this program: the CLI runs in the folder holding cdktf.json.
   const project = path.join(dir, "project");
   writeFile(
@@ -130,6 +130,9 @@ describe("local state in the project root, whatever the output folder", () => {
     }),
   );
   const stack = "trelica-012345678901";
+  // The deployment's config in the project root: its state goes beside it.
+  const projectConfig = path.join(project, "trelica.config.yaml");
+  fs.copyFileSync(config, projectConfig);
   const expectStateInProject = (outdir: string) => {
     const statePath: string = readStack(outdir, stack).terraform.backend.local.path;
     expect(path.resolve(outdir, "stacks", stack, statePath)).toBe(path.join(project, `terraform.${stack}.tfstate`));
@@ -137,14 +140,14 @@ describe("local state in the project root, whatever the output folder", () => {
   };
 
   test("GIVEN cdktf synth --output build/nested/out THEN the state path, resolved from the stack folder, lands in the project root", () => {
-    const run = cdktfSynth(config, "build/nested/out", { cwd: project });
+    const run = cdktfSynth(projectConfig, "build/nested/out", { cwd: project });
     expect(run.status).toBe(0);
     expectStateInProject(path.join(project, "build", "nested", "out"));
   });
 
   test("GIVEN a direct run with CDKTF_OUTDIR nested in the project, from another working directory THEN the state lands in the project root", () => {
     const outdir = path.join(project, "build", "direct", "out");
-    expect(runApp(config, outdir).status).toBe(0);
+    expect(runApp(projectConfig, outdir).status).toBe(0);
     expectStateInProject(outdir);
   });
 });

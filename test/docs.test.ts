@@ -4,6 +4,7 @@
  * (a new command's options, say), add a row to OPTION_TABLES or a block to scripts/docs/generated.ts.
  */
 import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
 import * as path from "node:path";
 import { z } from "zod";
 import { deployerSchema } from "../app/config/deployer";
@@ -55,6 +56,12 @@ describe("the docs restate the code exactly", () => {
 describe("the docs hold together", () => {
   test.each(docFiles())("GIVEN %s THEN every relative link and #anchor resolves", (file) => {
     expect(brokenLinks(file)).toEqual([]);
+  });
+
+  test("GIVEN the example config's header THEN it points at the config reference, which exists", () => {
+    const header = fs.readFileSync(path.join(PROJECT_ROOT, "trelica.config.yaml"), "utf8").split("\n")[0];
+    expect(header).toContain(CONFIG_DOC);
+    expect(fs.existsSync(path.join(PROJECT_ROOT, CONFIG_DOC))).toBe(true);
   });
 
   test("GIVEN the README THEN it is a front page: at most 250 lines, with the set-up commands and a link to every page of docs/", () => {

@@ -47,10 +47,11 @@ describe("synth and an account that leaves the config", () => {
       holds: `its state (${path.join(p.root, `terraform.trelica-${B}.tfstate`)}) holds 1 resource`,
     });
     expect(p.manifestStacks()).toEqual([`trelica-${A}`, `trelica-${B}`]);
-    expect(lines[0]).toMatch(new RegExp(`^trelica: 1 account stack from .*trelica\\.yaml into .*cdktf\\.out; kept 1 stack of accounts that left the config until its role is destroyed \\(trelica-${B}\\)\\.$`));
+    expect(lines[0]).toMatch(new RegExp(`^trelica: 1 account stack from .*trelica\\.yaml into .*cdktf\\.out \\(local state in [^)]+\\); kept 1 stack of accounts that left the config until its role is destroyed \\(trelica-${B}\\)\\.$`));
     expect(lines).toContain(
       `Warning: trelica-${B} left the config but its state (${path.join(p.root, `terraform.trelica-${B}.tfstate`)}) holds 1 resource: its stack is kept, marked leaving, so the role is not orphaned. ` +
-        `To remove the role: npm run rollout -- plan --accounts ${B}, then npm run rollout -- apply --accounts ${B} --confirm-destroy (cuts Trelica off there); ` +
+        `To remove the role: npm run rollout -- plan --config ${p.root}/trelica.yaml --output ${p.root}/cdktf.out --accounts ${B}, ` +
+        `then npm run rollout -- apply --confirm-destroy --config ${p.root}/trelica.yaml --output ${p.root}/cdktf.out --accounts ${B} (cuts Trelica off there); ` +
         "the synth after that drops the folder. To keep the role managed, put the account back in the config.",
     );
   });

@@ -53,18 +53,28 @@ describe("accounts from an AWS Organizations export", () => {
     expect(byId["333333333333"].providerRoleName).toBe("OrganizationAccountAccessRole");
   });
 
-  test("GIVEN explicit entries THEN they override the export's accounts and add accounts outside it", () => {
+  test("GIVEN explicit entries THEN they override the export's accounts and add accounts outside it marked notInAccountsFile", () => {
     const { deployments } = resolve(dir, {
       ...base,
       accountsFile,
       accounts: [
         { id: "333333333333", name: "web", region: "eu-west-2", services: { connect: false } },
-        { id: "999999999999", name: "outside" },
+        { id: "999999999999", name: "outside", notInAccountsFile: true },
       ],
     });
     const web = deployments.find((d) => d.accountId === "333333333333")!;
     expect([web.name, web.region, web.services.connect]).toEqual(["web", "eu-west-2", false]);
     expect(deployments.map((d) => d.accountId)).toContain("999999999999");
+  });
+
+  test("GIVEN an accounts[] override whose ID is one digit off an ID of the file THEN it is refused with the closest IDs, not added as an account", () => {
+    const problems = resolveProblems(dir, { ...base, accountsFile, accounts: [{ id: "333333333334", region: "eu-west-2", services: { connect: true } }] });
+    expect(problems).toEqual([
+      'accounts[0].id: got "333333333334", which is not in the accountsFile (7 accounts); the closest there: 333333333333; ' +
+        "expected an ID from the file, or notInAccountsFile: true on this entry to add an account the file lacks on purpose",
+    ]);
+    // Without a file the entries are the accounts: as before.
+    expect(resolve(dir, { ...base, managementAccountId: "111111111111", accounts: [{ id: "111111111111" }, { id: "333333333334" }] }).deployments.map((d) => d.accountId)).toEqual(["111111111111", "333333333334"]);
   });
 
   test("GIVEN include and exclude globs THEN they filter by account ID or name", () => {

@@ -168,10 +168,10 @@ describe("which terraform/AWS errors are retried", () => {
   test.each([
     ["DNS", "dial tcp: lookup iam.amazonaws.com: no such host", /host name did not resolve/],
     ["AccessDenied", "api error AccessDenied: User: arn:aws:iam::1:user/x is not authorized to perform: iam:GetRole", /may not do this/],
-    ["InvalidClientTokenId", "api error InvalidClientTokenId: The security token included in the request is invalid.", /no valid AWS credentials/],
-    ["ExpiredToken", "api error ExpiredToken: The security token included in the request is expired", /re-authenticate, then rerun with --resume/],
+    ["InvalidClientTokenId", "api error InvalidClientTokenId: The security token included in the request is invalid.", /the AWS credentials are not valid/],
+    ["ExpiredToken", "api error ExpiredToken: The security token included in the request is expired", /the AWS credentials expired: sign in again/],
     ["validation", "api error ValidationError: 1 validation error detected", /fix it and synthesize again/],
-    ["expired token while throttled", "Throttling ... ExpiredToken: expired", /re-authenticate/],
+    ["expired token while throttled", "Throttling ... ExpiredToken: expired", /credentials expired: sign in again/],
   ])("GIVEN %s THEN not retried, with a hint", (_name, output, hint) => {
     const failure = classifyFailure(output);
     expect(failure.transient).toBe(false);
@@ -183,9 +183,9 @@ describe("which terraform/AWS errors are retried", () => {
     const [first] = project.stackNames();
     project.scenario({ [first]: { planError: "Error: api error ExpiredToken: The security token included in the request is expired\n" } });
     const result = await project.run({ command: "plan", maxFailures: 5 });
-    expect(result.report.accounts[0]).toMatchObject({ status: "failed", attempts: 1, hint: expect.stringMatching(/re-authenticate, then rerun with --resume/) });
+    expect(result.report.accounts[0]).toMatchObject({ status: "failed", attempts: 1, hint: expect.stringMatching(/the AWS credentials expired: sign in again/) });
     expect(result.report.accounts[0].steps).toMatchObject({ plan: { attempts: 1, retries: 0 } });
-    expect(project.lines.join("\n")).toMatch(/ExpiredToken.*\(the AWS credentials expired: re-authenticate/);
+    expect(project.lines.join("\n")).toMatch(/ExpiredToken.*\(the AWS credentials expired: sign in again/);
   });
 });
 

@@ -38,7 +38,7 @@ describe("one command line for synth and rollout", () => {
     const folder = userProject("config-output");
     const run = rolloutCli(folder, ["plan", "--config", "org/trelica.yaml", "--output", "build/out", "--progress", "plain"]);
     expect(run.stderr).toBe("");
-    expect(run.stdout.split("\n")[0]).toBe("trelica: 2 account stacks from ./org/trelica.yaml into ./build/out.");
+    expect(run.stdout.split("\n")[0]).toBe("trelica: 2 account stacks from ./org/trelica.yaml into ./build/out (local state in ./org).");
     expect(fs.existsSync(path.join(folder, "build", "out", "stacks", "trelica-222222222222", "cdk.tf.json"))).toBe(true);
     expect(fs.existsSync(path.join(folder, "cdktf.out"))).toBe(false);
     expect(run.stdout).toMatch(/plan: 2 accounts: 2 succeeded/);
@@ -56,7 +56,7 @@ describe("one command line for synth and rollout", () => {
     const folder = userProject("outdir");
     const old = rolloutCli(folder, ["plan", "--config", "org/trelica.yaml", "--outdir", "old-out", "--progress", "plain"]);
     expect(old.stderr).toBe("Note: --outdir is the old name of --output; use --output.\n");
-    expect(old.stdout.split("\n")[0]).toBe("trelica: 2 account stacks from ./org/trelica.yaml into ./old-out.");
+    expect(old.stdout.split("\n")[0]).toBe("trelica: 2 account stacks from ./org/trelica.yaml into ./old-out (local state in ./org).");
     const both = rolloutCli(folder, ["plan", "--outdir", "a", "--output", "b"]);
     expect(both.status).toBe(1);
     expect(both.stderr).toContain('--outdir "a" and --output "b": two output folders; expected one, --output (--outdir is its deprecated name)');
@@ -76,7 +76,10 @@ describe("one command line for synth and rollout", () => {
     const run = rolloutCli(folder, ["apply", "--config", "org/trelica.yaml"]);
     expect(run.status).toBe(1);
     expect(run.stdout).toBe("");
-    expect(run.stderr).toContain("apply applies the plans of the last `plan` run, and there is none");
+    expect(run.stderr.trim()).toBe(
+      `apply applies the plans of the last \`plan\` run in this output folder (${path.join(folder, "cdktf.out")}), and there is none; nothing was written. ` +
+        "Run `npm run rollout -- plan --config org/trelica.yaml` first, or use --plan-and-apply.",
+    );
     expect(fs.existsSync(path.join(folder, "cdktf.out"))).toBe(false);
   });
 });

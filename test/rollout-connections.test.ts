@@ -24,6 +24,26 @@ const markdown = (project: RolloutProject) => fs.readFileSync(path.join(project.
 const idOf = (stack: string) => stack.replace(/^trelica-/, "");
 
 describe("connections table after apply", () => {
+  test("GIVEN an applied table with verify's last-used column WHEN a later apply of an account fails THEN its row keeps its role ARN, applied-at and Trelica's last use, marked failed; the others keep their last use too", async () => {
+    const project = new RolloutProject(dir, "never-worse", 2);
+    const [first, second] = project.stackNames();
+    project.scenario({});
+    expect((await project.run({ command: "apply", planAndApply: true })).exitCode).toBe(0);
+    const csv = path.join(project.dir, "cdktf.out", "trelica-connections.csv");
+    // As verify leaves it: one more column.
+    const lines = fs.readFileSync(csv, "utf8").trim().split("\n");
+    fs.writeFileSync(csv, [`${lines[0]},trelica_last_used`, `${lines[1]},2026-05-01`, `${lines[2]},never`].join("\n") + "\n");
+    const applied = Object.fromEntries(lines.slice(1).map((line) => [line.split(",")[0], line.split(",")]));
+
+    project.scenario({ [first]: { plan: "changes", apply: "fail" } });
+    expect((await project.run({ command: "apply", planAndApply: true, maxFailures: 1 })).exitCode).toBe(1);
+    const [header, ...rows] = fs.readFileSync(csv, "utf8").trim().split("\n").map((line) => line.split(","));
+    expect(header).toEqual(["account_id", "account_name", "region", "role_arn", "services", "applied_at", "status", "trelica_last_used"]);
+    const table = Object.fromEntries(rows.map((row) => [row[0], Object.fromEntries(header.map((column, i) => [column, row[i]]))]));
+    expect(table[idOf(first)]).toMatchObject({ role_arn: applied[idOf(first)][3], applied_at: applied[idOf(first)][5], status: "failed", trelica_last_used: "2026-05-01" });
+    expect(table[idOf(second)]).toMatchObject({ role_arn: applied[idOf(second)][3], status: "applied", trelica_last_used: "never" });
+  });
+
   test("GIVEN a plan-and-apply where one account's apply fails and stops the rest THEN the table lists applied accounts with ARN and applied-at, the failed one as failed and those never applied as planned only, neither with an ARN", async () => {
     const project = new RolloutProject(dir, "after-apply", 4);
     const [first, second, third, fourth] = project.stackNames();
@@ -143,7 +163,7 @@ describe("connections table in StackSets mode", () => {
   beforeAll(() => expect(runApp(config, outdir).status).toBe(0));
 
   test("GIVEN both stacks applied THEN the applied table lists the management account and says where every other account's role comes from and how to list them", () => {
-    const stacks = readStacks(outdir);
+    const stacks = readStacks(outdir, "npm run synth");
     const applied = report({
       "trelica-111111111111": { role_arn: "arn:aws:iam::111111111111:role/TrelicaIntegration", account_id: "111111111111", region: "us-east-1" },
       "trelica-organization": { stack_set_name: "TrelicaRoles" },
@@ -157,7 +177,7 @@ describe("connections table in StackSets mode", () => {
   });
 
   test("GIVEN the organization stack not applied by this run THEN the note does not claim it is", () => {
-    const stacks = readStacks(outdir);
+    const stacks = readStacks(outdir, "npm run synth");
     expect(stackSetNotes(stacks, report({}))).toEqual([expect.stringContaining("(stack trelica-organization, not confirmed applied by this run)")]);
   });
 
@@ -173,6 +193,6 @@ describe("connections table in StackSets mode", () => {
     expect(runApp(file, out).status).toBe(0);
     const command = "`aws cloudformation list-stack-instances --stack-set-name TrelicaIntegration --call-as DELEGATED_ADMIN`";
     expect(fs.readFileSync(path.join(out, "trelica-connections.md"), "utf8")).toContain(command);
-    expect(stackSetNotes(readStacks(out), report({}))).toEqual([expect.stringContaining(command)]);
+    expect(stackSetNotes(readStacks(out, "npm run synth"), report({}))).toEqual([expect.stringContaining(command)]);
   });
 });

@@ -41,6 +41,29 @@ describe("rollout plan", () => {
     for (const name of project.stackNames()) expect(fs.existsSync(path.join(project.dir, "cdktf.out", "stacks", name, ".terraform.lock.hcl"))).toBe(true);
   });
 
+  test("GIVEN a cold folder and an apply whose every account is refused THEN the outputs are still read after one warm-up init, never by parallel inits on an empty cache", async () => {
+    const cold = new RolloutProject(dir, "cold-refused", 4);
+    cold.scenario({}, { plan: "changes" });
+    expect((await cold.run({ command: "plan" })).exitCode).toBe(2);
+    // Every stack edited since the plan (refused), and nothing initialized or cached any more.
+    for (const name of cold.stackNames()) {
+      const stackDir = path.join(cold.dir, "cdktf.out", "stacks", name);
+      fs.appendFileSync(path.join(stackDir, "cdk.tf.json"), "\n");
+      fs.rmSync(path.join(stackDir, ".terraform"), { recursive: true, force: true });
+      fs.rmSync(path.join(stackDir, ".terraform.lock.hcl"), { force: true });
+    }
+    fs.rmSync(path.join(cold.dir, ".rollout", "plugin-cache"), { recursive: true, force: true });
+    cold.clearEvents();
+    const result = await cold.run({ command: "apply", concurrency: 8 });
+    expect(result.report.accounts.map((a) => a.status)).toEqual(["refused", "refused", "refused", "refused"]);
+    const [warmUp, ...parallel] = cold.events().filter((e) => e.command === "init").sort((a, b) => a.start - b.start);
+    expect(warmUp.downloaded).toBe(true);
+    expect(parallel).toHaveLength(3);
+    for (const init of parallel) expect(init).toMatchObject({ cacheWarm: true });
+    expect(cold.events().filter((e) => e.downloaded)).toHaveLength(1);
+    for (const init of parallel) expect(init.start).toBeGreaterThanOrEqual(warmUp.end);
+  });
+
   test("GIVEN changes in some accounts THEN exit 2 and the report counts them per account", async () => {
     const [first, second] = project.stackNames();
     project.scenario({ [first]: { plan: "none" }, [second]: { plan: "destroy-role" } });
@@ -261,7 +284,9 @@ describe("rollout destroy and preconditions", () => {
 
   test("GIVEN destroy without --confirm-destroy THEN it refuses before touching anything", async () => {
     project.clearEvents();
-    await expect(project.run({ command: "destroy" })).rejects.toThrow(/rerun with --confirm-destroy/);
+    await expect(project.run({ command: "destroy", accounts: ["1000*"] })).rejects.toThrow(
+      "destroy removes the TrelicaIntegration role from every selected account and cuts Trelica off; to do it (narrow it first with --accounts): npm run rollout -- destroy --confirm-destroy --accounts '1000*'",
+    );
     expect(project.events()).toHaveLength(0);
   });
 
@@ -279,9 +304,54 @@ describe("rollout destroy and preconditions", () => {
     );
   });
 
-  test("GIVEN apply with no earlier plan THEN it says to plan first", async () => {
+  test("GIVEN apply with no earlier plan THEN it says to plan first, before anything is written", async () => {
     const fresh = new RolloutProject(dir, "no-plan", 1);
-    await expect(fresh.run({ command: "apply" })).rejects.toThrow(/run `npm run rollout -- plan` first, or use --plan-and-apply/);
+    const before = fs.readdirSync(path.join(fresh.dir, "cdktf.out"));
+    await expect(fresh.run({ command: "apply" })).rejects.toThrow(
+      `apply applies the plans of the last \`plan\` run in this output folder (${path.join(fresh.dir, "cdktf.out")}), and there is none; nothing was written. Run \`npm run rollout -- plan\` first, or use --plan-and-apply.`,
+    );
+    expect(fs.readdirSync(path.join(fresh.dir, "cdktf.out"))).toEqual(before);
+    expect(fs.existsSync(path.join(fresh.dir, ".rollout"))).toBe(false);
+  });
+
+  test("GIVEN a plan then an apply THEN every file and folder they write under .rollout/ and as a report is owner-only (0600, folders 0700), files that existed before with wider modes included", async () => {
+    const modes = new RolloutProject(dir, "modes", 2);
+    modes.scenario({}, { plan: "changes" });
+    const extra = path.join(modes.dir, "copy of report.json");
+    // Made before the rule, or by hand: a rewrite tightens them.
+    fs.mkdirSync(path.join(modes.dir, ".rollout"), { recursive: true, mode: 0o755 });
+    fs.chmodSync(path.join(modes.dir, ".rollout"), 0o755);
+    fs.writeFileSync(path.join(modes.dir, ".rollout", "last-plan.json"), "{}", { mode: 0o644 });
+    fs.writeFileSync(extra, "{}", { mode: 0o644 });
+    const plan = await modes.run({ command: "plan", report: extra });
+    const applied = await modes.run({ command: "apply", report: extra });
+    expect(applied.report.accounts.map((a) => a.outcome)).toEqual(["applied", "applied"]);
+    const written: string[] = [];
+    const walk = (at: string) => {
+      written.push(at);
+      if (fs.statSync(at).isDirectory()) for (const entry of fs.readdirSync(at)) if (entry !== "plugin-cache") walk(path.join(at, entry));
+    };
+    walk(path.join(modes.dir, ".rollout"));
+    const wrong = [...written, extra].filter((at) => (fs.statSync(at).mode & 0o777) !== (fs.statSync(at).isDirectory() ? 0o700 : 0o600));
+    expect(wrong.map((at) => `${path.relative(modes.dir, at)} ${(fs.statSync(at).mode & 0o777).toString(8)}`)).toEqual([]);
+    // What was checked: the pointer, both reports, the logs, the saved plans and their applied markers.
+    const names = written.map((at) => path.basename(at));
+    expect(names).toEqual(expect.arrayContaining(["last-plan.json", "report.json", `${plan.report.accounts[0].stack}.log`, `${plan.report.accounts[0].stack}.tfplan`, `${plan.report.accounts[0].stack}.tfplan.applied`]));
+  });
+
+  test("GIVEN a plan of one output folder WHEN apply runs on another folder of the same project THEN it says that folder has no plan, nothing is applied", async () => {
+    const twoFolders = new RolloutProject(dir, "two-folders", 1);
+    fs.cpSync(path.join(twoFolders.dir, "cdktf.out"), path.join(twoFolders.dir, "other.out"), { recursive: true });
+    expect((await twoFolders.run({ command: "plan", outdir: "cdktf.out" })).exitCode).toBe(2);
+    twoFolders.clearEvents();
+    await expect(twoFolders.run({ command: "apply", outdir: "other.out" })).rejects.toThrow(
+      `apply applies the plans of the last \`plan\` run in this output folder (${path.join(twoFolders.dir, "other.out")}), and there is none; nothing was written. Run \`npm run rollout -- plan --output other.out\` first, or use --plan-and-apply.`,
+    );
+    expect(twoFolders.events()).toHaveLength(0);
+    // Its own folder's plan is still the one apply there uses.
+    const applied = await twoFolders.run({ command: "apply", outdir: "cdktf.out" });
+    expect(applied.report.outdir).toBe(path.join(twoFolders.dir, "cdktf.out"));
+    expect(applied.report.fromPlanRun).toBeDefined();
   });
 });
 
@@ -336,7 +406,7 @@ describe("rollout synthesizes first", () => {
 
   test("GIVEN a config with a new account THEN the run synthesizes it and plans it too", async () => {
     const config = path.join(project.dir, "trelica.config.yaml");
-    fs.appendFileSync(config, 'accounts:\n  - id: "999999999999"\n');
+    fs.appendFileSync(config, 'accounts:\n  - id: "999999999999"\n    notInAccountsFile: true\n');
     project.scenario({});
     const result = await project.run({ command: "plan", synth: true, env: project.env({ TRELICA_CONFIG: config }) });
     expect(result.report.accounts.map((a) => a.stack)).toContain("trelica-999999999999");

@@ -32,7 +32,7 @@ describe("a synth run's output folder", () => {
 
   test("GIVEN an organization THEN it says how many stacks, and how many accounts were skipped and why", () => {
     expect(run.status).toBe(0);
-    expect(run.stdout.split("\n")[0]).toMatch(/^trelica: 2 account stacks from \S+trelica\.config\.yaml into \S+; skipped 1 account that is not ACTIVE \(1 SUSPENDED\)\.$/);
+    expect(run.stdout.split("\n")[0]).toMatch(/^trelica: 2 account stacks from \S+trelica\.config\.yaml into \S+ \(local state in \S+\); skipped 1 account that is not ACTIVE \(1 SUSPENDED\)\.$/);
     expect(run.stdout).toMatch(/^Warning: 1 account joined by invitation \(222222222222\) may lack OrganizationAccountAccessRole/m);
   });
 

@@ -58,7 +58,7 @@ describe("npm run verify, the command", () => {
     const result = await verifyCli([]);
     expect(result.code).toBe(1);
     const findings = result.stdout.split("\n").filter((line) => line.startsWith(`${DRIFTED}: `));
-    expect(findings).toEqual([`${DRIFTED}: trust policy external ID: expected org-cli; live org-other. Fix: npm run rollout -- plan --accounts ${DRIFTED}, then apply`]);
+    expect(findings).toEqual([`${DRIFTED}: trust policy external ID: expected org-cli; live org-other. Fix: npm run rollout -- plan --accounts ${DRIFTED}, then npm run rollout -- apply --accounts ${DRIFTED}`]);
     const usage = await verifyCli(["--concurrency", "0"]);
     expect([usage.code, usage.stderr.trim()]).toEqual([2, 'Nothing was verified; the command line has problems:\n  - --concurrency "0": expected a whole number from 1 to 64']);
   });

@@ -92,7 +92,7 @@ describe("npm run verify", () => {
     expect(findingsOf(report, NO_BOUNDARY)).toEqual([`permissions boundary: expected ${BOUNDARY}; live none`]);
     expect(findingsOf(report, ROLE_DELETED)).toEqual(["role TrelicaIntegration: expected exists at path /; live does not exist"]);
     expect(statuses(report)).toMatchObject({ [ROLE_DELETED]: "missing-role", [TRUST_PRINCIPAL]: "drift", [NO_BOUNDARY]: "drift", [CLEAN]: "ok", [MANAGEMENT]: "ok" });
-    expect(report.accounts.find((account) => account.accountId === EXTERNAL_ID)!.fix).toBe(`npm run rollout -- plan --accounts ${EXTERNAL_ID}, then apply`);
+    expect(report.accounts.find((account) => account.accountId === EXTERNAL_ID)!.fix).toBe(`npm run rollout -- plan --accounts ${EXTERNAL_ID}, then npm run rollout -- apply --accounts ${EXTERNAL_ID}`);
     expect(report.accounts.filter((account) => account.status === "ok").map((account) => account.accountId)).toEqual([MANAGEMENT, CLEAN, USED]);
     expect(report.exitCode).toBe(1);
   });

@@ -10,7 +10,8 @@ import { LiveProgress, PlainProgress } from "../runner/progress";
 import { redact } from "../runner/redact";
 import { UnreadableAccount } from "./read/aws";
 import { fillLastUsed } from "./connections";
-import { checkVerifyOptions, EXIT_USAGE, verifyCommand } from "./options";
+import { checkVerifyOptions, EXIT_USAGE, VerifyCommandLine, verifyCommand } from "./options";
+import { lockFolder } from "../runner/lock";
 import { findingLines, verifyTable, writeVerifyReport } from "./report";
 import { verify } from "./run";
 
@@ -23,6 +24,17 @@ async function main(): Promise<number> {
   const options = checkVerifyOptions(command.opts(), process.env);
   const live = options.progress === "live" || (options.progress === "auto" && process.stdout.isTTY && !process.env.CI);
   const progress = live ? new LiveProgress("verify") : new PlainProgress();
+  // Its one write to AWS and the connections table it fills: never beside a rollout in the same folder.
+  const lock = options.deactivateLegacyKeys ? lockFolder(options.outdir, "verify --deactivate-legacy-keys") : undefined;
+  if (lock?.note) console.log(lock.note);
+  try {
+    return await verifyAndReport(options, progress);
+  } finally {
+    lock?.release();
+  }
+}
+
+async function verifyAndReport(options: VerifyCommandLine, progress: LiveProgress | PlainProgress): Promise<number> {
   const report = await verify({ ...options, configFile: options.config, progress });
   for (const warning of report.warnings) console.log(`Warning: ${warning}`);
   const lines = findingLines(report);

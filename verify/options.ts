@@ -7,7 +7,7 @@ import * as path from "node:path";
 import { Command, Option } from "commander";
 import { UserError } from "../app/common/errors";
 import { ROLE_NAME_RULE } from "../app/config/iam-names";
-import { addProjectOptions, DEFAULT_CONFIG_FILE, PROJECT_ENVIRONMENT, projectPaths } from "../app/commands/project-options";
+import { addProjectOptions, DEFAULT_CONFIG_FILE, PROJECT_ENVIRONMENT, ProjectPaths, projectPaths } from "../app/commands/project-options";
 import { MAX_CONCURRENCY, selectionProblems, wholeNumber } from "../runner/options";
 import { DEFAULT_IDLE_DAYS } from "./legacy-keys";
 
@@ -43,6 +43,8 @@ export interface VerifyCommandLine {
   /** The output folder (--output): its connections table gets the trelica_last_used column. */
   readonly outdir: string;
   readonly progress: "auto" | "live" | "plain";
+  /** --config and --output as given, for the commands verify prints. */
+  readonly given: ProjectPaths["given"];
 }
 
 /** commander's values, checked together; the config and output folder as every command finds them (`cwd`: where npm runs it). */
@@ -65,6 +67,7 @@ export function checkVerifyOptions(raw: Record<string, any>, env: NodeJS.Process
     report: raw.report,
     outdir: paths.outdir,
     progress: raw.progress,
+    given: paths.given,
   };
 }
 

@@ -1,6 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { listSome, textTable } from "../app/common/list";
+import { listSome, plural, textTable } from "../app/common/list";
 import { redact } from "../runner/redact";
 import type { Finding } from "./compare";
 import type { LegacyUser, NotTrelicaUser } from "./legacy-keys";
@@ -113,14 +113,16 @@ export function verifyTable(report: VerifyReport): string {
   const count = (status: VerifyStatus) => report.accounts.filter((account) => account.status === status).length;
   out.push(
     "",
-    `verify: ${report.accounts.length} accounts: ${count("ok")} ok, ${count("drift")} drifted, ${count("missing-role")} without the role, ` +
+    `verify: ${plural(report.accounts.length, "account")}: ${count("ok")} ok, ${count("drift")} drifted, ${count("missing-role")} without the role, ` +
       `${count("unreadable")} unreadable, ${count("legacy-keys")} with active legacy keys.`,
   );
   const unused = report.accounts.filter((account) => account.trelica && !account.trelica.lastUsed).map((account) => account.accountId);
   if (unused.length > 0) {
     out.push(`Never used by Trelica: ${listSome(unused)}. Connect each in Trelica (Admin > Integrations > Amazon Web Services) with its account ID and region (the report and trelica-connections.md list them).`);
   }
-  if (report.skipped.length > 0) out.push(`${report.skipped.length} accounts not ACTIVE in the config's accounts were not read (no stack).`);
+  if (report.skipped.length > 0) {
+    out.push(`${plural(report.skipped.length, "account")} not ACTIVE in the config's accounts ${report.skipped.length === 1 ? "was" : "were"} not read (no stack).`);
+  }
   return redact(out.join("\n"));
 }
 

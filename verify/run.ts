@@ -1,4 +1,5 @@
 import { deploymentRoleName } from "../app/organization/defaults";
+import { Invocation, npmCommand } from "../app/common/commands";
 import { ListStackInstancesCommand, StackInstanceSummary } from "@aws-sdk/client-cloudformation";
 import { loadConfig } from "../app/config/load";
 import { UserError } from "../app/common/errors";
@@ -21,6 +22,8 @@ export interface VerifyOptions extends SelectOptions {
   /** A legacy key is safe to deactivate only after this many idle days. @default 30 */
   readonly legacyKeyIdleDays?: number;
   readonly progress: Progress;
+  /** --config and --output as the user gave them: the fix commands verify prints repeat them. @default none (the defaults) */
+  readonly given?: Pick<Invocation, "config" | "output">;
 }
 
 /** Reads every selected account (read-only unless deactivateLegacyKeys) and returns the report with its exit code. */
@@ -114,7 +117,7 @@ async function verifyAccount(session: AwsSession, target: Target, options: Verif
       account.legacyUsers.push(read.user);
     }
     account.status = accountStatus(live.role !== undefined, account.findings, account.legacyUsers);
-    if (account.findings.length > 0) account.fix = fixFor(target);
+    if (account.findings.length > 0) account.fix = fixFor(target, options.given ?? {});
   } catch (error) {
     account.status = "unreadable";
     account.reason = error instanceof UnreadableAccount ? error.message : errorText(error);
@@ -145,8 +148,12 @@ function trelicaUse(target: Target, lastUsed: { date: string; region?: string } 
 }
 
 /** What puts the role back: the account's own stack, or (StackSets) the stack instance. */
-function fixFor(target: Target): string {
-  if (target.managedBy === "stack") return `npm run rollout -- plan --accounts ${target.accountId}, then apply`;
+function fixFor(target: Target, given: Pick<Invocation, "config" | "output">): string {
+  if (target.managedBy === "stack") {
+    // This account only, whatever verify's own selection was.
+    const account = { ...given, accounts: [target.accountId] };
+    return `${npmCommand("rollout", ["plan"], account)}, then ${npmCommand("rollout", ["apply"], account)}`;
+  }
   return `CloudFormation does not undo changes made behind a stack set's back: undo the change in ${target.accountId} by hand, or delete and re-create its stack instance`;
 }
 

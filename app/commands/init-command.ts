@@ -1,4 +1,5 @@
 import * as fs from "node:fs";
+import { npmCommand, shellQuote } from "../common/commands";
 import * as path from "node:path";
 import { Command, Option } from "commander";
 import { Document } from "yaml";
@@ -86,7 +87,7 @@ export function initCommand(argv: readonly string[], cwd: string): string {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   fs.writeFileSync(file, render(data));
   const shown = shownPath(file, cwd);
-  return `Wrote ${shown}. Next: npm run synth -- --config ${shown} (or export TRELICA_CONFIG=${shown}), then npm run rollout -- plan --config ${shown}.`;
+  return `Wrote ${shown}. Next: ${npmCommand("synth", [], { config: shown })} (or export TRELICA_CONFIG=${shellQuote(shown)}), then ${npmCommand("rollout", ["plan"], { config: shown })}.`;
 }
 
 function configOf(options: InitOptions): Record<string, unknown> {

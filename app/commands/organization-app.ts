@@ -12,6 +12,9 @@ import { placeholderWarnings } from "../organization/placeholder";
 import { writeConnectionsTable, writeStackSetConnections } from "./connections-table";
 import { Resolution, resolveDeployments, stackNameFor } from "../organization/deployments";
 import { UserError } from "../common/errors";
+import { lockFolderForSynth } from "../../runner/lock";
+import { localStateFile, projectRoot, stateDirFor } from "../stacks/backend";
+import { Invocation, npmCommand, shellQuote } from "../common/commands";
 import { listSome, plural } from "../common/list";
 import { memberTemplate, ORGANIZATION_STACK_NAME, OrganizationStack, resolveStackSet } from "../stacks/stackset";
 import { addToManifest, createApp, synthesizeStacks } from "../stacks/synthesize";
@@ -36,11 +39,29 @@ export function synthesizeOrganization(configFile: string, options: Organization
   const loaded = loadConfig(configFile);
   const outdir = options.outdir ?? process.env.CDKTF_OUTDIR ?? DEFAULT_OUTDIR;
   checkOutputFolder(outdir);
-  const written = writingInto(outdir, () => (loaded.config.mode === "stackset" ? synthesizeStackSetMode(loaded, outdir) : synthesizeAccountsMode(loaded, outdir)));
+  const stateDir = stateDirFor(configFile);
+  // Never under a rollout's feet: its saved plans are of the stacks it found there.
+  const lock = lockFolderForSynth(outdir, process.env);
+  let written: Written;
+  try {
+    written = writingInto(outdir, () => (loaded.config.mode === "stackset" ? synthesizeStackSetMode(loaded, outdir, stateDir) : synthesizeAccountsMode(loaded, outdir, stateDir)));
+  } finally {
+    lock?.release();
+  }
   const [head, ...details] = written.summary;
-  options.log(`trelica: ${[`${head} from ${shownPath(configFile)} into ${shownPath(outdir)}`, ...details].join("; ")}.`);
-  for (const note of written.notes ?? []) options.log(note);
-  for (const warning of [...placeholderWarnings(loaded.config), ...written.warnings, ...written.leaving.map(leavingWarning)]) options.log(`Warning: ${warning}`);
+  const state = loaded.config.backend.type === "local" ? `local state in ${shownPath(stateDir)}` : `state in the ${loaded.config.backend.type} backend`;
+  options.log(`trelica: ${[`${head} from ${shownPath(configFile)} into ${shownPath(outdir)} (${state})`, ...details].join("; ")}.`);
+  for (const note of [...(lock?.note ? [lock.note] : []), ...(written.notes ?? [])]) options.log(note);
+  const invocation = synthInvocation(loaded, outdir);
+  for (const warning of [...placeholderWarnings(loaded.config), ...written.warnings, ...written.leaving.map((stack) => leavingWarning(stack, invocation))]) options.log(`Warning: ${warning}`);
+}
+
+/**
+ * The config and output folder of this synthesis, for the commands it prints: named always (synthesis
+ * cannot tell a default from a choice), as paths that read the same from the project root.
+ */
+function synthInvocation(loaded: LoadedConfig, outdir: string): Invocation {
+  return { config: shownPath(loaded.file), output: shownPath(outdir) };
 }
 
 interface Written {
@@ -52,18 +73,20 @@ interface Written {
   readonly leaving: readonly LeavingStack[];
 }
 
-function synthesizeAccountsMode(loaded: LoadedConfig, outdir: string): Written {
+function synthesizeAccountsMode(loaded: LoadedConfig, outdir: string, stateDir: string): Written {
   const resolution = resolveDeployments(loaded);
   const terraformCloud = resolveTerraformCloud(loaded, resolution);
   const deployer = resolveDeployer(loaded, resolution, terraformCloud && terraformCloudRoles(terraformCloud));
+  const names = [...resolution.deployments.map((deployment) => stackNameFor(deployment.accountId)), ...(terraformCloud ? [TERRAFORM_CLOUD_STACK_NAME] : []), ...(deployer ? [DEPLOYER_STACK_NAME] : [])];
+  refuseMovedState(loaded, outdir, stateDir, names);
   fs.mkdirSync(outdir, { recursive: true });
-  synthesizeStacks(resolution.deployments, outdir);
+  synthesizeStacks(resolution.deployments, outdir, stateDir);
   // The bootstrap stack stays when it is still configured: its .terraform and lock file survive a re-synth.
   const current = resolution.deployments.map((deployment) => stackNameFor(deployment.accountId));
   const leaving = settleStaleStacks(outdir, new Set([...current, ...(terraformCloud ? [TERRAFORM_CLOUD_STACK_NAME] : []), ...(deployer ? [DEPLOYER_STACK_NAME] : [])]));
   const notes: string[] = [];
-  if (terraformCloud) synthesizeTerraformCloudStack(terraformCloud, outdir, (line) => notes.push(line));
-  if (deployer) synthesizeDeployerStack(deployer, outdir, (line) => notes.push(line));
+  if (terraformCloud) synthesizeTerraformCloudStack(terraformCloud, outdir, (line) => notes.push(line), stateDir);
+  if (deployer) synthesizeDeployerStack(deployer, outdir, (line) => notes.push(line), stateDir);
   writeConnectionsTable(outdir, resolution);
   writeRoleTemplate(outdir, TrelicaIntegration.cloudFormationTemplate(memberRoleProps(loaded.config, partitionOf(loaded.config.region))));
   return { summary: summaryOf(resolution, leaving), notes, warnings: resolution.warnings, leaving };
@@ -77,12 +100,13 @@ function writeRoleTemplate(outdir: string, template: CloudFormationTemplate): vo
   fs.writeFileSync(path.join(outdir, "trelica-role.cfn.json"), JSON.stringify(template, null, 2) + "\n");
 }
 
-function synthesizeStackSetMode(loaded: LoadedConfig, outdir: string): Written {
+function synthesizeStackSetMode(loaded: LoadedConfig, outdir: string, stateDir: string): Written {
   const deployment = resolveStackSet(loaded);
   const { stackSet } = deployment;
   const managementStack = stackNameFor(deployment.management.accountId);
+  refuseMovedState(loaded, outdir, stateDir, [managementStack, ORGANIZATION_STACK_NAME]);
   fs.mkdirSync(outdir, { recursive: true });
-  const app = createApp(outdir);
+  const app = createApp(outdir, outdir, stateDir);
   new AccountStack(app, deployment.management);
   new OrganizationStack(app, deployment);
   app.synth();
@@ -113,6 +137,27 @@ function summaryOf(resolution: Resolution, leaving: readonly LeavingStack[]): st
 
 function leavingPart(leaving: readonly LeavingStack[]): string {
   return `kept ${plural(leaving.length, "stack")} of accounts that left the config until ${leaving.length === 1 ? "its role is" : "their roles are"} destroyed (${listSome(leaving.map((stack) => stack.stack))})`;
+}
+
+/**
+ * Local state lives beside the config file. Before that rule it lived in the project root found from the
+ * output folder (its parent, for a folder outside any project): state left there is never silently
+ * replaced by an empty one. Synthesis stops, naming the files and the command that moves them.
+ */
+function refuseMovedState(loaded: LoadedConfig, outdir: string, stateDir: string, stacks: readonly string[]): void {
+  const before = projectRoot(outdir);
+  if (loaded.config.backend.type !== "local" || path.resolve(before) === path.resolve(stateDir)) return;
+  const stranded = stacks
+    .filter((stack) => fs.existsSync(localStateFile(before, stack)) && !fs.existsSync(localStateFile(stateDir, stack)))
+    .map((stack) => path.basename(localStateFile(before, stack)));
+  if (stranded.length === 0) return;
+  const files = stranded.map((name) => shellQuote(shownPath(path.join(before, name))));
+  throw new UserError(
+    `Local state now lives beside the config file, in ${shownPath(stateDir)}, whatever --output; ${plural(stranded.length, "state file")} of this deployment ` +
+      `${stranded.length === 1 ? "is" : "are"} still where it used to be found, in ${shownPath(before)} (${listSome(stranded)}), and none in ${shownPath(stateDir)}. ` +
+      `Nothing was written: synthesizing now would start from empty state and plan to create roles that exist. Move ${stranded.length === 1 ? "it" : "them"} first: ` +
+      `mv -n ${files.join(" ")} ${shellQuote(shownPath(stateDir))}/`,
+  );
 }
 
 /**
@@ -168,12 +213,12 @@ function settleStaleStacks(outdir: string, current: ReadonlySet<string>): Leavin
   return leaving;
 }
 
-function leavingWarning(stack: LeavingStack): string {
+function leavingWarning(stack: LeavingStack, given: Invocation): string {
   const accountId = /-(\d{12})$/.exec(stack.stack)?.[1];
-  const select = accountId ?? stack.stack;
+  const select = { ...given, accounts: [accountId ?? stack.stack] };
   return (
     `${stack.stack} left the config but ${stack.holds}: its stack is kept, marked leaving, so the role is not orphaned. ` +
-    `To remove the role: npm run rollout -- plan --accounts ${select}, then npm run rollout -- apply --accounts ${select} --confirm-destroy ` +
+    `To remove the role: ${npmCommand("rollout", ["plan"], select)}, then ${npmCommand("rollout", ["apply", "--confirm-destroy"], select)} ` +
     `(cuts Trelica off there); the synth after that drops the folder. To keep the role managed, put ${accountId ? "the account" : "it"} back in the config.`
   );
 }

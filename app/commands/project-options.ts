@@ -1,6 +1,7 @@
 import * as path from "node:path";
 import { Command, Option } from "commander";
 import { UserError } from "../common/errors";
+import { Invocation } from "../common/commands";
 
 /*
  * What every command (synth, rollout, verify) takes alike: which config it reads and where the stacks
@@ -13,6 +14,8 @@ export interface ProjectPaths {
   readonly configFile: string;
   /** The output folder, as given (relative to the current directory) or the default. */
   readonly outdir: string;
+  /** Both as the user gave them (option, else environment variable): what a printed next command repeats. */
+  readonly given: Pick<Invocation, "config" | "output">;
 }
 
 export const DEFAULT_CONFIG_FILE = "trelica.config.yaml";
@@ -43,9 +46,12 @@ export function projectPaths(
   if (options.output !== undefined && options.outdir !== undefined && options.output !== options.outdir) {
     throw new UserError(`--outdir ${JSON.stringify(options.outdir)} and --output ${JSON.stringify(options.output)}: two output folders; expected one, --output (--outdir is its deprecated name)`);
   }
+  const config = options.config ?? env.TRELICA_CONFIG;
+  const output = options.output ?? options.outdir ?? env.CDKTF_OUTDIR;
   return {
-    configFile: path.resolve(options.config ?? env.TRELICA_CONFIG ?? defaultConfig),
-    outdir: options.output ?? options.outdir ?? env.CDKTF_OUTDIR ?? DEFAULT_OUTDIR,
+    configFile: path.resolve(config ?? defaultConfig),
+    outdir: output ?? DEFAULT_OUTDIR,
+    given: { ...(config !== undefined ? { config } : {}), ...(output !== undefined ? { output } : {}) },
   };
 }
 

@@ -105,6 +105,8 @@ const account = z.strictObject({
   /** `false`: use the ambient credentials (the management account has no OrganizationAccountAccessRole). */
   assumeRoleName: assumeRoleName.optional(),
   adoptExisting: flag.optional(),
+  /** With an accountsFile: this account is not in the file, on purpose (otherwise its ID is taken for a typo). */
+  notInAccountsFile: flag.optional(),
   /** The existing managed policy's name, when adopting a role made by hand under another policy name. */
   policyName: z
     .string({ error: POLICY_NAME_RULE.allowed })

@@ -5,7 +5,7 @@ import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { LocalBackend, TerraformOutput, TerraformStack } from "../../modules/cdk-flavour";
 import { Construct } from "constructs";
 import { Partition, TrelicaIntegration } from "../../modules/trelica-integration";
-import { addBackend, localStatePath, STACKS_OUTDIR_CONTEXT } from "../stacks/backend";
+import { addBackend, localStateOf } from "../stacks/backend";
 import { resolvedBackend, roleArn } from "../organization/defaults";
 import { configError, LoadedConfig } from "../config/load";
 import { partitionOf } from "../config/regions";
@@ -112,8 +112,7 @@ export class DeployerStack extends TerraformStack {
     super(scope, DEPLOYER_STACK_NAME);
     const aws = new AwsProvider(this, "aws", { region: deployment.region, allowedAccountIds: [deployment.managementAccountId] });
     if (deployment.backend.type === "local") {
-      const outdir: string = this.node.tryGetContext(STACKS_OUTDIR_CONTEXT);
-      new LocalBackend(this, { path: localStatePath(outdir, DEPLOYER_STACK_NAME) });
+      new LocalBackend(this, { path: localStateOf(this, DEPLOYER_STACK_NAME) });
     } else {
       addBackend(this, deployment.backend, DEPLOYER_STATE_ID);
     }
@@ -168,10 +167,10 @@ export function managementPrincipalPolicy(deployment: DeployerDeployment): Polic
 }
 
 /** Writes the deployer stack beside the account stacks (as the Terraform Cloud bootstrap stack is written) and says what to do with it. */
-export function synthesizeDeployerStack(deployment: DeployerDeployment, outdir: string, log: (line: string) => void = () => {}): void {
+export function synthesizeDeployerStack(deployment: DeployerDeployment, outdir: string, log: (line: string) => void = () => {}, stateDir?: string): void {
   log(
     `trelica: 1 deployer stack (${DEPLOYER_STACK_NAME}) for account ${deployment.managementAccountId}: stack set ${deployment.roleName} enrolling ` +
       `${deployment.organizationalUnitIds.join(", ")}; apply it before the account stacks (rollout apply --accounts ${DEPLOYER_STACK_NAME}).`,
   );
-  synthesizeBeside(outdir, DEPLOYER_STACK_NAME, (app) => new DeployerStack(app, deployment));
+  synthesizeBeside(outdir, DEPLOYER_STACK_NAME, (app) => new DeployerStack(app, deployment), stateDir);
 }

@@ -5,6 +5,7 @@ import {
   ServiceFlags,
   TrelicaIntegrationProps,
 } from "../../modules/trelica-integration";
+import { editDistance } from "../config/parse/suggest";
 import { AccountState, OrganizationAccount } from "../config/accounts-file";
 import { configError, LoadedConfig } from "../config/load";
 import { defaultServices, deploymentRoleName, integrationBase, resolvedBackend } from "./defaults";
@@ -79,6 +80,7 @@ export function resolveDeployments(loaded: LoadedConfig): Resolution {
   const partition = partitionOf(config.region);
   const backend = resolvedBackend(config);
 
+  if (config.accountsFile !== undefined) problems.push(...accountsNotInFile(loaded));
   const known = mergeAccounts(loaded.organizationAccounts, config.accounts).sort((a, b) => compare(a.id, b.id));
   const managementAccountId = findManagementAccount(loaded, known, problems);
 
@@ -189,6 +191,34 @@ export function resolveDeployments(loaded: LoadedConfig): Resolution {
     managementAccountId,
     warnings,
   };
+}
+
+/**
+ * With an accounts file, an `accounts[]` ID it does not list is most likely a typo of one it does: refused,
+ * with the closest IDs, unless marked notInAccountsFile (added on purpose).
+ */
+function accountsNotInFile(loaded: LoadedConfig): string[] {
+  const listed = loaded.organizationAccounts.map((account) => account.id);
+  const inFile = new Set(listed);
+  return loaded.config.accounts.flatMap((entry, index) => {
+    if (inFile.has(entry.id) || entry.notInAccountsFile === true) return [];
+    const closest = closestIds(entry.id, listed);
+    const suggestion = closest.length > 0 ? `; the closest there: ${closest.join(", ")}` : "";
+    return [
+      `accounts[${index}].id: got "${entry.id}", which is not in the accountsFile (${plural(listed.length, "account")})${suggestion}; ` +
+        "expected an ID from the file, or notInAccountsFile: true on this entry to add an account the file lacks on purpose",
+    ];
+  });
+}
+
+/** The file's IDs nearest to `id` by edit distance (at most 3, all within 2 edits). */
+function closestIds(id: string, ids: readonly string[]): string[] {
+  return ids
+    .map((candidate) => ({ candidate, distance: editDistance(id, candidate) }))
+    .filter(({ distance }) => distance <= 2)
+    .sort((a, b) => a.distance - b.distance || compare(a.candidate, b.candidate))
+    .slice(0, 3)
+    .map(({ candidate }) => candidate);
 }
 
 function compare(a: string, b: string): number {

@@ -9,13 +9,23 @@ import { ACCOUNT_ID_PLACEHOLDER, BackendConfig } from "../config/schema";
  */
 export const STACKS_OUTDIR_CONTEXT = "trelica:stacksOutdir";
 
+/**
+ * App context: the folder local state lives in (absolute): the config file's folder, whatever the output
+ * folder (docs/rollout.md, "Where state lives"). Without it (an App of the construct's own), the project root.
+ */
+export const STATE_DIR_CONTEXT = "trelica:stateDir";
+
+/** The folder a deployment's local state lives in: beside its config file. */
+export function stateDirFor(configFile: string): string {
+  return path.dirname(path.resolve(configFile));
+}
+
 /** Gives a stack its own state: one state per account, whatever the backend. */
 export function addBackend(stack: TerraformStack, backend: BackendConfig, accountId: string): void {
   const forAccount = (pattern: string) => pattern.split(ACCOUNT_ID_PLACEHOLDER).join(accountId);
   switch (backend.type) {
     case "local": {
-      const outdir: string = stack.node.tryGetContext(STACKS_OUTDIR_CONTEXT) ?? App.of(stack).outdir;
-      new LocalBackend(stack, { path: localStatePath(outdir, stack.node.id) });
+      new LocalBackend(stack, { path: localStateOf(stack, stack.node.id) });
       return;
     }
     case "s3": {
@@ -41,15 +51,26 @@ export function addBackend(stack: TerraformStack, backend: BackendConfig, accoun
   }
 }
 
+/** A stack's local state path, from its App's context: the output folder it is written to and the state folder. */
+export function localStateOf(stack: TerraformStack, stackName: string): string {
+  const outdir: string = stack.node.tryGetContext(STACKS_OUTDIR_CONTEXT) ?? App.of(stack).outdir;
+  return localStatePath(outdir, stackName, stack.node.tryGetContext(STATE_DIR_CONTEXT) ?? projectRoot(outdir));
+}
+
 /**
  * Where a stack's local state lives, relative to the folder terraform runs in (`<outdir>/stacks/<stack>`):
- * `terraform.<stack>.tfstate` in the project root, whatever the output folder. Relative, so the output
- * holds no path of the synthesizing machine and state survives re-synthesis and a moved checkout.
+ * `terraform.<stack>.tfstate` in `stateDir`, whatever the output folder. Relative, so the output holds no
+ * path of the synthesizing machine and state survives re-synthesis and a moved checkout.
  */
-export function localStatePath(outdir: string, stackName: string): string {
+export function localStatePath(outdir: string, stackName: string, stateDir: string): string {
   const stackDir = path.join(path.resolve(outdir), "stacks", stackName);
-  const up = path.relative(stackDir, projectRoot(outdir)).split(path.sep).join("/");
+  const up = path.relative(stackDir, stateDir).split(path.sep).join("/");
   return `${up}/terraform.${stackName}.tfstate`;
+}
+
+/** The state file itself (absolute). */
+export function localStateFile(stateDir: string, stackName: string): string {
+  return path.join(stateDir, `terraform.${stackName}.tfstate`);
 }
 
 /**

@@ -3,7 +3,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { App, CDK_VERSION, Lazy, Manifest, StackManifest } from "../../modules/cdk-flavour";
 import { AccountStack } from "./account-stack";
-import { STACKS_OUTDIR_CONTEXT } from "./backend";
+import { STACKS_OUTDIR_CONTEXT, STATE_DIR_CONTEXT } from "./backend";
 import { boundaryArnIn, parseBoundaryArn } from "../config/boundary";
 import { ACCOUNT_ID_SENTINEL } from "../config/reserved";
 import { AccountDeployment } from "../organization/deployments";
@@ -29,7 +29,7 @@ interface Shape {
 }
 
 /** Writes `stacks/<name>/cdk.tf.json` for every deployment and one manifest.json, as `cdktf synth` does. */
-export function synthesizeStacks(deployments: readonly AccountDeployment[], outdir: string): void {
+export function synthesizeStacks(deployments: readonly AccountDeployment[], outdir: string, stateDir?: string): void {
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "trelica-synth-"));
   try {
     const manifests: StackManifests = {};
@@ -37,7 +37,7 @@ export function synthesizeStacks(deployments: readonly AccountDeployment[], outd
       // One App per shape: every template stack has the sentinel's name.
       const templateDir = path.join(scratch, String(index));
       fs.mkdirSync(templateDir);
-      const [templateManifest] = Object.values(synthesizeInBatches([synthesizable(shape.template)], templateDir, outdir));
+      const [templateManifest] = Object.values(synthesizeInBatches([synthesizable(shape.template)], templateDir, outdir, stateDir));
       const manifestText = JSON.stringify(templateManifest);
       const stackText = fs.readFileSync(path.join(templateDir, templateManifest.synthesizedStackPath), "utf8");
       for (const member of shape.members) {
@@ -107,10 +107,10 @@ function synthesizable(template: AccountDeployment): AccountDeployment {
  * Plain cdktf synthesis, one real App per BATCH_SIZE stacks; returns the stacks' manifest entries.
  * `stacksOutdir`: where the stacks will finally be written, if not `outdir` (local state paths are relative to it).
  */
-export function synthesizeInBatches(deployments: readonly AccountDeployment[], outdir: string, stacksOutdir = outdir): StackManifests {
+export function synthesizeInBatches(deployments: readonly AccountDeployment[], outdir: string, stacksOutdir = outdir, stateDir?: string): StackManifests {
   const manifests: StackManifests = {};
   for (let start = 0; start < deployments.length; start += BATCH_SIZE) {
-    const app = createApp(outdir, stacksOutdir);
+    const app = createApp(outdir, stacksOutdir, stateDir);
     for (const deployment of deployments.slice(start, start + BATCH_SIZE)) new AccountStack(app, deployment);
     app.synth();
     Object.assign(manifests, app.manifest.stacks);
@@ -124,8 +124,9 @@ export function synthesizeInBatches(deployments: readonly AccountDeployment[], o
  * (CloudBackend's) runs `terraform version` once per stack, and synthesis must neither need terraform
  * nor slow down with thousands of stacks.
  */
-export function createApp(outdir: string, stacksOutdir = outdir): App {
-  return new App({ outdir, stackTraces: false, skipValidation: true, context: { [STACKS_OUTDIR_CONTEXT]: path.resolve(stacksOutdir) } });
+export function createApp(outdir: string, stacksOutdir = outdir, stateDir?: string): App {
+  const context = { [STACKS_OUTDIR_CONTEXT]: path.resolve(stacksOutdir), ...(stateDir ? { [STATE_DIR_CONTEXT]: stateDir } : {}) };
+  return new App({ outdir, stackTraces: false, skipValidation: true, context });
 }
 
 export function writeManifest(outdir: string, stacks: StackManifests): void {
@@ -139,10 +140,10 @@ export function writeManifest(outdir: string, stacks: StackManifests): void {
  * written with, so the cdktf CLI keeps its folder and `cdktf deploy` finds it. Called after stale stacks
  * are removed: its name starts with `trelica-` like theirs.
  */
-export function synthesizeBeside(outdir: string, name: string, build: (app: App) => void): void {
+export function synthesizeBeside(outdir: string, name: string, build: (app: App) => void, stateDir?: string): void {
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "trelica-beside-"));
   try {
-    const app = createApp(scratch, outdir);
+    const app = createApp(scratch, outdir, stateDir);
     build(app);
     app.synth();
     const manifest: StackManifest = app.manifest.stacks[name];

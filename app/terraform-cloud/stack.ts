@@ -12,7 +12,7 @@ import { WorkspaceSettings } from "@cdktf/provider-tfe/lib/workspace-settings";
 import { WorkspaceVariableSet } from "@cdktf/provider-tfe/lib/workspace-variable-set";
 import { LocalBackend, TerraformOutput, TerraformStack } from "../../modules/cdk-flavour";
 import { Construct } from "constructs";
-import { localStatePath, STACKS_OUTDIR_CONTEXT } from "../stacks/backend";
+import { localStateOf } from "../stacks/backend";
 import { plural } from "../common/list";
 import { synthesizeBeside } from "../stacks/synthesize";
 import { forAccount, TerraformCloudDeployment } from "./deployment";
@@ -41,9 +41,8 @@ export class TerraformCloudStack extends TerraformStack {
     // No token here: the tfe provider reads TFE_TOKEN (or terraform login's credentials) from the environment.
     const tfe = new TfeProvider(this, "tfe", { hostname, organization });
     const aws = new AwsProvider(this, "aws", { region: deployment.region, allowedAccountIds: [managementAccountId] });
-    // Applied once by a person, before any workspace exists to hold its state: local state in the project root.
-    const outdir: string = this.node.tryGetContext(STACKS_OUTDIR_CONTEXT);
-    new LocalBackend(this, { path: localStatePath(outdir, TERRAFORM_CLOUD_STACK_NAME) });
+    // Applied once by a person, before any workspace exists to hold its state: local state beside the config.
+    new LocalBackend(this, { path: localStateOf(this, TERRAFORM_CLOUD_STACK_NAME) });
     declareRequirements(this, aws, { type: "local" });
     const tfeMajorMinor = /^(\d+\.\d+)\./.exec(tfe.terraformGeneratorMetadata?.providerVersion ?? "")?.[1];
     if (tfeMajorMinor) this.addOverride("terraform.required_providers.tfe.version", `~> ${tfeMajorMinor}`);
@@ -144,10 +143,10 @@ export class TerraformCloudStack extends TerraformStack {
  * manifest they were written with, so the cdktf CLI keeps its folder and `cdktf deploy` finds it. Called
  * after stale stacks are removed: its name starts with `trelica-` like theirs.
  */
-export function synthesizeTerraformCloudStack(deployment: TerraformCloudDeployment, outdir: string, log: (line: string) => void = () => {}): void {
+export function synthesizeTerraformCloudStack(deployment: TerraformCloudDeployment, outdir: string, log: (line: string) => void = () => {}, stateDir?: string): void {
   log(
     `trelica: 1 bootstrap stack (${TERRAFORM_CLOUD_STACK_NAME}) for ${plural(deployment.workspaces.length, "workspace")} in ` +
       `${deployment.organization}/${deployment.project} on ${deployment.hostname}, run role ${deployment.runRoleName} in account ${deployment.managementAccountId}.`,
   );
-  synthesizeBeside(outdir, TERRAFORM_CLOUD_STACK_NAME, (app) => new TerraformCloudStack(app, deployment));
+  synthesizeBeside(outdir, TERRAFORM_CLOUD_STACK_NAME, (app) => new TerraformCloudStack(app, deployment), stateDir);
 }

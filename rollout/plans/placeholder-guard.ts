@@ -12,7 +12,7 @@ export function refusePlaceholder(command: string, stacks: readonly Stack[]): vo
   const holding = stacks.filter((stack) => externalIdsIn(stackJson(stack)).includes(EXAMPLE_ORGANIZATION_ID));
   if (holding.length === 0) return;
   throw new UserError(
-    `Nothing was run: ${plural(holding.length, "stack")} (${listSome(holding.map((stack) => stack.name))}) require the shipped example's ` +
+    `Nothing was run: ${plural(holding.length, "stack")} (${listSome(holding.map((stack) => stack.name))}) ${holding.length === 1 ? "requires" : "require"} the shipped example's ` +
       `placeholder organization ID ${JSON.stringify(EXAMPLE_ORGANIZATION_ID)} as the external ID, and ${command} refuses it. ` +
       `Expected your own ID: ${PLACEHOLDER_FIX}; then run ${command} again (plan shows what it would do).`,
   );

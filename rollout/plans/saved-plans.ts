@@ -10,19 +10,50 @@ import { refuse, skip } from "../report/account-outcome";
 import { AccountReport, readReport, RunReport, statusLabel } from "../report/report";
 import { RolloutOptions } from "../report/rollout-options";
 import { Stack, stackHash } from "../../runner/stacks";
+import { writePrivateFile } from "../../runner/private-files";
 
 const LAST_PLAN = "last-plan.json";
 
-/** Points `.rollout/last-plan.json` at this plan run's report: the plans a later `apply` applies. */
-export function recordLastPlan(stateDir: string, runId: string, reportFile: string): void {
-  fs.writeFileSync(path.join(stateDir, LAST_PLAN), JSON.stringify({ runId, report: reportFile }, null, 2) + "\n");
+/** `.rollout/last-plan.json`: per output folder (absolute), its last plan run. */
+interface LastPlans {
+  readonly plans: Record<string, { readonly runId: string; readonly report: string }>;
 }
 
-export function lastPlanRun(stateDir: string): RunReport {
-  const pointer = path.join(stateDir, LAST_PLAN);
-  if (!fs.existsSync(pointer)) throw new UserError("apply applies the plans of the last `plan` run, and there is none: run `npm run rollout -- plan` first, or use --plan-and-apply.");
-  const { report } = JSON.parse(fs.readFileSync(pointer, "utf8")) as { report: string };
-  return readReport(report);
+function readLastPlans(stateDir: string): LastPlans {
+  try {
+    const parsed = JSON.parse(fs.readFileSync(path.join(stateDir, LAST_PLAN), "utf8")) as Partial<LastPlans>;
+    // A pointer from before plans belonged to their folder (no `plans`) names no folder: it is not used.
+    return { plans: parsed && typeof parsed.plans === "object" && parsed.plans !== null ? parsed.plans : {} };
+  } catch {
+    return { plans: {} };
+  }
+}
+
+/** Points this output folder's entry in `.rollout/last-plan.json` at this plan run's report: the plans a later `apply` there applies. */
+export function recordLastPlan(stateDir: string, outdir: string, runId: string, reportFile: string): void {
+  const { plans } = readLastPlans(stateDir);
+  const file = path.join(stateDir, LAST_PLAN);
+  // Whole or not at all: a run in another output folder may read it meanwhile.
+  const temp = `${file}.${process.pid}.tmp`;
+  writePrivateFile(temp, JSON.stringify({ plans: { ...plans, [path.resolve(outdir)]: { runId, report: reportFile } } }, null, 2) + "\n");
+  fs.renameSync(temp, file);
+}
+
+/**
+ * The last plan run of this output folder. `planCommand`: the command that makes one, as the user would
+ * type it. A plan run of another folder is never this folder's, whatever the pointer says.
+ */
+export function lastPlanRun(stateDir: string, outdir: string, planCommand: string): RunReport {
+  const folder = path.resolve(outdir);
+  const entry = readLastPlans(stateDir).plans[folder];
+  const report = entry && fs.existsSync(entry.report) ? readReport(entry.report) : undefined;
+  if (!report || report.outdir !== folder) {
+    throw new UserError(
+      `apply applies the plans of the last \`plan\` run in this output folder (${folder}), and there is none; nothing was written. ` +
+        `Run \`${planCommand}\` first, or use --plan-and-apply.`,
+    );
+  }
+  return report;
 }
 
 /**
@@ -66,7 +97,7 @@ export function checkSavedPlan(stack: Stack, account: AccountReport, planRun: Ru
 const APPLIED_MARKER = ".applied";
 
 export function markApplied(planFile: string, runId: string): void {
-  fs.writeFileSync(planFile + APPLIED_MARKER, `${runId}\n`);
+  writePrivateFile(planFile + APPLIED_MARKER, `${runId}\n`);
 }
 
 /** The run that applied this saved plan, if one did. */

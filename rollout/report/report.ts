@@ -2,8 +2,9 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import type { CloudReport } from "../terraform-cloud/cloud-report";
 import { AccessChange, ChangeCounts, hasChanges } from "../terraform/plan-summary";
-import { textTable } from "../../app/common/list";
+import { plural, textTable } from "../../app/common/list";
 import { redact } from "../../runner/redact";
+import { writePrivateFile } from "../../runner/private-files";
 
 export type Command = "plan" | "apply" | "destroy" | "connections";
 /** needs-action: Terraform Cloud holds the account's run for a person (a policy override, a confirmation) or discarded it. */
@@ -60,6 +61,8 @@ export interface RunReport {
   readonly options: { concurrency: number; maxFailures: number; lockTimeout: string; retries: number };
   /** The plan run an apply used. */
   readonly fromPlanRun?: string;
+  /** The output folder whose stacks it ran (absolute): its plans apply, and it resumes, only there. */
+  readonly outdir?: string;
   accounts: AccountReport[];
   runner?: { cpuSeconds: number; peakRssMb: number };
 }
@@ -69,7 +72,7 @@ export function writeReport(report: RunReport, files: readonly string[]): void {
   for (const file of files) {
     fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
     // Owner-only: it names accounts, roles and terraform's words about them.
-    fs.writeFileSync(file, text, { mode: 0o600 });
+    writePrivateFile(file, text);
   }
 }
 
@@ -118,7 +121,7 @@ export function summaryTable(report: RunReport): string {
   const accessChanged = report.accounts.filter((a) => a.accessChanges?.length).length;
   out.push(
     "",
-    `${report.command}${report.planAndApply ? " (plan-and-apply)" : ""}: ${report.accounts.length} accounts: ` +
+    `${report.command}${report.planAndApply ? " (plan-and-apply)" : ""}: ${plural(report.accounts.length, "account")}: ` +
       `${count("succeeded")} succeeded (${withChanges} with changes), ${count("failed")} failed, ${count("refused")} refused, ` +
       `${count("interrupted")} interrupted, ${count("not-started")} not started, ${count("skipped")} skipped` +
       // Only runs in Terraform Cloud can need action there: other rollouts keep their one familiar line.

@@ -1,6 +1,7 @@
 import { Progress } from "../../runner/progress";
 import { Command } from "./report";
 import { TerraformRunner } from "../terraform/terraform";
+import { Invocation } from "../../app/common/commands";
 
 /** What one rollout run does and how: the command line's choices, checked (rollout/options.ts), plus what tests inject. */
 export interface RolloutOptions {
@@ -29,6 +30,8 @@ export interface RolloutOptions {
   /** Apply plans that change Trelica's access (trust policy, role, policy, attachments, stack set, removed actions). @default false */
   readonly allowAccessChange?: boolean;
   readonly confirmDestroy: boolean;
+  /** --config and --output as the user gave them, repeated in every command the run prints. @default configFile and outdir, when given */
+  readonly given?: Pick<Invocation, "config" | "output">;
   /** Extra copy of the report. */
   readonly report?: string;
   readonly env: NodeJS.ProcessEnv;

@@ -1,3 +1,5 @@
+import { CREDENTIAL_CLASSES } from "../../runner/credentials";
+
 /**
  * Which terraform/AWS failures are worth another try, and what to tell the user about the others.
  * Permanent patterns are checked first: an expired token retried three times is still expired.
@@ -10,16 +12,8 @@ export interface FailureKind {
 }
 
 export const FAILURE_KINDS: readonly FailureKind[] = [
-  {
-    pattern: /ExpiredToken|security token included in the request is expired|token has expired/i,
-    transient: false,
-    hint: "the AWS credentials expired: re-authenticate, then rerun with --resume <this run's report.json>",
-  },
-  {
-    pattern: /InvalidClientTokenId|security token included in the request is invalid|No valid credential sources found/i,
-    transient: false,
-    hint: "no valid AWS credentials for this account: check the profile or assume-role settings, then rerun with --resume",
-  },
+  // The credential classes verify names too (runner/credentials.ts): never worth a retry.
+  ...CREDENTIAL_CLASSES.map((kind) => ({ pattern: kind.pattern, transient: false, hint: kind.hint })),
   {
     pattern: /AccessDenied|not authorized to perform/i,
     transient: false,

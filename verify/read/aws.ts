@@ -1,4 +1,5 @@
 import * as http from "node:http";
+import { classifyCredentials } from "../../runner/credentials";
 import * as https from "node:https";
 import { CloudFormationClient } from "@aws-sdk/client-cloudformation";
 import { IAMClient } from "@aws-sdk/client-iam";
@@ -72,13 +73,12 @@ export class AwsSession {
     let credentials: AwsCredentialIdentityProvider | AwsCredentialIdentity = this.base;
     if (roleName === undefined) {
       const caller = await this.callerAccountId().catch((error) => {
-        throw new UnreadableAccount(`the standard AWS credentials do not work: ${errorText(error)}`, "check AWS_PROFILE, AWS_ACCESS_KEY_ID or your SSO session");
+        const text = errorText(error);
+        throw new UnreadableAccount(`the standard AWS credentials do not work: ${text}`, classifyCredentials(text)?.hint ?? "check AWS_PROFILE, AWS_ACCESS_KEY_ID or your SSO session");
       });
       if (caller !== accountId) {
-        throw new UnreadableAccount(
-          `the standard AWS credentials act in account ${caller}, not ${accountId}`,
-          `run with credentials of ${accountId}, or set assumeRoleName for it in the config, or give --role-name`,
-        );
+        const message = `the standard AWS credentials act in account ${caller}, not ${accountId}`;
+        throw new UnreadableAccount(message, classifyCredentials(message)!.hint);
       }
     } else {
       const roleArn = `arn:${this.partition}:iam::${accountId}:role/${roleName}`;
@@ -88,9 +88,14 @@ export class AwsSession {
         const c = answer.Credentials!;
         credentials = { accessKeyId: c.AccessKeyId!, secretAccessKey: c.SecretAccessKey!, sessionToken: c.SessionToken, expiration: c.Expiration };
       } catch (error) {
+        const text = errorText(error);
+        // No credentials, expired ones or another account's say so; only a real AccessDenied points at the role.
+        const known = classifyCredentials(text);
         throw new UnreadableAccount(
-          `cannot assume ${roleArn}: ${errorText(error)}`,
-          `create ${roleName} in ${accountId} trusting your account, set assumeRoleName for it in the config, or give --role-name`,
+          `cannot assume ${roleArn}: ${text}`,
+          known && known.problem !== "assume-role-denied"
+            ? known.hint
+            : `the role ${roleName} in ${accountId} does not exist, or does not trust your identity, or your identity may not call sts:AssumeRole on it (AWS answers all three with AccessDenied): create it or fix its trust, set assumeRoleName for it in the config, or give --role-name`,
         );
       }
     }

@@ -13,7 +13,8 @@ export function nearest(word: string, allowed: readonly string[]): string | unde
   return bestDistance <= Math.max(2, Math.ceil(word.length / 3)) ? best : undefined;
 }
 
-function editDistance(a: string, b: string): number {
+/** Levenshtein distance: insertions, deletions and substitutions. */
+export function editDistance(a: string, b: string): number {
   let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {
     const current = [i];
