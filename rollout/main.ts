@@ -29,6 +29,7 @@ const cli = addProjectOptions(new Cli("rollout"), { deprecatedOutdir: true })
   .option("--retries <n>", "retries of a transient failure (throttling, network, lock), 0-10", "3")
   .option("--retry-delay <ms>", "first retry's delay in ms; doubles each time", "5000")
   .option("--plan-and-apply", "apply: plan and apply in one go (for automation)", false)
+  .option("--full", "plan every selected account with terraform, even those proven in sync (live and state) without it", false)
   .option("--allow-access-change", "apply plans that change Trelica's access (trust policy, role, policy, attachments, stack set, removed actions)", false)
   .option("--allow-destroy", "apply plans that delete or replace other resources", false)
   .option("--confirm-destroy", "destroy: yes, remove the role from every selected account; apply: yes, destroy the roles of accounts that left the config (leaving)", false)
@@ -87,6 +88,7 @@ void reportUserErrors(async () => {
       retries: checked.retries,
       retryDelayMs: checked.retryDelayMs,
       planAndApply: opts.planAndApply,
+      full: opts.full,
       allowDestroy: opts.allowDestroy,
       allowAccessChange: opts.allowAccessChange,
       confirmDestroy: opts.confirmDestroy,

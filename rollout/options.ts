@@ -18,6 +18,7 @@ export interface RawOptions {
   readonly retries: string;
   readonly retryDelay: string;
   readonly planAndApply: boolean;
+  readonly full?: boolean;
   readonly progress: string;
   readonly terraformLog?: string;
 }
@@ -55,6 +56,8 @@ export function checkOptions(command: string, raw: RawOptions): CheckedOptions {
     problems.push(`--terraform-log ${JSON.stringify(raw.terraformLog)}: expected a terraform log level: ${TERRAFORM_LOG_LEVELS.join(", ")}`);
   }
   if (raw.planAndApply && command !== "apply" && COMMANDS.includes(command as Command)) problems.push(`--plan-and-apply with ${command}: it goes with apply only`);
+  // Only a command that plans can skip planning: apply from saved plans, destroy and connections prove nothing.
+  if (raw.full && !(command === "plan" || (command === "apply" && raw.planAndApply))) problems.push(`--full with ${command}${command === "apply" ? " from saved plans" : ""}: it goes with plan and apply --plan-and-apply only`);
   if (problems.length > 0) throw new UserError("Nothing was run; the command line has problems:", problems);
   return { command: command as Command, concurrency, maxFailures, lockTimeout: raw.lockTimeout, retries, retryDelayMs, progress: raw.progress as CheckedOptions["progress"] };
 }
