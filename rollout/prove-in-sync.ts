@@ -157,7 +157,9 @@ export async function recordInSync(stacks: readonly Stack[], accountOf: (stack: 
   try {
     await runBounded(stacks, context.concurrency, () => true, async (stack) => {
       const account = accountOf(stack);
-      const how = account.status !== "succeeded" || stack.leaving ? undefined : account.outcome === "applied" ? "applied" : account.outcome === "no-changes" && account.planFile ? "empty plan" : undefined;
+      // An empty plan is -detailed-exitcode 0: no `show` ran. A plan with output changes only ran `show` and found no resource to change: no record.
+      const emptyPlan = account.outcome === "no-changes" && account.planFile !== undefined && account.steps?.show === undefined;
+      const how = account.status !== "succeeded" || stack.leaving ? undefined : account.outcome === "applied" ? "applied" : emptyPlan ? "empty plan" : undefined;
       const lock = lockHash(stack);
       if (!how || !lock || stack.accountId === undefined) return;
       const located = stateLocation(stack, context.env);

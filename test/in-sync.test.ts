@@ -350,6 +350,8 @@ describe("reading state where it lives, without terraform", () => {
   test("GIVEN a Terraform Cloud backend, another workspace or an S3 argument not followed WHEN located THEN each is a doubt", () => {
     expect(stateLocation(stackWith("cloud", { cloud: { organization: "o" } }), {})).toEqual({ doubt: "its state is in Terraform Cloud, which rollout never reads" });
     expect(stateLocation(stackWith("ws", { local: {} }), { TF_WORKSPACE: "staging" })).toEqual({ doubt: "TF_WORKSPACE selects workspace staging" });
+    expect(stateLocation(stackWith("args", { local: {} }), { TF_CLI_ARGS_plan: "-replace=x" })).toEqual({ doubt: "TF_CLI_ARGS_plan set in the environment" });
+    expect(stateLocation(stackWith("data-dir", { local: {} }), { TF_DATA_DIR: "/elsewhere" })).toEqual({ doubt: "TF_DATA_DIR set in the environment" });
     expect(stateLocation(stackWith("s3-profile", { s3: { bucket: "b", key: "k", region: "us-east-1", profile: "p" } }), {})).toEqual({ doubt: "the S3 backend sets profile" });
   });
 

@@ -24,6 +24,9 @@ const S3_ARGUMENTS = new Set(["bucket", "key", "region", "encrypt", "dynamodb_ta
 export function stateLocation(stack: Stack, env: NodeJS.ProcessEnv): Located {
   // Another workspace keeps its state elsewhere (terraform.tfstate.d/, env:/ prefixes).
   if (env.TF_WORKSPACE !== undefined && env.TF_WORKSPACE !== "default") return { doubt: `TF_WORKSPACE selects workspace ${env.TF_WORKSPACE}` };
+  // Arguments added to every terraform command, or .terraform elsewhere: the plan rollout would run is not the usual one.
+  const cliArgs = Object.keys(env).filter((name) => name === "TF_CLI_ARGS" || name.startsWith("TF_CLI_ARGS_") || name === "TF_DATA_DIR");
+  if (cliArgs.length > 0) return { doubt: `${cliArgs.sort().join(", ")} set in the environment` };
   const selected = path.join(stack.dir, ".terraform", "environment");
   if (fs.existsSync(selected) && fs.readFileSync(selected, "utf8").trim() !== "default") return { doubt: "a workspace other than default is selected" };
   const backend: Record<string, any> = stackJson(stack).terraform?.backend ?? { local: {} };
