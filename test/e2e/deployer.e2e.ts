@@ -100,7 +100,7 @@ describeWithRealTerraform("the deployer with the real terraform, the fake enforc
     expect(ciSessions.length).toBeGreaterThan(0);
     expect(new Set(ciSessions.map((request) => request.roleArn?.split("/").pop()))).toEqual(new Set(["TrelicaDeployer"]));
     expect(project.fake.denials).toEqual([]);
-    const replan = await project.rollout({ command: "plan", env: ci });
+    const replan = await project.rollout({ command: "plan", env: ci, full: true });
     expect(replan.report.accounts.map((account) => account.outcome)).toEqual(ALL.map(() => "no-changes"));
   });
 
