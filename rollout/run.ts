@@ -102,6 +102,7 @@ export async function rollout(options: RolloutOptions, control = new RolloutCont
   const proofContext = { stateDir, env: options.env, terraformVersion: version, concurrency: PROOF_CONCURRENCY, prove: !options.full };
   const proof = proves ? await proveInSync(mayRun, (stack) => accountOf.get(stack.name)!, proofContext) : undefined;
   const toRun = proof ? mayRun.filter((stack) => !proof.inSync.has(stack.name)) : mayRun;
+  if (proof && !options.full) options.progress.note(`In sync (live and state), proven without terraform: ${proof.inSync.size} of ${mayRun.length} accounts; terraform plans ${toRun.length}.`);
 
   const env = {
     ...withoutTerraformLog(options.env),
