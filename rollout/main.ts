@@ -64,6 +64,7 @@ void reportUserErrors(async () => {
       retries: checked.retries,
       retryDelayMs: checked.retryDelayMs,
       planAndApply: opts.planAndApply,
+      full: opts.full,
       allowDestroy: opts.allowDestroy,
       allowAccessChange: opts.allowAccessChange,
       confirmDestroy: opts.confirmDestroy,

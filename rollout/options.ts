@@ -20,6 +20,7 @@ export interface RawOptions {
   readonly retries: string;
   readonly retryDelay: string;
   readonly planAndApply: boolean;
+  readonly full?: boolean;
   readonly progress: string;
   readonly terraformLog?: string;
 }
@@ -57,6 +58,8 @@ export function checkOptions(command: string, raw: RawOptions): CheckedOptions {
     problems.push(`--terraform-log ${JSON.stringify(raw.terraformLog)}: expected a terraform log level: ${TERRAFORM_LOG_LEVELS.join(", ")}`);
   }
   if (raw.planAndApply && command !== "apply" && COMMANDS.includes(command as Command)) problems.push(`--plan-and-apply with ${command}: it goes with apply only`);
+  // Only a command that plans can skip planning: apply from saved plans, destroy and connections prove nothing.
+  if (raw.full && !(command === "plan" || (command === "apply" && raw.planAndApply))) problems.push(`--full with ${command}${command === "apply" ? " from saved plans" : ""}: it goes with plan and apply --plan-and-apply only`);
   if (problems.length > 0) throw new UserError("Nothing was run; the command line has problems:", problems);
   return { command: command as Command, concurrency, maxFailures, lockTimeout: raw.lockTimeout, retries, retryDelayMs, progress: raw.progress as CheckedOptions["progress"] };
 }
@@ -111,6 +114,7 @@ export function rolloutCommand(): Cli {
     .option("--retries <n>", "retries of a transient failure (throttling, network, lock), 0-10", "3")
     .option("--retry-delay <ms>", "first retry's delay in ms; doubles each time", "5000")
     .option("--plan-and-apply", "apply: plan and apply in one go (for automation)", false)
+    .option("--full", "plan every selected account with terraform, even those proven in sync (live and state) without it", false)
     .option("--allow-access-change", "apply plans that change Trelica's access (trust policy, role, policy, attachments, stack set, removed actions)", false)
     .option("--allow-destroy", "apply plans that delete or replace other resources", false)
     .option("--confirm-destroy", "destroy: yes, remove the role from every selected account; apply: yes, destroy the roles of accounts that left the config (leaving)", false)

@@ -28,10 +28,14 @@ import { Invocation, npmCommand } from "../app/common/commands";
 import { DEFAULT_CONFIG_FILE, DEFAULT_OUTDIR, shownPath } from "../app/commands/project-options";
 import { checkTerraformVersion, processRunner } from "./terraform/terraform";
 import { copyLockFile, warmPluginCache } from "./terraform-init";
+import { proveInSync, recordInSync } from "./prove-in-sync";
 
 export { EXIT_INTERRUPTED } from "./report/exit-codes";
 export { RolloutControl } from "./terraform/rollout-control";
 export type { RolloutOptions } from "./report/rollout-options";
+
+/** Accounts proven in sync at once: a handful of IAM reads each, no terraform. */
+const PROOF_CONCURRENCY = 16;
 
 export interface RolloutResult {
   readonly exitCode: number;
@@ -117,11 +121,18 @@ async function runLocked(options: RolloutOptions, control: RolloutControl, { out
   // Decide up front what must not run at all, so nothing is half-done for a reason known in advance.
   const plannedOf = new Map((planRun?.accounts ?? []).map((a) => [a.stack, a]));
   const succeededBefore = new Set((resumed?.accounts ?? []).filter((a) => a.status === "succeeded").map((a) => a.stack));
-  const toRun = selected.filter((stack) => {
+  const mayRun = selected.filter((stack) => {
     const account = accountOf.get(stack.name)!;
     if (succeededBefore.has(stack.name)) return skip(account, `succeeded in ${path.basename(options.resume!)}`);
     return planRun ? checkSavedPlan(stack, account, planRun, plannedOf.get(stack.name), options) : true;
   });
+
+  // Accounts proven in sync without terraform are done; terraform plans the rest (--full: all of them).
+  const proves = options.command === "plan" || (options.command === "apply" && options.planAndApply);
+  const proofContext = { stateDir, env: options.env, terraformVersion: version, concurrency: PROOF_CONCURRENCY, prove: !options.full };
+  const proof = proves ? await proveInSync(mayRun, (stack) => accountOf.get(stack.name)!, proofContext) : undefined;
+  const toRun = proof ? mayRun.filter((stack) => !proof.inSync.has(stack.name)) : mayRun;
+  if (proof && !options.full) options.progress.note(`In sync (live and state), proven without terraform: ${proof.inSync.size} of ${mayRun.length} accounts; terraform plans ${toRun.length}.`);
 
   const env = {
     ...withoutTerraformLog(options.env),
@@ -160,12 +171,16 @@ async function runLocked(options: RolloutOptions, control: RolloutControl, { out
     }
   }
 
+  // What terraform left with nothing to do gets a record, for the next plan to prove without it.
+  if (!control.interrupted) await recordInSync(toRun, (stack) => accountOf.get(stack.name)!, { ...proofContext, runId }, proof?.stateBefore ?? new Map());
+
   // An apply's (or destroy's) accounts that did not run (skipped: no changes in the saved plan, resumed; refused; not
   // started) may be applied from before: their outputs say so. Read-only, with the same gate, retries
   // and concurrency.
   const writesConnections = options.command !== "plan";
   if ((options.command === "apply" || options.command === "destroy") && !control.interrupted) {
-    const unread = selected.filter((stack) => stack.accountId !== undefined && ["skipped", "refused", "not-started", "needs-action"].includes(accountOf.get(stack.name)!.status));
+    // In sync: their outputs were read from the state the proof read.
+    const unread = selected.filter((stack) => stack.accountId !== undefined && accountOf.get(stack.name)!.outcome !== "in-sync" && ["skipped", "refused", "not-started", "needs-action"].includes(accountOf.get(stack.name)!.status));
     // Nothing ran (every account refused or skipped): parallel inits of a cold folder would race to fill
     // the empty provider cache ("file exists"), so one init warms it first here too.
     if (toRun.length === 0 && unread.length > 1) {

@@ -1,5 +1,5 @@
 /*
- * npm run bench [-- --runs N] [--sizes 1,100,1000,10000] [--only synth|rollout|terraform|fake|verify] [--rollout-stacks N]
+ * npm run bench [-- --runs N] [--sizes 1,100,1000,10000] [--only synth|rollout|terraform|fake|verify|in-sync] [--rollout-stacks N]
  *                  [--terraform-sizes 1,12,48]
  * Prints wall time and peak memory of the real `cdktf synth` (node_modules/.bin/cdktf, what
  * `npx cdktf synth` runs) for Organizations of several sizes, the
@@ -15,6 +15,7 @@ import { measure, Measurement, median } from "./bench/measure";
 import { benchFakeAws } from "./bench/fake-aws";
 import { benchRealTerraform } from "./bench/real-terraform";
 import { benchVerify } from "./bench/verify";
+import { benchInSync } from "./bench/in-sync";
 
 const ROOT = path.resolve(__dirname, "..");
 // `cdktf`, or `cdktn` on CDK Terrain (docs/cdk-terrain.md).
@@ -24,13 +25,15 @@ const USAGE = `npm run bench -- [options]
 Prints figures; nothing here passes or fails. Runs on a fresh temporary folder each time.
 
 Options:
-  --only synth|rollout|terraform|fake|verify   one section (default: all)
+  --only synth|rollout|terraform|fake|verify|in-sync   one section (default: all)
   --runs N                         runs per synthesis row; the median is printed (default: 3)
   --sizes 1,100,1000,10000         Organization sizes for synthesis (default: 1,100,1000,10000)
   --rollout-stacks N               stacks for the rollout runner's overhead, stand-in terraform (default: 1000)
   --terraform-sizes 1,12,48        accounts for rollout plan with the real terraform (default: 1,12,48)
   --verify-sizes 10,100,1000       accounts for npm run verify against the fake AWS (default: 10,100,1000)
   --verify-plan-accounts 3         accounts of the steady-state rollout plan verify is compared with (default: 3; 0 skips it and the real terraform)
+  --in-sync-accounts 1000          accounts of the steady-state rollout plan (default: 1000)
+  --in-sync-sample 10              accounts planned with --full by the real terraform, scaled per account (default: 10)
   --help                           this help
 
 Sections:
@@ -38,7 +41,8 @@ Sections:
   rollout    the runner's own overhead with a stand-in terraform
   terraform  the real terraform and AWS provider against the fake AWS (skipped without them)
   fake       the fake AWS's cost per request with IAM enforcement off and on
-  verify     npm run verify against the fake AWS, beside a steady-state rollout plan's CPU per account (real terraform)`;
+  verify     npm run verify against the fake AWS, beside a steady-state rollout plan's CPU per account (real terraform)
+  in-sync    rollout plan of an Organization in steady state (accounts proven in sync without terraform) against --full, and with 10 changed`;
 if (process.argv.includes("--help")) {
   console.log(USAGE);
   process.exit(0);
@@ -150,6 +154,7 @@ async function main(): Promise<void> {
   if (ONLY === "all" || ONLY === "verify") {
     await benchVerify(work, option("verify-sizes", "10,100,1000").split(",").map(Number), Number(option("verify-plan-accounts", "3")));
   }
+  if (ONLY === "all" || ONLY === "in-sync") await benchInSync(work, Number(option("in-sync-accounts", "1000")), Number(option("in-sync-sample", "10")), 10);
 }
 
 async function benchSynth(): Promise<void> {

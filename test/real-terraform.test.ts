@@ -121,8 +121,19 @@ describeWithRealTerraform("the shipped example with the real terraform and AWS p
     expect(project.fake.requests.length).toBe(applies);
   });
 
-  step("GIVEN everything applied WHEN rollout plans again THEN no account has changes and it exits 0", async () => {
+  step("GIVEN everything applied WHEN rollout plans again THEN every account is proven in sync from live reads and state, terraform runs nowhere, and it exits 0", async () => {
     const result = await project.rollout({ command: "plan" });
+    expect(result.report.accounts.map((account) => [account.outcome, account.attempts, account.notInSync])).toEqual([
+      ["in-sync", 0, undefined],
+      ["in-sync", 0, undefined],
+      ["in-sync", 0, undefined],
+    ]);
+    expect(project.lines.join("")).toContain("3 in sync (live and state): proven without terraform, nothing to plan; terraform ran in 0.");
+    expect(result.exitCode).toBe(0);
+  });
+
+  step("GIVEN everything applied WHEN rollout plans with --full THEN terraform plans every account and finds no changes", async () => {
+    const result = await project.rollout({ command: "plan", full: true });
     expect(result.report.accounts.map((account) => account.outcome)).toEqual(["no-changes", "no-changes", "no-changes"]);
     expect(result.exitCode).toBe(0);
   });

@@ -86,6 +86,11 @@ export function checkSavedPlan(stack: Stack, account: AccountReport, planRun: Ru
     accessUnchecked: planned.accessUnchecked,
   });
   if (planned.outcome === "no-changes") return skip(account, "no changes in the plan");
+  // Proven in sync without terraform: nothing to apply, done. Its outputs are the state's, as read then.
+  if (planned.outcome === "in-sync") {
+    Object.assign(account, { outcome: "in-sync", inSync: planned.inSync, outputs: planned.outputs });
+    return skip(account, `in sync (live and state) in plan run ${planRun.runId}: nothing to apply`);
+  }
   if (!planned.planFile || !fs.existsSync(planned.planFile)) return refuse(account, `its saved plan is gone (${planned.planFile}); run plan again`);
   const refusal = guardRefusal(planned.destructive ?? [], planned.accessChanges ?? [], options, planned.accessUnchecked, stack.leaving);
   if (refusal) return refuse(account, refusal);

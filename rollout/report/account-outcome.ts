@@ -30,6 +30,7 @@ export function progressLine(account: AccountReport): string {
   const url = account.cloud?.runs.apply ?? account.cloud?.runs.plan;
   const reason = (account.reason ?? "").split("\n")[0];
   if (account.status !== "succeeded") return `${statusLabel(account)}: ${reason}${url && !reason.includes(url) ? ` ${url}` : ""} ${time}`;
+  if (account.outcome === "in-sync") return "in sync (live and state)";
   if (account.outcome === "read") return `${account.outputs?.role_arn ? "applied" : "planned only"} ${time}`;
   const warning = account.cutsTrelicaOff ? " [DESTROYS the TrelicaIntegration role]" : account.accessChanges?.length ? " [CHANGES Trelica's access]" : "";
   const unchecked = account.accessUnchecked ? " [NOT CHECKED for changes to Trelica's access]" : "";

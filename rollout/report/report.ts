@@ -17,7 +17,11 @@ export interface AccountReport {
   readonly leaving?: boolean;
   status: AccountStatus;
   /** What a successful run found or did. */
-  outcome?: "no-changes" | "changes" | "applied" | "destroyed" | "read";
+  outcome?: "no-changes" | "changes" | "applied" | "destroyed" | "read" | "in-sync";
+  /** Proven in sync without terraform (rollout/prove-in-sync.ts): what was compared. */
+  inSync?: { compared: string };
+  /** Why terraform planned it rather than rollout proving it in sync. */
+  notInSync?: string;
   counts?: ChangeCounts;
   destructive?: string[];
   cutsTrelicaOff?: boolean;
@@ -119,6 +123,7 @@ export function summaryTable(report: RunReport): string {
   // "with changes" qualifies "succeeded": a refused or failed account is counted there, not here.
   const withChanges = report.accounts.filter((a) => a.status === "succeeded" && a.counts && hasChanges(a.counts)).length;
   const accessChanged = report.accounts.filter((a) => a.accessChanges?.length).length;
+  const inSync = report.accounts.filter((a) => a.outcome === "in-sync").length;
   out.push(
     "",
     `${report.command}${report.planAndApply ? " (plan-and-apply)" : ""}: ${plural(report.accounts.length, "account")}: ` +
@@ -127,6 +132,10 @@ export function summaryTable(report: RunReport): string {
       // Only runs in Terraform Cloud can need action there: other rollouts keep their one familiar line.
       (count("needs-action") > 0 ? `, ${count("needs-action")} need action in Terraform Cloud.` : "."),
   );
+  if (inSync > 0) {
+    const ran = report.accounts.filter((a) => a.attempts > 0).length;
+    out.push(`${inSync} in sync (live and state): proven without terraform, nothing to plan; terraform ran in ${ran}. --full plans every account with terraform.`);
+  }
   const leaving = report.accounts.filter((a) => a.leaving).length;
   if (leaving > 0) {
     out.push(`${leaving} leaving account${leaving === 1 ? "" : "s"} (listed first): left the config while ${leaving === 1 ? "its" : "their"} state held the role; apply destroys ${leaving === 1 ? "it" : "them"} only with --confirm-destroy.`);

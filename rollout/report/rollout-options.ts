@@ -26,6 +26,8 @@ export interface RolloutOptions {
   readonly retries: number;
   readonly retryDelayMs: number;
   readonly planAndApply: boolean;
+  /** Plan every selected account with terraform, none proven in sync without it (rollout/prove-in-sync.ts). @default false */
+  readonly full?: boolean;
   readonly allowDestroy: boolean;
   /** Apply plans that change Trelica's access (trust policy, role, policy, attachments, stack set, removed actions). @default false */
   readonly allowAccessChange?: boolean;

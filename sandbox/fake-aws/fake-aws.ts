@@ -11,6 +11,7 @@ import { parseAuthorization, verifySignature } from "./sigv4";
 import { AccountState, Caller, emptyAccount, Role } from "./state";
 import { FakeAwsSnapshot, SNAPSHOT_VERSION } from "./snapshot";
 import { Session, stsHandlers } from "./sts";
+import { Bucket, s3Answer } from "./s3";
 
 export interface FakeAwsOptions {
   readonly managementAccountId: string;
@@ -78,6 +79,8 @@ export class FakeAws {
   readonly denials: (Denial & { readonly accountId: string })[] = [];
 
   private readonly accounts = new Map<string, AccountState>();
+  /** S3 buckets by name (test/fake-aws/s3.ts): where an S3 backend keeps state. */
+  private readonly buckets = new Map<string, Bucket>();
   /** IAM users' access keys (the fake's own `credentialsFor` keys among them), by key ID: a request signed with one acts as that user. */
   private readonly userKeys = new Map<string, UserKeyRef>();
   private readonly sessions = new Map<string, Session>();
@@ -281,6 +284,19 @@ export class FakeAws {
     return handler(input, { accountId, arn: `arn:aws:iam::${accountId}:user/console`, userId: "console" });
   }
 
+  /** An S3 bucket owned by `accountId` (path-style objects only). */
+  createBucket(accountId: string, name: string): void {
+    this.buckets.set(name, { ownerAccountId: accountId, objects: new Map() });
+  }
+
+  /** An object's bytes as text, or undefined; `text` given: writes it (behind the S3 API's back, as a test would). */
+  object(bucket: string, key: string, text?: string): string | undefined {
+    const objects = this.buckets.get(bucket)?.objects;
+    if (!objects) throw new Error(`fake: no bucket ${bucket}`);
+    if (text !== undefined) objects.set(key, Buffer.from(text, "utf8"));
+    return objects.get(key)?.toString("utf8");
+  }
+
   /** The next `count` requests made with `accountId`'s credentials answer `Throttling`. */
   throttle(accountId: string, count: number): void {
     this.throttled.set(accountId, count);
@@ -348,6 +364,13 @@ export class FakeAws {
       verifySignature({ method: request.method ?? "POST", url: request.url ?? "/", headers: request.headers, body }, signature, identity.secretAccessKey);
       caller = { accountId: identity.accountId, arn: identity.arn, userId: identity.userId, identity: identity.identity, region: signature.region };
       this.recordKeyUse(signature.accessKeyId, service, signature.region);
+      if (service === "s3") {
+        const answer = s3Answer(this.buckets, request, body, caller.accountId);
+        this.requests.push({ service, action: answer.action, accountId: caller.accountId, status: answer.status, code: answer.code, caller: caller.arn });
+        response.writeHead(answer.status, { "x-amz-request-id": requestId, ...answer.headers });
+        response.end(answer.body);
+        return;
+      }
       if (!SERVICE_NAMES.includes(service as ServiceName)) {
         this.unimplemented.push(`service ${service} (${action})`);
         throw new AwsError("UnknownService", `fake AWS does not serve ${service}`);

@@ -88,6 +88,8 @@ export async function benchRealTerraform(work: string, synthesize: (config: stri
         retries: 0,
         retryDelayMs: 0,
         planAndApply: command === "apply",
+        // The steady-state rows are terraform's cost: every account planned, none proven in sync without it (bench/in-sync.ts).
+        full: command === "plan",
         env: project.env,
       });
       const wall = Number(process.hrtime.bigint() - started) / 1e9;

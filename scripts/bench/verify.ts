@@ -80,7 +80,7 @@ async function steadyPlanCpuPerAccount(work: string, size: number): Promise<numb
     const stack = JSON.parse(fs.readFileSync(path.join(dir, "cdktf.out", "stacks", `trelica-${MANAGEMENT}`, "cdk.tf.json"), "utf8"));
     const env = terraformEnv(fake, MANAGEMENT, installProvider(real, dir, [providerVersionFor(stack)]));
     const run = (command: "plan" | "apply") =>
-      rollout({ ...inProcessRollout(dir, () => undefined), command, planAndApply: command === "apply", concurrency: 2, maxFailures: 0, lockTimeout: "60s", retries: 0, retryDelayMs: 0, env });
+      rollout({ ...inProcessRollout(dir, () => undefined), command, planAndApply: command === "apply", full: command === "plan", concurrency: 2, maxFailures: 0, lockTimeout: "60s", retries: 0, retryDelayMs: 0, env });
     const applied = await run("apply");
     if (applied.exitCode !== 0) throw new Error(`rollout apply of ${size} accounts exited ${applied.exitCode}`);
     const cpuBefore = childrenCpuSeconds();

@@ -108,7 +108,7 @@ describeWithRealTerraform("the deployer with the real terraform, the fake enforc
     expect(project.fake.denials).toEqual([]);
     // The first write in every account (the management account's too, through the CI user's own credentials) puts the boundary on.
     for (const account of ALL) expect([account, writesIn(account, since)]).toEqual([account, ["iam:PutRolePermissionsBoundary"]]);
-    const replan = await project.rollout({ command: "plan", env: ci });
+    const replan = await project.rollout({ command: "plan", env: ci, full: true });
     expect(replan.report.accounts.map((account) => account.outcome)).toEqual(ALL.map(() => "no-changes"));
   });
 

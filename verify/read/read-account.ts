@@ -1,5 +1,7 @@
 import {
   GetAccountAuthorizationDetailsCommand,
+  GetPolicyCommand,
+  GetPolicyVersionCommand,
   GetAccountAuthorizationDetailsCommandOutput,
   GetRoleCommand,
   IAMClient,
@@ -17,6 +19,7 @@ import { parsePolicyDocument } from "./policy";
  */
 
 export interface LiveRole {
+  readonly arn?: string;
   readonly path: string;
   readonly trustPolicy: unknown;
   readonly maxSessionDuration: number;
@@ -53,6 +56,46 @@ export interface LiveAccount {
   readonly users: LiveUser[];
   /** By name. */
   readonly groups: ReadonlyMap<string, LiveGroup>;
+  /** The expected managed policy as GetPolicy shows it, when it was read (rollout's proof reads it; undefined: not read or absent). */
+  readonly policy?: LivePolicy;
+}
+
+export interface LivePolicy {
+  readonly arn: string;
+  readonly path: string;
+  readonly description: string;
+  readonly tags: Record<string, string>;
+}
+
+/**
+ * What terraform's refresh reads of one account's role and policy, and nothing more (rollout proves an
+ * account in sync with it): GetRole, ListAttachedRolePolicies, ListRolePolicies, GetPolicy and the
+ * default version's GetPolicyVersion, the calls the deployer may already make. No users.
+ */
+export async function readManaged(iam: IAMClient, roleName: string, policyArn: string): Promise<LiveAccount> {
+  const [role, policy] = await Promise.all([readRole(iam, roleName), readPolicy(iam, policyArn)]);
+  const localPolicies = new Map<string, unknown>(policy ? [[policyArn, policy.document]] : []);
+  return { role, localPolicies, users: [], groups: new Map(), policy: policy?.policy };
+}
+
+async function readPolicy(iam: IAMClient, policyArn: string): Promise<{ policy: LivePolicy; document: unknown } | undefined> {
+  let found;
+  try {
+    found = (await iam.send(new GetPolicyCommand({ PolicyArn: policyArn }))).Policy!;
+  } catch (error) {
+    if (errorCode(error) === "NoSuchEntityException" || errorCode(error) === "NoSuchEntity") return undefined;
+    throw error;
+  }
+  const version = await iam.send(new GetPolicyVersionCommand({ PolicyArn: policyArn, VersionId: found.DefaultVersionId }));
+  return {
+    policy: {
+      arn: found.Arn ?? policyArn,
+      path: found.Path ?? "/",
+      description: found.Description ?? "",
+      tags: Object.fromEntries((found.Tags ?? []).map((tag) => [tag.Key!, tag.Value ?? ""])),
+    },
+    document: parsePolicyDocument(version.PolicyVersion?.Document ?? "{}"),
+  };
 }
 
 export async function readAccount(iam: IAMClient, roleName: string): Promise<LiveAccount> {
@@ -79,6 +122,7 @@ async function readRole(iam: IAMClient, roleName: string): Promise<LiveRole | un
     }),
   ]);
   return {
+    arn: role.Arn,
     path: role.Path ?? "/",
     trustPolicy: parsePolicyDocument(role.AssumeRolePolicyDocument ?? "{}"),
     maxSessionDuration: role.MaxSessionDuration ?? 3600,
