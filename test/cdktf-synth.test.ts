@@ -1,7 +1,7 @@
 /* End to end through the real cdktf CLI: config file in, Terraform JSON per account out. */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { cdktfSynth } from "./helpers/cdktf-cli";
+import { cdktfSynth, describeWithCdktfCli, testWithCdktfCli } from "./helpers/cdktf-cli";
 import { onlyResource, readStack, runApp } from "./helpers/app";
 import { PROJECT_ROOT, tempDir, writeFile } from "./helpers/files";
 
@@ -21,7 +21,7 @@ accounts:
 `,
 );
 
-describe("cdktf synth (the real CLI)", () => {
+describeWithCdktfCli("cdktf synth (the real CLI)", () => {
   let firstRun: ReturnType<typeof cdktfSynth>;
   beforeAll(() => {
     firstRun = cdktfSynth(config, outdir);
@@ -139,7 +139,7 @@ describe("local state beside the config file (here in the project root), whateve
     expect(fs.readFileSync(path.join(outdir, "stacks", stack, "cdk.tf.json"), "utf8")).not.toContain(dir);
   };
 
-  test("GIVEN cdktf synth --output build/nested/out THEN the state path, resolved from the stack folder, lands in the project root", () => {
+  testWithCdktfCli("GIVEN cdktf synth --output build/nested/out THEN the state path, resolved from the stack folder, lands in the project root", () => {
     const run = cdktfSynth(projectConfig, "build/nested/out", { cwd: project });
     expect(run.status).toBe(0);
     expectStateInProject(path.join(project, "build", "nested", "out"));

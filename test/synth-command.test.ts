@@ -2,7 +2,7 @@
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { cdktfSynth } from "./helpers/cdktf-cli";
+import { cdktfSynth, testWithCdktfCli } from "./helpers/cdktf-cli";
 import { filesUnder, PROJECT_ROOT, tempDir, writeFile } from "./helpers/files";
 import { writeAccountsFile } from "./helpers/organization";
 
@@ -40,7 +40,7 @@ accounts:
 );
 
 describe("npm run synth (no cdktf CLI)", () => {
-  test.each([
+  testWithCdktfCli.each([
     ["the shipped example", path.join(PROJECT_ROOT, "trelica.config.yaml")],
     ["an Organization with per-account overrides", overrides],
   ])("GIVEN %s THEN it writes byte for byte what `cdktf synth` writes", (_name, config) => {

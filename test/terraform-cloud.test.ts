@@ -8,7 +8,7 @@ import { DEFAULT_TERRAFORM_CLOUD_HOSTNAME, DEFAULT_VCS_WORKING_DIRECTORY } from 
 import { ACCOUNT_ID_PLACEHOLDER } from "../app/config/schema";
 import { TERRAFORM_CLOUD_STACK_NAME } from "../app/terraform-cloud/stack";
 import { readStack } from "./helpers/app";
-import { cdktfSynth } from "./helpers/cdktf-cli";
+import { cdktfSynth, testWithCdktfCli } from "./helpers/cdktf-cli";
 import { tempDir, writeFile } from "./helpers/files";
 import { writeAccountsFile } from "./helpers/organization";
 import { cloudConfig, MANAGEMENT, MEMBERS, problemsOf, readBootstrap, resource, stackNames, synthesize } from "./helpers/terraform-cloud";
@@ -238,7 +238,7 @@ describe("GIVEN the bootstrap stack was synthesized", () => {
 });
 
 describe("GIVEN the cdktf CLI", () => {
-  test("WHEN cdktf synth runs twice with terraformCloud and then without THEN the bootstrap stack is written, kept, and finally gone", () => {
+  testWithCdktfCli("WHEN cdktf synth runs twice with terraformCloud and then without THEN the bootstrap stack is written, kept, and finally gone", () => {
     const outdir = path.join(dir, "cli-out");
     const withCloud = writeFile(dir, "cli-with.json", JSON.stringify(cloudConfig()));
     const without = writeFile(dir, "cli-without.json", JSON.stringify(cloudConfig({ terraformCloud: undefined, deployment: undefined })));

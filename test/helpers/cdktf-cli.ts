@@ -1,4 +1,5 @@
 import { spawnSync, SpawnSyncReturns } from "node:child_process";
+import * as fs from "node:fs";
 import * as path from "node:path";
 import { CDK_CLI } from "../../modules/cdk-flavour";
 import { PROJECT_ROOT } from "./files";
@@ -31,3 +32,30 @@ export function cdktfSynth(configFile: string, outdir: string, options: CdktfSyn
     timeout: 120_000,
   });
 }
+
+/**
+ * Why the real cdktf CLI cannot start on this Node, or undefined. cdktf-cli 0.21 (archived) loads a terminal
+ * module, @cdktf/node-pty-prebuilt-multiarch, that ships builds up to Node 22's ABI; npm 11 runs no install
+ * script to build another, so on Node 24 the CLI dies at start. Read from the module's own build lookup,
+ * never guessed from the Node version. `npm run synth`, rollout and verify do not need it.
+ */
+export function cdktfCliUnavailable(): string | undefined {
+  let dir: string;
+  try {
+    dir = path.dirname(require.resolve("@cdktf/node-pty-prebuilt-multiarch/package.json", { paths: [PROJECT_ROOT] }));
+  } catch {
+    return undefined; // a CLI without that module (another flavour): nothing known to be missing
+  }
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { ptyPath } = require(path.join(dir, "lib", "prebuild-file-path")) as { ptyPath: string | null };
+  if (ptyPath || fs.existsSync(path.join(dir, "build", "Release", "pty.node"))) return undefined;
+  return `the cdktf CLI cannot start on Node ${process.version}: its terminal module (@cdktf/node-pty-prebuilt-multiarch) has no build for ABI ${process.versions.modules}`;
+}
+
+const unavailable = cdktfCliUnavailable();
+// One line per test file that imports this helper, so a skip is never silent.
+if (unavailable) process.stdout.write(`SKIPPED: the tests that run the real cdktf CLI: ${unavailable}\n`);
+/** `describe`, or `describe.skip` where the cdktf CLI cannot start (the line above says so). */
+export const describeWithCdktfCli: typeof describe = unavailable ? describe.skip : describe;
+/** `test`, or `test.skip` where the cdktf CLI cannot start (the line above says so). */
+export const testWithCdktfCli: typeof test = unavailable ? test.skip : test;
