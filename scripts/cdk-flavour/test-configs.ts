@@ -8,13 +8,13 @@
 const MANAGEMENT = "500000000000";
 
 /** 50 accounts: the management account and 49 members, with every kind of per-account override. */
-function accounts(): object[] {
+function accounts(options: { readonly ownDeployRole: boolean } = { ownDeployRole: true }): object[] {
   const list: object[] = [{ id: MANAGEMENT, name: "management", assumeRoleName: false }];
   for (let i = 1; i < 50; i++) {
     const id = String(500000000000 + i * 7919).padStart(12, "0");
     const account: Record<string, unknown> = { id, name: `member-${i}` };
     if (i % 5 === 0) Object.assign(account, { services: { connect: true }, region: "eu-west-2" });
-    if (i % 7 === 0) account.assumeRoleName = "TerraformDeploy";
+    if (i % 7 === 0 && options.ownDeployRole) account.assumeRoleName = "TerraformDeploy";
     if (i % 11 === 0) account.adoptExisting = true;
     if (i % 13 === 0) Object.assign(account, { adoptExisting: true, policyName: "HandMadeTrelicaPolicy" });
     if (i % 17 === 0) account.services = { cognito: false, iam: true };
@@ -44,7 +44,8 @@ export function organizationConfigs(): Record<string, string> {
       terraformCloud: { project: "identity", createProject: true, workspace: { autoApply: true, tags: { team: "identity" } }, runRoleName: "TfcTrelicaRun" },
       // Terraform Cloud requires the deployer.
       deployment: { deployer: { organizationalUnitIds: ["r-ab12"] } },
-      accounts: accounts(),
+      // Terraform Cloud's runs may assume only the deployer: no account names a deploy role of its own.
+      accounts: accounts({ ownDeployRole: false }),
     },
     stacksets: {
       ...BASE,
