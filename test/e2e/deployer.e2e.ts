@@ -78,10 +78,10 @@ describeWithRealTerraform("the deployer with the real terraform, the fake enforc
     await project.terraformExpecting(DEPLOYER_STACK_NAME, ["init"]);
     await project.terraformExpecting(DEPLOYER_STACK_NAME, ["apply", "-auto-approve"]);
     for (const account of MEMBERS) {
-      expect([account, project.fake.rolesMadeIn(account).sort()]).toEqual([account, ["TrelicaDeployer", "TrelicaIntegration"]]);
+      expect([account, project.fake.rolesMadeIn(account).sort()]).toEqual([account, ["TrelicaDeployer", "TrelicaDeployerVerify", "TrelicaIntegration"]]);
       const state = project.fake.account(account);
       expect(Object.keys(state.policies).sort()).toEqual(
-        ["TrelicaDeployerPolicy", "TrelicaIntegrationBoundary", "TrelicaIntegrationReadOnly"].map((name) => `arn:aws:iam::${account}:policy/${name}`),
+        ["TrelicaDeployerPolicy", "TrelicaDeployerVerifyPolicy", "TrelicaIntegrationBoundary", "TrelicaIntegrationReadOnly"].map((name) => `arn:aws:iam::${account}:policy/${name}`),
       );
       expect(JSON.parse(state.roles.TrelicaDeployer.assumeRolePolicyDocument).Statement[0].Principal.AWS).toBe(CI_USER);
     }
@@ -127,7 +127,7 @@ describeWithRealTerraform("the deployer with the real terraform, the fake enforc
     const since = project.fake.requests.length;
     synth(config({ deployer: true, adopted: true }));
     await project.terraformExpecting(DEPLOYER_STACK_NAME, ["apply", "-auto-approve"]);
-    expect(project.fake.rolesMadeIn(ADOPTED).sort()).toEqual(["TrelicaDeployer", "TrelicaIntegration"]);
+    expect(project.fake.rolesMadeIn(ADOPTED).sort()).toEqual(["TrelicaDeployer", "TrelicaDeployerVerify", "TrelicaIntegration"]);
     await project.rollout({ command: "plan", env: ci, accounts: [ADOPTED] });
     // The hand-made trust lacks the external ID: taking it over is an access change, applied only when allowed.
     const apply = await project.rollout({ command: "apply", env: ci, accounts: [ADOPTED], allowAccessChange: true });
