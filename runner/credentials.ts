@@ -37,7 +37,7 @@ export const CREDENTIAL_CLASSES: readonly CredentialClass[] = [
   {
     problem: "assume-role-denied",
     pattern: /AssumeRole[\s\S]*AccessDenied|AccessDenied[\s\S]*sts:AssumeRole|not authorized to perform: sts:AssumeRole/i,
-    hint: "the role to assume in that account does not exist, or does not trust your identity, or your identity may not call sts:AssumeRole on it (AWS answers all three with AccessDenied): check the role (deployment.assumeRoleName, default OrganizationAccountAccessRole) in that account",
+    hint: "the role to assume in that account does not exist, or does not trust your identity, or your identity may not call sts:AssumeRole on it (AWS answers all three with AccessDenied): with deployment.deployer, check that trelica-deployer enrolled that account (its TrelicaDeployer trusts your identity) and that your identity holds the policy synth --print-management-policy prints for this config (it names each account's deployer: print it again after adding accounts); without, check deployment.assumeRoleName (default OrganizationAccountAccessRole) in that account",
   },
 ];
 

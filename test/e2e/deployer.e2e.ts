@@ -128,13 +128,18 @@ describeWithRealTerraform("the deployer with the real terraform, the fake enforc
     synth(config({ deployer: true, adopted: true }));
     await project.terraformExpecting(DEPLOYER_STACK_NAME, ["apply", "-auto-approve"]);
     expect(project.fake.rolesMadeIn(ADOPTED).sort()).toEqual(["TrelicaDeployer", "TrelicaDeployerVerify", "TrelicaIntegration"]);
+    // The CI user's policy names each member's deployer: a new account is refused until it holds the policy printed again, and the hint says so.
+    const refused = await project.rollout({ command: "plan", env: ci, accounts: [ADOPTED] });
+    expect(refused.report.accounts.map((account) => [account.status, account.hint])).toEqual([["failed", expect.stringContaining("print it again after adding accounts")]]);
+    const deniedBefore = project.fake.denials.length;
+    project.fake.account(MANAGEMENT).users["platform-ci"].inlinePolicies.deploy = JSON.stringify(managementPolicyOf(path.join(dir, "trelica.config.yaml")));
     await project.rollout({ command: "plan", env: ci, accounts: [ADOPTED] });
     // The hand-made trust lacks the external ID: taking it over is an access change, applied only when allowed.
     const apply = await project.rollout({ command: "apply", env: ci, accounts: [ADOPTED], allowAccessChange: true });
     expect(apply.report.accounts.map((account) => [account.accountId, account.status, account.reason])).toEqual([[ADOPTED, "succeeded", undefined]]);
     expect([trelicaRole(ADOPTED).id, trelicaRole(ADOPTED).permissionsBoundary]).toEqual([handMade, `arn:aws:iam::${ADOPTED}:policy/TrelicaIntegrationBoundary`]);
     expect(trelicaRole(ADOPTED).attachedPolicies).toEqual([`arn:aws:iam::${ADOPTED}:policy/TrelicaIntegrationReadOnly`]);
-    expect(project.fake.denials).toEqual([]);
+    expect(project.fake.denials.slice(deniedBefore)).toEqual([]);
     // Before the boundary: only tags and the rows the provider calls ahead of it in the same update; every other change after it.
     const writes = writesIn(ADOPTED, since);
     const boundaryAt = writes.indexOf("iam:PutRolePermissionsBoundary");
@@ -165,7 +170,7 @@ describeWithRealTerraform("the deployer with the real terraform, the fake enforc
     expect(account.reason).toContain("AccessDenied");
     expect(account.reason).toContain(`is not authorized to perform: ${action}`);
     expect(project.fake.denials.slice(denied).map((denial) => denial.action)).toContain(action);
-    expect(project.fake.rolesMadeIn(MEMBERS[0]).sort()).toEqual(["TrelicaDeployer", "TrelicaIntegration"]);
+    expect(project.fake.rolesMadeIn(MEMBERS[0]).sort()).toEqual(["TrelicaDeployer", "TrelicaDeployerVerify", "TrelicaIntegration"]);
     expect(trelicaRole(MEMBERS[0]).attachedPolicies).toEqual([`arn:aws:iam::${MEMBERS[0]}:policy/TrelicaIntegrationReadOnly`]);
     synth(config({ deployer: true, adopted: true }));
   });
