@@ -86,12 +86,19 @@ describe("mode: stackset", () => {
     });
   });
 
-  test("GIVEN the stack set instance THEN it targets the OUs, with the account filter, in exactly one region", () => {
+  test("GIVEN the stack set instance THEN it targets the OUs, with the account filter, in exactly one region: the provider's, left to its default", () => {
     expect(only("aws_cloudformation_stack_set_instance")).toMatchObject({
       stack_set_name: expect.stringMatching(/^\$\{aws_cloudformation_stack_set\.\w+\.name\}$/),
-      stack_set_instance_region: "us-east-1",
       deployment_targets: { organizational_unit_ids: ["ou-ab12-cdef3456", "r-ab12"], account_filter_type: "DIFFERENCE", accounts: ["222222222222"] },
     });
+    // Provider 5.x calls it `region`, 6.x `stack_set_instance_region`: unnamed, the stack plans on both.
+    expect(Object.keys(only("aws_cloudformation_stack_set_instance")).filter((key) => key.includes("region"))).toEqual([]);
+    expect(json.provider.aws[0].region).toBe("us-east-1");
+  });
+
+  test("GIVEN stackSet.region other than the provider's THEN the instance names it", () => {
+    const other = synth({ ...BASE, stackSet: { ...BASE.stackSet, region: "eu-west-2" } });
+    expect([other.json.provider.aws[0].region, other.only("aws_cloudformation_stack_set_instance").stack_set_instance_region]).toEqual(["us-east-1", "eu-west-2"]);
   });
 
   test("GIVEN the organization stack THEN it holds the stack set and no role, guarded to the administering account, with a state of its own", () => {

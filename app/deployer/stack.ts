@@ -137,8 +137,8 @@ export class DeployerStack extends TerraformStack {
     });
     new CloudformationStackSetInstance(this, "stack_set_instance", {
       stackSetName: set.name,
-      // One region: IAM is global, and a second region's stack would collide on the role name.
-      stackSetInstanceRegion: deployment.region,
+      // One region, the provider's (IAM is global; a second region's stack would collide on the role name).
+      // Left to its default, the provider's region: the attribute's name differs between provider 5.x and 6.x.
       deploymentTargets: { organizationalUnitIds: [...deployment.organizationalUnitIds] },
     });
 

@@ -119,7 +119,8 @@ export class OrganizationStack extends TerraformStack {
       stackSetName: set.name,
       callAs: stackSet.callAs,
       // Exactly one region: IAM is global, and a second region's stack would collide on the role name.
-      stackSetInstanceRegion: stackSet.region,
+      // Named only when it is not the provider's (its default): the attribute's name differs between provider 5.x and 6.x.
+      stackSetInstanceRegion: stackSet.region === deployment.region ? undefined : stackSet.region,
       deploymentTargets: {
         organizationalUnitIds: stackSet.organizationalUnitIds,
         accountFilterType: stackSet.accountFilter?.type,

@@ -75,11 +75,21 @@ describe("the README's sandbox block, read from README.md", () => {
 
   test("GIVEN the README THEN the block starts the sandbox, points the shell at it, plans, applies, verifies, drifts and repairs", () => {
     const texts = readmeBlock(readme).lines.map((line) => line.text);
-    const order = ["npm run sandbox -- start", "npm run -s sandbox -- env", "npm run init", "npm run rollout -- plan", "npm run rollout -- apply", "npm run verify", "npm run sandbox -- drift"];
-    const positions = order.map((command) => texts.findIndex((text) => text.includes(command)));
-    expect(positions.filter((position) => position < 0)).toEqual([]);
-    expect([...positions].sort((a, b) => a - b)).toEqual(positions);
+    const order = [
+      "npm run sandbox -- start", "npm run -s sandbox -- env", "npm run init", "npm run rollout -- plan --accounts trelica-deployer",
+      "npm run rollout -- apply --accounts trelica-deployer", "npm run rollout -- plan", "npm run rollout -- apply", "npm run verify", "npm run sandbox -- drift",
+    ];
+    // Each command after the one before it, in the block's order.
+    let at = -1;
+    const missing = order.filter((command) => {
+      at = texts.findIndex((text, index) => index > at && text.includes(command));
+      return at < 0;
+    });
+    expect(missing).toEqual([]);
     expect(texts.at(-1)).toMatch(/^npm run verify\b/);
+    // The secure default: the block deploys through the deployer, never through an administrator role.
+    expect(texts.find((text) => text.startsWith("npm run init"))).toMatch(/--deployer-principal \S+ --deployer-ou \S+/);
+    expect(texts.join("\n")).not.toContain("--administrator-access");
   });
 
   test("GIVEN a line's comment THEN the exit code it announces is the one expected, 0 without one", () => {
