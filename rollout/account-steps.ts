@@ -6,6 +6,9 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { PRIVATE_FILE } from "../runner/private-files";
 import { guardRefusal } from "./plans/access-guard";
+import { roleExistsRefusal } from "./plans/known-roles";
+import { stateLocation } from "./plans/terraform-state";
+import { npmCommand } from "../app/common/commands";
 import { hold, progressLine, refuse } from "./report/account-outcome";
 import { cloudProblemIn, countsFromPlanLine, isJsonPlanDenied, readSavedCloudPlan } from "./terraform-cloud/cloud";
 import { parseOutputs } from "./connections";
@@ -81,6 +84,12 @@ export async function runStack(stack: Stack, account: AccountReport, context: St
       Object.assign(account, { counts: summary.counts, destructive: summary.destructive, cutsTrelicaOff: summary.cutsTrelicaOff, planFile });
       if (summary.accessChanges.length > 0) account.accessChanges = summary.accessChanges;
       if (unchecked) account.accessUnchecked = unchecked;
+      // A role rollout or verify saw exist, which this plan would create: its state is not where terraform looked.
+      const known = summary.createsRole && stack.accountId !== undefined ? context.knownRoles?.get(stack.accountId) : undefined;
+      if (known) {
+        refuse(account, roleExistsRefusal(known, stateLocation(stack, context.env), npmCommand("verify", [], { ...context.invocation, accounts: [stack.accountId!], exclude: undefined })));
+        return;
+      }
       // A saved plan run is never auto-applied: it waits in Terraform Cloud until someone confirms it.
       if (remote && changed) (account.cloud ??= { runs: {} }).state = "awaiting-confirmation";
       if (options.command === "plan" && !options.planAndApply) {

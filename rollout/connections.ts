@@ -11,6 +11,8 @@ import { SERVICE_NAMES, TRELICA_SERVICES } from "../modules/trelica-integration/
 import { csvText, markdownTableLines, parseCsv } from "../app/common/tables";
 import { AccountReport, readReport, RunReport } from "./report/report";
 import { Stack, stackJson } from "../runner/stacks";
+import { NO_ROLE_CELL } from "../verify/connections";
+import { CONNECTION_COLUMNS, LAST_USED_COLUMN } from "../app/commands/connections-table";
 
 /**
  * applied: terraform output has role_arn. planned only: no role_arn (never applied, or destroyed).
@@ -18,7 +20,6 @@ import { Stack, stackJson } from "../runner/stacks";
  */
 export type ConnectionStatus = "applied" | "planned only" | "failed" | "unknown";
 
-export const CONNECTION_COLUMNS = ["account_id", "account_name", "region", "role_arn", "services", "applied_at", "status"] as const;
 
 export interface ConnectionRow {
   readonly accountId: string;
@@ -122,7 +123,8 @@ export function connectionRows(stacks: readonly Stack[], report: RunReport, outd
         services: stackServices(stack).join(" "),
         appliedAt: status === "applied" ? (appliedAt.get(stack.name) ?? before?.applied_at ?? "") : (kept?.applied_at ?? ""),
         status,
-        ...(before?.[LAST_USED] !== undefined ? { lastUsed: before[LAST_USED] } : {}),
+        // verify's "no role" is out of date once the role's ARN is read back here.
+        ...(before?.[LAST_USED_COLUMN] !== undefined ? { lastUsed: status === "applied" && before[LAST_USED_COLUMN] === NO_ROLE_CELL ? "" : before[LAST_USED_COLUMN] } : {}),
         ...(account?.cloud?.runs.apply ? { run: account.cloud.runs.apply } : {}),
       };
     });
@@ -136,11 +138,9 @@ function statusOf(account: AccountReport | undefined): ConnectionStatus {
   return "unknown";
 }
 
-/** The column verify adds (verify/connections.ts): kept while any row has it. */
-const LAST_USED = "trelica_last_used";
 
 const hasLastUsed = (rows: readonly ConnectionRow[]) => rows.some((row) => row.lastUsed !== undefined);
-const columnsOf = (rows: readonly ConnectionRow[]): string[] => [...CONNECTION_COLUMNS, ...(hasLastUsed(rows) ? [LAST_USED] : [])];
+const columnsOf = (rows: readonly ConnectionRow[]): string[] => [...CONNECTION_COLUMNS, ...(hasLastUsed(rows) ? [LAST_USED_COLUMN] : [])];
 const cellsOf = (rows: readonly ConnectionRow[]) => (row: ConnectionRow) => [
   ...[row.accountId, row.name, row.region, row.roleArn, row.services, row.appliedAt, row.status],
   ...(hasLastUsed(rows) ? [row.lastUsed ?? ""] : []),

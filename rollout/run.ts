@@ -22,6 +22,7 @@ import { readStacks, selectStacks, Stack, stackJson, versionRequirements } from 
 import { awsProviderConstraint, initFailure } from "./terraform/init-failure";
 import { synthesize } from "./synth-app";
 import { refusePlaceholder } from "./plans/placeholder-guard";
+import { knownRoles } from "./plans/known-roles";
 import { privateDir } from "../runner/private-files";
 import { HELD_BY_ENV, lockFolder, refuseIfHeld } from "../runner/lock";
 import { Invocation, npmCommand } from "../app/common/commands";
@@ -145,7 +146,7 @@ async function runLocked(options: RolloutOptions, control: RolloutControl, { out
   };
   privateDir(env.TF_PLUGIN_CACHE_DIR);
 
-  const context: StackContext = { options, control, terraform, env, runId, runDir, planRun };
+  const context: StackContext = { options, control, terraform, env, runId, runDir, planRun, invocation, knownRoles: knownRoles(outdir, stateDir) };
   let failures = 0;
   const mayStart = () => !control.interrupted && failures <= options.maxFailures;
   const runOne = async (stack: Stack) => {

@@ -64,6 +64,18 @@ describe("the docs hold together", () => {
     expect(fs.existsSync(path.join(PROJECT_ROOT, CONFIG_DOC))).toBe(true);
   });
 
+  test("GIVEN the example config's comments THEN every page and section they point at exists", () => {
+    const text = fs.readFileSync(path.join(PROJECT_ROOT, "trelica.config.yaml"), "utf8");
+    const pointers = [...text.matchAll(/See ([\w./-]+\.md|README)(?:, "([^"]+)")?/g)].map(([, page, section]) => ({ page: page === "README" ? "README.md" : page, section }));
+    expect(pointers.length).toBeGreaterThan(1);
+    const missing = pointers.filter(({ page, section }) => {
+      if (!fs.existsSync(path.join(PROJECT_ROOT, page))) return true;
+      const headings = readDoc(page).split("\n").filter((line) => line.startsWith("#")).map((line) => line.replace(/^#+\s*/, "").replace(/`/g, ""));
+      return section !== undefined && !headings.some((heading) => heading.startsWith(section));
+    });
+    expect(missing).toEqual([]);
+  });
+
   test("GIVEN the README THEN it is a front page: at most 250 lines, with the set-up commands and a link to every page of docs/", () => {
     const readme = readDoc("README.md");
     expect(readme.split("\n").length).toBeLessThanOrEqual(250);

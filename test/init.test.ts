@@ -36,6 +36,21 @@ describe("npm run init", () => {
     expect(lines.filter((line) => line.startsWith("Warning:"))).toEqual([]);
   });
 
+  test("GIVEN --accounts-file typed from the current folder and --output in another folder THEN the config names the same file relative to itself", () => {
+    const folder = path.join(dir, "elsewhere");
+    writeFile(folder, "org/accounts.json", listAccountsJson([{ Id: "111111111111", State: "ACTIVE" }, { Id: "022222222222", State: "ACTIVE" }]));
+    initCommand(
+      ["--organization-id", "org-7f3a", "--accounts-file", "org/accounts.json", "--management-account", "111111111111", "--deployer-principal", CI, "--deployer-ou", "r-ab12", "--output", "deploy/trelica.yaml"],
+      folder,
+    );
+    const file = path.join(folder, "deploy", "trelica.yaml");
+    expect(fs.readFileSync(file, "utf8")).toContain('accountsFile: "../org/accounts.json"');
+    expect(loadConfig(file).config.accountsFile).toBe("../org/accounts.json");
+    const lines: string[] = [];
+    synthesizeOrganization(file, { outdir: path.join(folder, "out"), log: (line) => lines.push(line) });
+    expect(lines[0]).toMatch(/^trelica: 2 account stacks from /);
+  });
+
   test("GIVEN --administrator-access THEN the config says so, and synth reaches members through OrganizationAccountAccessRole with no warning", () => {
     const folder = path.join(dir, "administrator");
     initCommand(["--organization-id", "org-7f3a", "--management-account", "111111111111", "--account", "111111111111,022222222222", "--administrator-access"], folder);

@@ -39,9 +39,9 @@ describe("a synth run's output folder", () => {
   test("GIVEN an organization THEN the CSV lists what to type into Trelica per account, quoted where needed", () => {
     expect(fs.readFileSync(path.join(outdir, "trelica-connections.csv"), "utf8")).toBe(
       [
-        "account_id,account_name,region,role_arn,organizations,status",
-        "111111111111,management,us-east-1,,true,planned",
-        '222222222222,"web, ""prod""",eu-west-2,,false,planned',
+        "account_id,account_name,region,role_arn,services,applied_at,status",
+        "111111111111,management,us-east-1,,cognito connect iam organizations,,planned only",
+        '222222222222,"web, ""prod""",eu-west-2,,cognito connect iam,,planned only',
         "",
       ].join("\n"),
     );
@@ -49,7 +49,7 @@ describe("a synth run's output folder", () => {
 
   test("GIVEN an organization THEN the Markdown table has the same rows and lists the skipped accounts", () => {
     const markdown = fs.readFileSync(path.join(outdir, "trelica-connections.md"), "utf8");
-    expect(markdown).toContain("| 111111111111 | management | us-east-1 |  | true | planned |");
+    expect(markdown).toContain("| 111111111111 | management | us-east-1 |  | cognito connect iam organizations |  | planned only |");
     expect(markdown).toContain('| 222222222222 | web, "prod" | eu-west-2 |');
     expect(markdown).toContain("| 333333333333 | old | SUSPENDED |");
   });
@@ -57,11 +57,37 @@ describe("a synth run's output folder", () => {
   test("GIVEN synth, before any apply THEN its table says every row is planned, not confirmed, and how to get the applied one", () => {
     const csvRows = fs.readFileSync(path.join(outdir, "trelica-connections.csv"), "utf8").trim().split("\n").slice(1);
     expect(csvRows.length).toBeGreaterThan(0);
-    for (const row of csvRows) expect(row).toMatch(/,planned$/);
+    for (const row of csvRows) expect(row).toMatch(/,,planned only$/);
     const markdown = fs.readFileSync(path.join(outdir, "trelica-connections.md"), "utf8");
-    expect(markdown).toContain("| account_id | account_name | region | role_arn | organizations | status |");
+    // The same columns as the table apply writes (rollout/connections.ts).
+    expect(markdown).toContain("| account_id | account_name | region | role_arn | services | applied_at | status |");
     expect(markdown).toContain("PLANNED, NOT CONFIRMED");
     expect(markdown).toContain("npm run rollout -- connections");
+  });
+
+  test("GIVEN a table an apply and verify wrote WHEN synthesized again THEN each account keeps its role ARN, applied-at, status and Trelica's last use; the note says which rows are applied", () => {
+    const again = path.join(dir, "applied-out");
+    expect(runApp(config, again).status).toBe(0);
+    const csv = path.join(again, "trelica-connections.csv");
+    const arn = "arn:aws:iam::111111111111:role/TrelicaIntegration";
+    fs.writeFileSync(csv, [
+      "account_id,account_name,region,role_arn,services,applied_at,status,trelica_last_used",
+      `111111111111,management,us-east-1,${arn},cognito connect iam organizations,2026-12-01T10:00:00.000Z,applied,never`,
+      "222222222222,web,eu-west-2,,cognito connect iam,,planned only,no role",
+      "",
+    ].join("\n"));
+    expect(runApp(config, again).status).toBe(0);
+    expect(fs.readFileSync(csv, "utf8")).toBe(
+      [
+        "account_id,account_name,region,role_arn,services,applied_at,status,trelica_last_used",
+        `111111111111,management,us-east-1,${arn},cognito connect iam organizations,2026-12-01T10:00:00.000Z,applied,never`,
+        '222222222222,"web, ""prod""",eu-west-2,,cognito connect iam,,planned only,no role',
+        "",
+      ].join("\n"),
+    );
+    const markdown = fs.readFileSync(path.join(again, "trelica-connections.md"), "utf8");
+    expect(markdown).toContain("Written by synth: 1 of 2 rows keep what the last apply read");
+    expect(markdown).not.toContain("PLANNED, NOT CONFIRMED");
   });
 
   test("GIVEN an unchanged config THEN a second synth writes byte-identical files", () => {

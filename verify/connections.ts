@@ -2,6 +2,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { csvText, parseCsv } from "../app/common/tables";
 import type { VerifyAccountReport } from "./report";
+import { LAST_USED_COLUMN } from "../app/commands/connections-table";
 
 /*
  * The connections table (cdktf.out/trelica-connections.csv and .md, written by synth and rollout) gains
@@ -9,10 +10,12 @@ import type { VerifyAccountReport } from "./report";
  * every other cell and row as they are.
  */
 
-export const LAST_USED_COLUMN = "trelica_last_used";
+/** The cell of an account read and found without the role: rollout then may create it (rollout/plans/known-roles.ts). */
+export const NO_ROLE_CELL = "no role";
 
-/** The cell: when and where Trelica last assumed the role, "never", or "unknown" for an unreadable account. */
+/** The cell: when and where Trelica last assumed the role, "never", "no role", or "unknown" for an unreadable account. */
 export function lastUsedCell(account: VerifyAccountReport): string {
+  if (account.status === "missing-role") return NO_ROLE_CELL;
   if (!account.trelica) return "unknown";
   return account.trelica.lastUsed ? `${account.trelica.lastUsed} ${account.trelica.region ?? ""}`.trim() : "never";
 }

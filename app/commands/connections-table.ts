@@ -4,54 +4,89 @@ import { TrelicaIntegration } from "../../modules/trelica-integration";
 import { roleArn } from "../organization/defaults";
 import { Resolution } from "../organization/deployments";
 import type { StackSetDeployment } from "../stacks/stackset";
-import { csvText, markdownTableLines } from "../common/tables";
+import { csvText, markdownTableLines, parseCsv } from "../common/tables";
+import { SERVICE_NAMES } from "../../modules/trelica-integration/services";
+import type { ServiceFlags } from "../../modules/trelica-integration";
 
 /*
  * What to type into Trelica per account (Admin > Integrations > Amazon Web Services > Connect),
  * written beside the stacks as CSV for scripts and Markdown for people.
  */
 
-const COLUMNS = ["account_id", "account_name", "region", "role_arn", "organizations", "status"] as const;
+/** The table's columns, whoever writes it (synth here, rollout from the applied state: rollout/connections.ts). */
+export const CONNECTION_COLUMNS = ["account_id", "account_name", "region", "role_arn", "services", "applied_at", "status"] as const;
+/** The column verify adds (verify/connections.ts): kept by every writer while any row has it. */
+export const LAST_USED_COLUMN = "trelica_last_used";
 
 /**
- * Synth runs before any apply: its rows are what is planned, not roles confirmed to exist, so they
- * carry no role ARN (nobody pastes an ARN of a role that may not exist); the applied table has them.
+ * Synth runs before any apply: a new account's row is what is planned, with no role ARN (nobody pastes
+ * an ARN of a role that may not exist). An account the table already lists keeps what the last apply
+ * read (its role ARN, when, its status) and verify's last use: a re-synth never makes the table worse.
  */
-const PLANNED = "planned";
-const NOT_YET = "";
+const PLANNED = "planned only";
 
-type Row = [accountId: string, name: string, region: string, roleArn: string, organizations: string, status: string];
+type Known = ReadonlyMap<string, Readonly<Record<string, string>>>;
 
-function rowsOf(resolution: Resolution): Row[] {
-  return resolution.deployments.map((d) => [
-    d.accountId,
-    d.name ?? "",
-    d.region,
-    NOT_YET,
-    String(d.services.organizations),
-    PLANNED,
-  ]);
+function rowOf(accountId: string, name: string, region: string, services: ServiceFlags, known: Known, lastUsed: boolean): string[] {
+  const before = known.get(accountId);
+  const applied = before?.role_arn ? before : undefined;
+  return [
+    accountId,
+    name,
+    region,
+    applied?.role_arn ?? "",
+    SERVICE_NAMES.filter((service) => services[service] !== false).join(" "),
+    applied?.applied_at ?? "",
+    applied?.status || PLANNED,
+    ...(lastUsed ? [before?.[LAST_USED_COLUMN] ?? ""] : []),
+  ];
 }
 
-export function connectionsCsv(resolution: Resolution): string {
-  return csvText(COLUMNS, rowsOf(resolution));
+/** The table in `outdir` as it is: column → value, per account ID, and whether it has verify's column. */
+function knownRows(outdir: string): { known: Known; lastUsed: boolean } {
+  const file = path.join(outdir, "trelica-connections.csv");
+  if (!fs.existsSync(file)) return { known: new Map(), lastUsed: false };
+  const [header, ...rows] = parseCsv(fs.readFileSync(file, "utf8"));
+  if (!header?.includes("account_id")) return { known: new Map(), lastUsed: false };
+  const id = header.indexOf("account_id");
+  return {
+    known: new Map(rows.filter((row) => row[id]).map((row) => [row[id], Object.fromEntries(header.map((column, i) => [column, row[i] ?? ""]))])),
+    lastUsed: header.includes(LAST_USED_COLUMN),
+  };
 }
 
-function markdownTable(rows: readonly Row[]): string[] {
+const columnsOf = (lastUsed: boolean): string[] => [...CONNECTION_COLUMNS, ...(lastUsed ? [LAST_USED_COLUMN] : [])];
+
+function rowsOf(resolution: Resolution, outdir: string): { columns: string[]; rows: string[][] } {
+  const { known, lastUsed } = knownRows(outdir);
+  return { columns: columnsOf(lastUsed), rows: resolution.deployments.map((d) => rowOf(d.accountId, d.name ?? "", d.region, d.services, known, lastUsed)) };
+}
+
+export function connectionsCsv(resolution: Resolution, outdir: string): string {
+  const { columns, rows } = rowsOf(resolution, outdir);
+  return csvText(columns, rows);
+}
+
+function markdownTable(columns: readonly string[], rows: readonly string[][]): string[] {
+  const status = columns.indexOf("status");
+  const applied = rows.filter((row) => row[status] !== PLANNED).length;
   return [
     "# Trelica connections",
     "",
     "In Trelica: Admin > Integrations > Amazon Web Services > Connect; enter the account ID and the region.",
     "",
-    "PLANNED, NOT CONFIRMED: written by synth, before any apply; a role here may not exist yet. " +
-      "After applying, run `npm run rollout -- connections` (apply does it too) for the table from the applied state: its `applied` rows are the accounts whose role exists, ready to connect with their account ID and region.",
+    applied === 0
+      ? "PLANNED, NOT CONFIRMED: written by synth, before any apply; a role here may not exist yet. "
+      : `Written by synth: ${applied} of ${rows.length} rows keep what the last apply read (a role ARN: the role existed then); the \`${PLANNED}\` rows may not exist yet. `,
+    "After applying, run `npm run rollout -- connections` (apply does it too) for the table from the applied state: its `applied` rows are the accounts whose role exists, ready to connect with their account ID and region.",
     "",
-    ...markdownTableLines(COLUMNS, rows),
+    ...markdownTableLines(columns, rows),
   ];
 }
 
-export function connectionsMarkdown(resolution: Resolution): string {
-  const lines = markdownTable(rowsOf(resolution));
+export function connectionsMarkdown(resolution: Resolution, outdir: string): string {
+  const { columns, rows } = rowsOf(resolution, outdir);
+  const lines = markdownTable(columns, rows);
   if (resolution.skipped.length > 0) {
     const skipped = resolution.skipped.map((s) => [s.accountId, s.name ?? "", s.state]);
     lines.push("", "## Skipped (not ACTIVE)", "", ...markdownTableLines(["account_id", "account_name", "state"], skipped));
@@ -61,29 +96,27 @@ export function connectionsMarkdown(resolution: Resolution): string {
 
 export function writeConnectionsTable(outdir: string, resolution: Resolution): void {
   fs.mkdirSync(outdir, { recursive: true });
-  fs.writeFileSync(path.join(outdir, "trelica-connections.csv"), connectionsCsv(resolution));
-  fs.writeFileSync(path.join(outdir, "trelica-connections.md"), connectionsMarkdown(resolution));
+  // Both from the table as it was: the CSV is read before either is written.
+  const csv = connectionsCsv(resolution, outdir);
+  const markdown = connectionsMarkdown(resolution, outdir);
+  fs.writeFileSync(path.join(outdir, "trelica-connections.csv"), csv);
+  fs.writeFileSync(path.join(outdir, "trelica-connections.md"), markdown);
 }
 
 /** StackSets mode: the administering account is known; enrolled accounts are whatever the OUs hold. */
 export function writeStackSetConnections(outdir: string, deployment: StackSetDeployment): void {
   // The management account's own stack holds its role directly; the stack set enrols the rest.
   const management = deployment.management;
-  const row: Row = [
-    management.accountId,
-    "management",
-    management.region,
-    NOT_YET,
-    String(management.services.organizations),
-    PLANNED,
-  ];
-  const lines = markdownTable([row]);
+  const { known, lastUsed } = knownRows(outdir);
+  const columns = columnsOf(lastUsed);
+  const row = rowOf(management.accountId, "management", management.region, management.services, known, lastUsed);
+  const lines = markdownTable(columns, [row]);
   lines.push(
     "",
     `Every account of ${deployment.stackSet.organizationalUnitIds.join(", ")} gets ${roleArn(deployment.partition, "<account-id>", TrelicaIntegration.ROLE_NAME)} ` +
       `from stack set ${deployment.stackSet.name}; list them with \`aws cloudformation list-stack-instances --stack-set-name ${deployment.stackSet.name}` +
       `${deployment.stackSet.callAs === "DELEGATED_ADMIN" ? " --call-as DELEGATED_ADMIN" : ""}\` (a CURRENT instance has the role).`,
   );
-  fs.writeFileSync(path.join(outdir, "trelica-connections.csv"), csvText(COLUMNS, [row]));
+  fs.writeFileSync(path.join(outdir, "trelica-connections.csv"), csvText(columns, [row]));
   fs.writeFileSync(path.join(outdir, "trelica-connections.md"), lines.join("\n") + "\n");
 }

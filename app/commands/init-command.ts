@@ -52,7 +52,7 @@ export function initCommand(argv: readonly string[], cwd: string): string {
     .description("Write your own trelica-aws-role config from a few flags (validated before it is written).")
     .addOption(new Option("--organization-id <id>", "your Trelica organization ID (Trelica: user menu > Profile, bottom of the page); becomes the sts:ExternalId"))
     .addOption(new Option("--management-account <id>", "the Organization's management account ID (found from --accounts-file when its ARNs name it)"))
-    .addOption(new Option("--accounts-file <file>", "the JSON of `aws organizations list-accounts`, relative to the config"))
+    .addOption(new Option("--accounts-file <file>", "the JSON of `aws organizations list-accounts` (a path from the current folder; the config names it relative to itself)"))
     .addOption(new Option("--account <ids>", "an account ID to deploy to (comma-separated, repeatable)").argParser(list).default([]))
     .addOption(new Option("--region <region>", "the region you type into Trelica (default us-east-1)"))
     .addOption(
@@ -75,7 +75,7 @@ export function initCommand(argv: readonly string[], cwd: string): string {
   const file = path.resolve(cwd, options.output);
   const problems: string[] = [];
   if (fs.existsSync(file) && !options.force) problems.push(`--output ${shownPath(file, cwd)}: the file exists; expected a new file, or --force to replace it`);
-  const data = configOf(options);
+  const data = configOf(options, file, cwd);
   problems.push(...deploymentOf(options, data));
   try {
     validateConfig({ file, data, numberText: new Map() });
@@ -90,12 +90,14 @@ export function initCommand(argv: readonly string[], cwd: string): string {
   return `Wrote ${shown}. Next: ${npmCommand("synth", [], { config: shown })} (or export TRELICA_CONFIG=${shellQuote(shown)}), then ${npmCommand("rollout", ["plan"], { config: shown })}.`;
 }
 
-function configOf(options: InitOptions): Record<string, unknown> {
+function configOf(options: InitOptions, file: string, cwd: string): Record<string, unknown> {
+  // Typed from here, read by the config from its own folder: the same file whatever --output.
+  const accountsFile = options.accountsFile && path.relative(path.dirname(file), path.resolve(cwd, options.accountsFile)).split(path.sep).join("/");
   return {
     trelicaOrganizationId: options.organizationId,
     ...(options.region ? { region: options.region } : {}),
     ...(options.managementAccount ? { managementAccountId: options.managementAccount } : {}),
-    ...(options.accountsFile ? { accountsFile: options.accountsFile } : {}),
+    ...(accountsFile ? { accountsFile } : {}),
     ...(options.account.length > 0 ? { accounts: options.account.map((id) => ({ id })) } : {}),
   };
 }

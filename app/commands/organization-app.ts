@@ -86,7 +86,7 @@ function synthesizeAccountsMode(loaded: LoadedConfig, outdir: string, stateDir: 
   const leaving = settleStaleStacks(outdir, new Set([...current, ...(terraformCloud ? [TERRAFORM_CLOUD_STACK_NAME] : []), ...(deployer ? [DEPLOYER_STACK_NAME] : [])]));
   const notes: string[] = [];
   if (terraformCloud) synthesizeTerraformCloudStack(terraformCloud, outdir, (line) => notes.push(line), stateDir);
-  if (deployer) synthesizeDeployerStack(deployer, outdir, (line) => notes.push(line), stateDir);
+  if (deployer) synthesizeDeployerStack(deployer, outdir, (line) => notes.push(line), stateDir, synthInvocation(loaded, outdir));
   writeConnectionsTable(outdir, resolution);
   writeRoleTemplate(outdir, TrelicaIntegration.cloudFormationTemplate(memberRoleProps(loaded.config, partitionOf(loaded.config.region))));
   return { summary: summaryOf(resolution, leaving), notes, warnings: resolution.warnings, leaving };

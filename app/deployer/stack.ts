@@ -17,6 +17,7 @@ import { declareRequirements } from "../stacks/terraform-requirements";
 import { BOUNDARY_POLICY_NAME } from "../config/deployer";
 import { BOUNDARY_DESCRIPTION, boundaryPolicy, managingPolicy } from "./policies";
 import type { PolicyJson } from "../common/policy-json";
+import { Invocation, npmCommand } from "../common/commands";
 import { deployerTemplate } from "./template";
 
 /*
@@ -167,10 +168,11 @@ export function managementPrincipalPolicy(deployment: DeployerDeployment): Polic
 }
 
 /** Writes the deployer stack beside the account stacks (as the Terraform Cloud bootstrap stack is written) and says what to do with it. */
-export function synthesizeDeployerStack(deployment: DeployerDeployment, outdir: string, log: (line: string) => void = () => {}, stateDir?: string): void {
+export function synthesizeDeployerStack(deployment: DeployerDeployment, outdir: string, log: (line: string) => void = () => {}, stateDir?: string, invocation: Invocation = {}): void {
+  const selection = { ...invocation, accounts: [DEPLOYER_STACK_NAME], exclude: undefined };
   log(
     `trelica: 1 deployer stack (${DEPLOYER_STACK_NAME}) for account ${deployment.managementAccountId}: stack set ${deployment.roleName} enrolling ` +
-      `${deployment.organizationalUnitIds.join(", ")}; apply it before the account stacks (rollout apply --accounts ${DEPLOYER_STACK_NAME}).`,
+      `${deployment.organizationalUnitIds.join(", ")}; apply it before the account stacks: ${npmCommand("rollout", ["plan"], selection)}, then ${npmCommand("rollout", ["apply"], selection)}.`,
   );
   synthesizeBeside(outdir, DEPLOYER_STACK_NAME, (app) => new DeployerStack(app, deployment), stateDir);
 }

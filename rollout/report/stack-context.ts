@@ -4,6 +4,7 @@ import { RolloutControl } from "../terraform/rollout-control";
 import { RolloutOptions } from "./rollout-options";
 import { PRIVATE_FILE } from "../../runner/private-files";
 import { RunReport } from "./report";
+import type { Invocation } from "../../app/common/commands";
 import { Stack } from "../../runner/stacks";
 import { TerraformRunner } from "../terraform/terraform";
 
@@ -16,6 +17,10 @@ export interface StackContext {
   readonly runId: string;
   readonly runDir: string;
   readonly planRun?: RunReport;
+  /** Where rollout or verify last saw Trelica's role exist, per account ID (plans/known-roles.ts). */
+  readonly knownRoles?: ReadonlyMap<string, { readonly roleArn: string; readonly seenIn: string }>;
+  /** The config, output folder and selection as the user gave them, for the commands a refusal prints. */
+  readonly invocation?: Invocation;
 }
 
 /** An account's log in the run's folder, appended to by each of its steps. */

@@ -1,5 +1,6 @@
 import { BOUNDARY_POLICY_NAME } from "../../app/config/deployer";
 import { listSome, plural } from "../../app/common/list";
+import { TrelicaIntegration } from "../../modules/trelica-integration";
 
 /** Per-account change counts from `terraform show -json <planfile>` (its resource_changes). */
 export interface ChangeCounts {
@@ -16,6 +17,8 @@ export interface PlanSummary {
   readonly destructive: string[];
   /** Deletes or replaces of the IAM role itself: Trelica is cut off until a new one exists. */
   readonly cutsTrelicaOff: boolean;
+  /** Creates (not imports) Trelica's role, which state did not track: terraform found no state of it. */
+  readonly createsRole?: boolean;
   /** Changes to what Trelica may do or whether it can get in: apply refuses them without --allow-access-change. */
   readonly accessChanges: AccessChange[];
 }
@@ -36,16 +39,22 @@ export function emptyCounts(): ChangeCounts {
 }
 
 export function summarizePlan(showJson: string): PlanSummary {
-  const plan = JSON.parse(showJson) as { resource_changes?: ResourceChange[] };
+  const plan = JSON.parse(showJson) as { resource_changes?: ResourceChange[]; resource_drift?: ResourceChange[] };
+  // A role state tracked and refresh found deleted is drift; a role state never tracked is not.
+  const deletedOutside = new Set((plan.resource_drift ?? []).filter((drift) => drift.change.actions.includes("delete")).map((drift) => drift.address));
   const counts = emptyCounts();
   const destructive: string[] = [];
   let cutsTrelicaOff = false;
+  let createsRole = false;
   for (const resource of plan.resource_changes ?? []) {
     const actions = resource.change.actions;
     if (resource.change.importing) counts.import++;
     const isReplace = actions.includes("delete") && actions.includes("create");
     if (isReplace) counts.replace++;
-    else if (actions.includes("create")) counts.create++;
+    else if (actions.includes("create")) {
+      counts.create++;
+      if (resource.type === "aws_iam_role" && resource.change.after?.name === TrelicaIntegration.ROLE_NAME && !deletedOutside.has(resource.address)) createsRole = true;
+    }
     else if (actions.includes("update")) counts.update++;
     else if (actions.includes("delete")) counts.delete++;
     if (actions.includes("delete")) {
@@ -54,7 +63,7 @@ export function summarizePlan(showJson: string): PlanSummary {
     }
   }
   const accessChanges = (plan.resource_changes ?? []).flatMap((resource) => accessChangeOf(resource) ?? []);
-  return { counts, destructive, cutsTrelicaOff, accessChanges };
+  return { counts, destructive, cutsTrelicaOff, accessChanges, ...(createsRole ? { createsRole } : {}) };
 }
 
 /** The resources through which Trelica gets in and what it may do there. */

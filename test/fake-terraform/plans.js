@@ -65,6 +65,17 @@ function resourceChanges(config, behaviour, destroyAll) {
   return changes;
 }
 
+/**
+ * resource_drift: where the state holds the stack's objects (after an apply), a plan that creates one
+ * means refresh found it deleted outside terraform, as real terraform reports it.
+ */
+function drift(changes, inState) {
+  if (!inState) return [];
+  return changes
+    .filter((c) => c.change.actions.length === 1 && c.change.actions[0] === "create")
+    .map(({ address, mode, type, name, provider_name, change }) => ({ address, mode, type, name, provider_name, change: { actions: ["delete"], before: change.after, after: null } }));
+}
+
 function hasChanges(changes) {
   return changes.some((c) => !c.change.actions.every((a) => a === "no-op") || c.change.importing);
 }
@@ -86,4 +97,4 @@ function outputs(config, applied) {
   return result;
 }
 
-module.exports = { resourceChanges, hasChanges, outputs };
+module.exports = { resourceChanges, drift, hasChanges, outputs };

@@ -14,6 +14,7 @@ import type { Behaviour, Event } from "./rollout";
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const plans = require("../fake-terraform/plans.js") as {
   resourceChanges(config: unknown, behaviour: Behaviour, destroyAll: boolean): { change: { actions: string[] } }[];
+  drift(changes: { change: { actions: string[] } }[], inState: boolean): unknown[];
   hasChanges(changes: unknown[]): boolean;
   outputs(config: unknown, applied: boolean): Record<string, { value: string }>;
 };
@@ -46,6 +47,11 @@ export class TerraformDouble implements TerraformRunner {
   private nextPid = 1;
 
   constructor(private behaviours: () => { default: Behaviour; stacks: Record<string, Behaviour> }) {}
+
+  /** The stack's state lost (removed or moved): its objects still exist, terraform no longer knows them. */
+  forgetState(stackDir: string): void {
+    this.applied.delete(stackDir);
+  }
 
   async version(): Promise<string> {
     return this.versionString;
@@ -182,7 +188,7 @@ export class TerraformDouble implements TerraformRunner {
         const config = JSON.parse(fs.readFileSync(path.join(dir, "cdk.tf.json"), "utf8"));
         const changes = plans.resourceChanges(config, b, args.includes("-destroy"));
         const outFile = args.find((a) => a.startsWith("-out="))?.slice("-out=".length);
-        if (outFile) fs.writeFileSync(outFile, JSON.stringify({ stack: call.stack, serial: this.serials.get(dir) ?? 0, changes }));
+        if (outFile) fs.writeFileSync(outFile, JSON.stringify({ stack: call.stack, serial: this.serials.get(dir) ?? 0, changes, drift: plans.drift(changes, this.applied.has(dir)) }));
         const changed = plans.hasChanges(changes);
         out(changed ? "Plan: changes.\n" : "No changes. Your infrastructure matches the configuration.\n");
         return args.includes("-detailed-exitcode") && changed ? 2 : 0;
@@ -190,7 +196,7 @@ export class TerraformDouble implements TerraformRunner {
       case "show": {
         const file = args.slice(1).find((a) => !a.startsWith("-"))!;
         const plan = JSON.parse(fs.readFileSync(file, "utf8"));
-        out(JSON.stringify({ format_version: "1.2", resource_changes: plan.changes }) + "\n");
+        out(JSON.stringify({ format_version: "1.2", resource_changes: plan.changes, resource_drift: plan.drift ?? [] }) + "\n");
         return 0;
       }
       case "apply": {
