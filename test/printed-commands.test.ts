@@ -6,52 +6,10 @@
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { Command } from "commander";
 import { npmCommand } from "../app/common/commands";
-import { parseSynthCommand } from "../app/commands/synth-command";
-import { rolloutCommand } from "../rollout/options";
-import { verifyCommand } from "../verify/options";
+import { parse } from "./helpers/printed-commands";
 import { PROJECT_ROOT, tempDir, writeFile } from "./helpers/files";
 import { readMessageRows } from "./helpers/message-inputs";
-
-/** `npm run <script>` and its arguments: bare words or single-quoted strings, up to the sentence's punctuation. */
-const COMMAND = /npm run (rollout|verify|synth|init)(?: -- ((?:'[^']*'|\\.|[^\s,;`()'\\])+(?: (?:'[^']*'|\\.|[^\s,;`()'\\])+)*))?/g;
-
-interface Parsed {
-  readonly script: string;
-  readonly config?: string;
-  readonly output?: string;
-  readonly accounts: readonly string[];
-}
-
-/** The words a POSIX shell makes of the printed arguments. */
-function shellWords(args: string): string[] {
-  const run = spawnSync("sh", ["-c", `for word in ${args}; do printf '%s\\0' "$word"; done`], { encoding: "utf8" });
-  expect({ args, status: run.status, stderr: run.stderr }).toEqual({ args, status: 0, stderr: "" });
-  return run.stdout.split("\0").slice(0, -1);
-}
-
-function parse(printed: string): Parsed[] {
-  return [...printed.matchAll(COMMAND)].map(([, script, args]) => {
-    const argv = args ? shellWords(args) : [];
-    // "see npm run synth -- --help": help alone, about no run.
-    if (argv.length === 1 && argv[0] === "--help") return { script, accounts: [] };
-    // `npm run init` is printed bare: a new config starts from its own flags.
-    if (script === "init") {
-      expect(argv).toEqual([]);
-      return { script, accounts: [] };
-    }
-    if (script === "synth") {
-      const paths = parseSynthCommand(argv, {}, "trelica.config.yaml");
-      return { script, config: paths.given.config, output: paths.given.output, accounts: [] };
-    }
-    const command: Command = script === "rollout" ? rolloutCommand() : verifyCommand();
-    command.exitOverride().configureOutput({ writeErr: () => undefined, writeOut: () => undefined });
-    command.parse(argv, { from: "user" });
-    const opts = command.opts();
-    return { script, config: opts.config, output: opts.output, accounts: opts.accounts ?? [] };
-  });
-}
 
 const dir = tempDir("trelica-printed-");
 

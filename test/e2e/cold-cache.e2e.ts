@@ -6,7 +6,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { tempDir } from "../helpers/files";
+import { PROJECT_ROOT, tempDir } from "../helpers/files";
 import { describeWithRealTerraform } from "../helpers/real-terraform";
 import { inOrder } from "../helpers/steps";
 import { TerraformProject } from "../helpers/terraform-project";
@@ -41,7 +41,9 @@ describeWithRealTerraform("a cold folder at concurrency 8, with the real terrafo
 
   beforeAll(async () => {
     const config = `trelicaOrganizationId: "org-cold-cache"\nmanagementAccountId: "${MANAGEMENT}"\nservices: { connect: false }\naccounts:\n${ALL.map((id) => `  - id: "${id}"`).join("\n")}\n`;
-    project = await TerraformProject.create(real, dir, { "trelica.config.yaml": config }, { managementAccountId: MANAGEMENT });
+    // rollout synthesizes through the project's cdktf.json app, as `npm run rollout` does: ours, by absolute paths.
+    const app = [process.execPath, "-r", require.resolve("sucrase/register"), path.join(PROJECT_ROOT, "main.ts")].map((word) => JSON.stringify(word)).join(" ");
+    project = await TerraformProject.create(real, dir, { "trelica.config.yaml": config, "cdktf.json": JSON.stringify({ app }) }, { managementAccountId: MANAGEMENT });
   });
   afterAll(() => project?.close());
   afterEach(() => expect(project.fake.unimplemented).toEqual([]));

@@ -13,6 +13,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { PROJECT_ROOT, tempDir } from "../helpers/files";
 import { describeWithRealTerraform, installProvider, run } from "../helpers/real-terraform";
+import { parse } from "../helpers/printed-commands";
 
 const HEADING = "## Try it without an AWS account";
 
@@ -142,6 +143,20 @@ describeWithRealTerraform("the README's sandbox block, pasted in a fresh copy of
     expect(drifted).toContain("AdministratorAccess");
     expect(repaired).not.toMatch(/\bdrift\b/);
     expect(repaired).toMatch(/used by Trelica/);
+  });
+
+  test("GIVEN every command the block's runs printed THEN each parses to the block's own config and output folder", () => {
+    // What the programs printed, not the block's own lines the script echoes ("@@ ...") or npm's ("> ...").
+    const printed = output.split("\n").filter((line) => !line.startsWith("@@") && !line.startsWith("> ")).join("\n");
+    const commands = parse(printed);
+    expect(commands.length).toBeGreaterThanOrEqual(4);
+    const foreign = commands.filter(
+      (command) => ![undefined, "trelica.local.yaml", "./trelica.local.yaml"].includes(command.config) || ![undefined, "cdktf.out", "./cdktf.out"].includes(command.output),
+    );
+    expect(foreign).toEqual([]);
+    // The deployer note and verify's fix name what they are about.
+    expect(commands.filter((command) => command.accounts.includes("trelica-deployer")).length).toBeGreaterThanOrEqual(2);
+    expect(commands.some((command) => command.script === "rollout" && command.accounts.join() === "200000000001")).toBe(true);
   });
 
   test("GIVEN the environment the block set THEN the real AWS CLI reads the role back from the sandbox", () => {
