@@ -30,6 +30,7 @@ import { DEFAULT_CONFIG_FILE, DEFAULT_OUTDIR, shownPath } from "../app/commands/
 import { checkTerraformVersion, processRunner } from "./terraform/terraform";
 import { copyLockFile, warmPluginCache } from "./terraform-init";
 import { proveInSync, recordInSync } from "./prove-in-sync";
+import { plural } from "../app/common/list";
 
 export { EXIT_INTERRUPTED } from "./report/exit-codes";
 export { RolloutControl } from "./terraform/rollout-control";
@@ -133,7 +134,7 @@ async function runLocked(options: RolloutOptions, control: RolloutControl, { out
   const proofContext = { stateDir, env: options.env, terraformVersion: version, concurrency: PROOF_CONCURRENCY, prove: !options.full };
   const proof = proves ? await proveInSync(mayRun, (stack) => accountOf.get(stack.name)!, proofContext) : undefined;
   const toRun = proof ? mayRun.filter((stack) => !proof.inSync.has(stack.name)) : mayRun;
-  if (proof && !options.full) options.progress.note(`In sync (live and state), proven without terraform: ${proof.inSync.size} of ${mayRun.length} accounts; terraform plans ${toRun.length}.`);
+  if (proof && !options.full) options.progress.note(`In sync (live and state), proven without terraform: ${proof.inSync.size} of ${plural(mayRun.length, "account")}; terraform plans ${toRun.length}.`);
 
   const env = {
     ...withoutTerraformLog(options.env),

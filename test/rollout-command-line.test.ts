@@ -197,5 +197,14 @@ describe("secrets stay where they belong", () => {
     const runDir = path.dirname(result.reportFile);
     expect([mode(path.join(project.dir, ".rollout")), mode(runDir), mode(path.join(runDir, "plans")), mode(result.reportFile)]).toEqual([0o700, 0o700, 0o700, 0o600]);
     expect(mode(result.report.accounts[0].log!)).toBe(0o600);
+    // Every file rollout keeps there (last-plan.json, in-sync records, reports, logs, plans) is owner-only, as rollout.md says.
+    const loose: string[] = [];
+    for (const entry of fs.readdirSync(path.join(project.dir, ".rollout"), { recursive: true, withFileTypes: true })) {
+      const file = path.join(entry.parentPath, entry.name);
+      if (file.includes(`${path.sep}plugin-cache${path.sep}`)) continue; // terraform's provider binaries, executable by design
+      if (mode(file) !== (entry.isDirectory() ? 0o700 : 0o600)) loose.push(`${path.relative(project.dir, file)} ${mode(file).toString(8)}`);
+    }
+    expect(loose).toEqual([]);
+    expect(fs.existsSync(path.join(project.dir, ".rollout", "last-plan.json"))).toBe(true);
   });
 });

@@ -14,6 +14,7 @@ import { readAccount } from "./read/read-account";
 import { exitCodeOf, TrelicaUse, VerifyAccountReport, VerifyReport } from "./report";
 import { resolveStackSet } from "../app/stacks/stackset";
 import { accountTargets, InstanceAccount, Selection, SelectOptions, stackSetTargets, Target } from "./targets";
+import { plural } from "../app/common/list";
 
 export interface VerifyOptions extends SelectOptions {
   readonly configFile: string;
@@ -60,7 +61,7 @@ export async function verify(options: VerifyOptions): Promise<VerifyReport> {
       options.progress.started(target.name, "reading");
       const account = await verifyAccount(session, target, options);
       report.accounts.push(account);
-      options.progress.finished(target.name, `${account.status}${account.findings.length ? `: ${account.findings.length} findings` : ""}`);
+      options.progress.finished(target.name, `${account.status}${account.findings.length ? `: ${plural(account.findings.length, "finding")}` : ""}`);
     });
     options.progress.close();
     report.accounts.sort((a, b) => (a.stack < b.stack ? -1 : a.stack > b.stack ? 1 : 0));
