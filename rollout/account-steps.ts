@@ -85,7 +85,7 @@ export async function runStack(stack: Stack, account: AccountReport, context: St
       if (summary.accessChanges.length > 0) account.accessChanges = summary.accessChanges;
       if (unchecked) account.accessUnchecked = unchecked;
       // A role rollout or verify saw exist, which this plan would create: its state is not where terraform looked.
-      const known = summary.createsRole && stack.accountId !== undefined ? context.knownRoles?.get(stack.accountId) : undefined;
+      const known = summary.createsRole && stack.accountId !== undefined ? context.knownRole?.(stack.accountId) : undefined;
       if (known) {
         refuse(account, roleExistsRefusal(known, stateLocation(stack, context.env), npmCommand("verify", [], { ...context.invocation, accounts: [stack.accountId!], exclude: undefined })));
         return;

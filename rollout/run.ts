@@ -147,7 +147,10 @@ async function runLocked(options: RolloutOptions, control: RolloutControl, { out
   };
   privateDir(env.TF_PLUGIN_CACHE_DIR);
 
-  const context: StackContext = { options, control, terraform, env, runId, runDir, planRun, invocation, knownRoles: knownRoles(outdir, stateDir) };
+  // Every report under .rollout is read once, and only if some plan creates a role.
+  let known: ReturnType<typeof knownRoles> | undefined;
+  const knownRole = (accountId: string) => (known ??= knownRoles(outdir, stateDir)).get(accountId);
+  const context: StackContext = { options, control, terraform, env, runId, runDir, planRun, invocation, knownRole };
   let failures = 0;
   const mayStart = () => !control.interrupted && failures <= options.maxFailures;
   const runOne = async (stack: Stack) => {

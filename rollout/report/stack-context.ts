@@ -17,8 +17,8 @@ export interface StackContext {
   readonly runId: string;
   readonly runDir: string;
   readonly planRun?: RunReport;
-  /** Where rollout or verify last saw Trelica's role exist, per account ID (plans/known-roles.ts). */
-  readonly knownRoles?: ReadonlyMap<string, { readonly roleArn: string; readonly seenIn: string }>;
+  /** Where rollout or verify last saw Trelica's role exist in an account (plans/known-roles.ts); read only when a plan creates a role. */
+  readonly knownRole?: (accountId: string) => { readonly roleArn: string; readonly seenIn: string } | undefined;
   /** The config, output folder and selection as the user gave them, for the commands a refusal prints. */
   readonly invocation?: Invocation;
 }
