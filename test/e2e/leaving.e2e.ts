@@ -11,6 +11,7 @@ import { runApp } from "../helpers/app";
 import { tempDir } from "../helpers/files";
 import { describeWithRealTerraform } from "../helpers/real-terraform";
 import { inOrder } from "../helpers/steps";
+import { parse } from "../helpers/printed-commands";
 import { TerraformProject } from "../helpers/terraform-project";
 
 const MANAGEMENT = "111111111111";
@@ -55,7 +56,14 @@ describeWithRealTerraform("an account leaving the config, with the real terrafor
     expect(run.status).toBe(0);
     expect(run.stdout.split("\n")[0]).toContain(`kept 1 stack of accounts that left the config until its role is destroyed (trelica-${LEAVES})`);
     expect(run.stdout).toContain(`Warning: trelica-${LEAVES} left the config but its state (`);
-    expect(run.stdout).toContain(`npm run rollout -- apply --accounts ${LEAVES} --confirm-destroy`);
+    // The warning's commands run as printed: this config, this output folder, the leaving account; apply with the consent.
+    const warning = run.stdout.split("\n").find((line) => line.startsWith(`Warning: trelica-${LEAVES} left`))!;
+    const configFile = path.join(dir, "trelica.config.yaml");
+    expect(parse(warning)).toEqual([
+      { script: "rollout", config: configFile, output: project.outdir, accounts: [LEAVES] },
+      { script: "rollout", config: configFile, output: project.outdir, accounts: [LEAVES] },
+    ]);
+    expect(warning).toContain("npm run rollout -- apply --confirm-destroy ");
     expect(fs.existsSync(path.join(leavingDir(), LEAVING_MARKER))).toBe(true);
     expect(project.stackNames()).toEqual([`trelica-${MANAGEMENT}`, `trelica-${STAYS}`, `trelica-${LEAVES}`]);
   });
