@@ -6,6 +6,7 @@
  * the suites that read the source as text (messages' completeness scan, docs, imports) would read
  * Stryker's instrumented copy: they stay in `npm test` only.
  */
+const path = require("node:path");
 const base = require("./jest.config");
 
 /** Per mutated folder, the tests that exercise it in-process. */
@@ -29,4 +30,8 @@ module.exports = {
   testMatch: names.map((name) => `<rootDir>/test/${name}.${name.startsWith("mutation/") ? "mutation" : "test"}.ts`),
   setupFilesAfterEnv: [...base.setupFilesAfterEnv, "<rootDir>/test/mutation/record-tests.ts"],
   testSequencer: "<rootDir>/test/mutation/sequencer.js",
+  // A mutant's run stops at its first failing test (test/mutation/bail.js). An absolute path: Stryker's
+  // own environment loads this one by name.
+  testEnvironment: path.join(__dirname, "test/mutation/environment.js"),
+  runner: "<rootDir>/test/mutation/runner.js",
 };
