@@ -3,7 +3,7 @@
  * template's props one by one, the exclusive attachment's ordering, props checked at run time as
  * JavaScript or a jsii language would pass them, and the limits on both sides.
  */
-import { Testing } from "../modules/cdk-flavour";
+import { Lazy, Testing, Token } from "../modules/cdk-flavour";
 import {
   CFN_EXTERNAL_ID_PARAMETER,
   CFN_POLICY_LOGICAL_ID,
@@ -218,5 +218,84 @@ describe("the policy's and attachment's lifecycle, and the error itself", () => 
     const POLICY_NAME = "1 to 128 characters of letters, digits and _+=,.@-";
     expect(templateProblems({ externalId: "org-1", policyName: name(78) })).toEqual([`\`policyName\` must be ${POLICY_NAME}, got "${name(78)}"`]);
     expect(templateProblems({ externalId: "org-1", policyName: name(79) })).toEqual([`\`policyName\` must be ${POLICY_NAME}, got "${name(76)}...`]);
+  });
+});
+
+describe("tokens, prop by prop", () => {
+  const text = (value: string) => Lazy.stringValue({ produce: () => value });
+  const TEXT_NOW = "text known when the template is rendered (cloudFormationTemplate cannot resolve a token)";
+  const NUMBER_NOW = "a number known when the template is rendered (cloudFormationTemplate cannot resolve a token)";
+  const tokenProps: [string, Partial<TrelicaIntegrationProps>, string, string][] = [
+    ["externalId", { externalId: text("org-1") }, "externalId", TEXT_NOW],
+    ["trelicaAccountId", { trelicaAccountId: text("123456789012") }, "trelicaAccountId", TEXT_NOW],
+    ["partition", { partition: text("aws") }, "partition", TEXT_NOW],
+    ["maxSessionDuration", { maxSessionDuration: Token.asNumber(Lazy.numberValue({ produce: () => 7200 })) }, "maxSessionDuration", NUMBER_NOW],
+    ["policyName", { policyName: text("TrelicaCustom") }, "policyName", TEXT_NOW],
+    ["description", { description: text("Trelica reads here") }, "description", TEXT_NOW],
+    ["the tags as a whole", { tags: Token.asStringMap(Lazy.anyValue({ produce: () => ({ team: "identity" }) })) }, "tags", TEXT_NOW],
+    ["a tag's value", { tags: { team: text("identity") } }, "tags.team", TEXT_NOW],
+  ];
+
+  test.each(tokenProps)("GIVEN %s as a token THEN a Terraform stack takes it as it is", (_what, props) => {
+    expect(constructProblems({ externalId: "org-1", ...props })).toEqual([]);
+  });
+
+  test.each(tokenProps)("GIVEN %s as a token THEN a template refuses it, naming that prop", (_what, props, prop, allowed) => {
+    expect(templateProblems({ externalId: "org-1", ...props })).toEqual([`\`${prop}\` must be ${allowed}, got "<token>"`]);
+  });
+
+  test("GIVEN text around a token THEN the text is checked, each prop by its own rule, and shown with the token's place", () => {
+    const token = text("x");
+    expect(
+      constructProblems({
+        externalId: `org!${token}`,
+        trelicaAccountId: `12a${token}`,
+        partition: `AWS${token}`,
+        policyName: `a b${token}`,
+        description: `\${${token}`,
+        tags: { [`bad key!${token}`]: "v", team: `bad value!${token}` },
+      }),
+    ).toEqual([
+      '`externalId` must be 2 to 1224 characters of letters, digits and _+=,.@:/-, got "org!<token>"',
+      '`trelicaAccountId` must be exactly 12 digits, as a string, got "12a<token>"',
+      '`partition` must be one of aws, aws-us-gov, aws-cn, got "AWS<token>"',
+      '`policyName` must be 1 to 128 characters of letters, digits and _+=,.@-, got "a b<token>"',
+      '`description` must be up to 1000 printable characters, without "${" or "%{", got "${<token>"',
+      '`tags.bad key!<token>` must be a tag key of 1 to 128 characters of letters, digits, spaces and _.:/=+-@, got "bad key!<token>"',
+      '`tags.team` must be a tag value of 0 to 256 characters of letters, digits, spaces and _.:/=+-@, got "bad value!<token>"',
+    ]);
+  });
+
+  test("GIVEN good text around tokens THEN a Terraform stack takes every prop", () => {
+    const token = text("1");
+    expect(
+      constructProblems({
+        externalId: `org-${token}`,
+        trelicaAccountId: `12345678901${token}`,
+        partition: `aws-${token}`,
+        policyName: `Trelica${token}`,
+        description: `Trelica ${token}`,
+        tags: { [`team-${token}`]: "v", team: `id-${token}` },
+      }),
+    ).toEqual([]);
+  });
+
+  test("GIVEN a token for the value of a tag of ours THEN refused, shown as a token; a token for another tag's key THEN it counts as one more tag", () => {
+    expect(constructProblems({ externalId: "org-1", tags: { "managed-by": text("trelica-aws-role") } })).toEqual([
+      '`tags.managed-by` must be "trelica-aws-role", or no managed-by tag: the program tags every role and policy managed-by: trelica-aws-role, which an SCP may rely on to protect them (docs/security.md), got "<token>"',
+    ]);
+    const own = Object.fromEntries(Array.from({ length: 47 }, (_, i) => [`t${i}`, "v"]));
+    expect(constructProblems({ externalId: "org-1", tags: { ...own, [text("k1")]: "v" } })).toEqual([]);
+    expect(constructProblems({ externalId: "org-1", tags: { ...own, [text("k1")]: "v", [text("k2")]: "v" } })[0]).toMatch(/^`tags` must be at most 48 tags besides .*, not 49, got /);
+  });
+
+  test("GIVEN a service that does not exist beside one that does THEN it is named; GIVEN a description with template syntax THEN a template refuses it too", () => {
+    const services = { iam: true, lambda: true } as unknown as TrelicaIntegrationProps["services"];
+    expect(templateProblems({ externalId: "org-1", services })).toEqual([
+      '`services.lambda` must be a service name, one of cognito, connect, iam, organizations, got "lambda"',
+    ]);
+    expect(templateProblems({ externalId: "org-1", description: "costs %{x}" })).toEqual([
+      '`description` must be up to 1000 printable characters, without "${" or "%{", got "costs %{x}"',
+    ]);
   });
 });
