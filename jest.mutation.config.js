@@ -9,20 +9,12 @@
 const path = require("node:path");
 const base = require("./jest.config");
 
-/** Per mutated folder, the tests that exercise it in-process. */
-const TESTS = {
-  "modules/trelica-integration": [
-    "construct", "policies", "adoption", "resource-addresses", "security-scp", "policy-simulation",
-    "aws-service-reference", "permissions-boundary", "mutation-gaps-construct",
-  ],
-  "app/config": ["config", "app", "deployer", "init", "terraform-cloud", "mutation-gaps-config", "mutation/message-rows"],
-  verify: ["mutation-gaps-verify"],
-};
+const FOLDERS = require("./test/mutation/folders");
 
-// MUTATION_TESTS=app/config (a key above) narrows the list to one folder's tests.
+// MUTATION_TESTS=app/config (a folder of folders.js) narrows the tests to that folder's.
 const only = process.env.MUTATION_TESTS;
-const names = only ? TESTS[only] : [...new Set(Object.values(TESTS).flat())];
-if (!names) throw new Error(`MUTATION_TESTS=${only}: expected one of ${Object.keys(TESTS).join(", ")}`);
+if (only !== undefined && !FOLDERS[only]) throw new Error(`MUTATION_TESTS=${only}: expected one of ${Object.keys(FOLDERS).join(", ")}`);
+const names = only ? FOLDERS[only].tests : [...new Set(Object.values(FOLDERS).flatMap((folder) => folder.tests))];
 
 module.exports = {
   ...base,

@@ -184,6 +184,50 @@ describe("compareRole, strict (rollout's proof that terraform has nothing to do)
   });
 });
 
+describe("compareRole, the remaining findings' words", () => {
+  test("GIVEN several actions added and removed THEN each list joined with commas", () => {
+    const actions = allowedActions(expected.permissionPolicy).filter((a) => a !== "iam:ListUsers" && a !== "organizations:ListAccounts");
+    const document = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: [...actions, "s3:GetObject", "s3:PutObject"], Resource: "*" }] };
+    expect(findings({}, new Map([[POLICY_ARN, document]]))).toEqual([
+      { what: "policy TrelicaIntegrationReadOnly grants actions not configured", expected: "none", live: "s3:GetObject, s3:PutObject" },
+      { what: "policy TrelicaIntegrationReadOnly lacks configured actions", expected: "iam:ListUsers, organizations:ListAccounts", live: "missing" },
+    ]);
+  });
+
+  test("GIVEN no boundary configured and one on the role THEN the finding says none was configured", () => {
+    const unbounded = expectedFromProps({ externalId: "org-1" }, ACCOUNT);
+    expect(compareRole(unbounded, live())).toEqual([{ what: "permissions boundary", expected: "none", live: "arn:aws:iam::aws:policy/ReadOnlyAccess" }]);
+  });
+
+  test("GIVEN a document holding null and lists of objects THEN strict compares them as values", () => {
+    const trust = trustPolicy({ externalId: "org-1" });
+    const withNull = { ...trust, Statement: [{ ...trust.Statement[0], Sid: null }] };
+    expect(compareRole({ ...expected, trustPolicy: withNull }, live({ trustPolicy: withNull }), { strict: true })).toEqual([]);
+    const [finding] = compareRole(expected, live({ trustPolicy: withNull }), { strict: true });
+    expect(finding).toEqual({ what: "trust policy (as written)", expected: JSON.stringify(sortedKeys(trust)), live: JSON.stringify(sortedKeys(withNull)) });
+    expect(finding.live).toContain('"Sid":null');
+  });
+});
+
+describe("policies compared as policy, the edges", () => {
+  test("GIVEN JSON after spaces holding a percent sign THEN it is not URL-decoded", () => {
+    expect(parsePolicyDocument('  {"Version":"%41"}')).toEqual({ Version: "%41" });
+  });
+
+  test("GIVEN an AWS principal that only ends or starts with 12 digits THEN it is not taken for an account", () => {
+    const principals = (aws: string) => normalizePolicy({ Statement: [{ Principal: { AWS: aws } }] });
+    expect(principals("x123456789012")).toEqual({ Statement: [{ Principal: { AWS: ["x123456789012"] } }], Version: null });
+    expect(principals("1234567890123")).toEqual({ Statement: [{ Principal: { AWS: ["1234567890123"] } }], Version: null });
+  });
+
+  test("GIVEN a condition key in capitals THEN the canonical form holds it in lower case", () => {
+    expect(normalizePolicy({ Statement: [{ Condition: { StringEquals: { "STS:ExternalId": "org-1" } } }] })).toEqual({
+      Statement: [{ Condition: { StringEquals: { "sts:externalid": ["org-1"] } } }],
+      Version: null,
+    });
+  });
+});
+
 /** A JSON value with its object keys sorted, lists in order: how strict mode writes a document. */
 function sortedKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(sortedKeys);
