@@ -194,6 +194,11 @@ describe("compareRole, the remaining findings' words", () => {
     ]);
   });
 
+  test("GIVEN a policy only lacking an action THEN only the missing one is reported", () => {
+    const document = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: allowedActions(expected.permissionPolicy).filter((a) => a !== "iam:ListUsers"), Resource: "*" }] };
+    expect(findings({}, new Map([[POLICY_ARN, document]]))).toEqual([{ what: "policy TrelicaIntegrationReadOnly lacks configured actions", expected: "iam:ListUsers", live: "missing" }]);
+  });
+
   test("GIVEN no boundary configured and one on the role THEN the finding says none was configured", () => {
     const unbounded = expectedFromProps({ externalId: "org-1" }, ACCOUNT);
     expect(compareRole(unbounded, live())).toEqual([{ what: "permissions boundary", expected: "none", live: "arn:aws:iam::aws:policy/ReadOnlyAccess" }]);
