@@ -3,14 +3,20 @@
  * template's props one by one, the exclusive attachment's ordering, props checked at run time as
  * JavaScript or a jsii language would pass them, and the limits on both sides.
  */
-import { Lazy, Testing, Token } from "../modules/cdk-flavour";
+import { Lazy, TerraformVariable, Testing, Token } from "../modules/cdk-flavour";
 import {
+  actionsFor,
+  ALL_SERVICES,
   CFN_EXTERNAL_ID_PARAMETER,
   CFN_POLICY_LOGICAL_ID,
   CFN_ROLE_LOGICAL_ID,
+  enabledServices,
   permissionPolicy,
   TrelicaIntegration,
   TrelicaIntegrationProps,
+  TrelicaPolicies,
+  TrelicaServices,
+  trustPolicy,
 } from "../modules/trelica-integration";
 
 const problemsOf = (run: () => unknown): string[] => {
@@ -297,5 +303,74 @@ describe("tokens, prop by prop", () => {
     expect(templateProblems({ externalId: "org-1", description: "costs %{x}" })).toEqual([
       '`description` must be up to 1000 printable characters, without "${" or "%{", got "costs %{x}"',
     ]);
+  });
+});
+
+describe("the template's shape, the construct's ordering and the other languages' entry points", () => {
+  test("GIVEN only an external ID THEN the template's version, the role's type and deletion policy, and no property left undefined", () => {
+    const template = TrelicaIntegration.cloudFormationTemplate({ externalId: "org-1" });
+    expect(template.AWSTemplateFormatVersion).toBe("2010-09-09");
+    const { Properties, ...role } = template.Resources[CFN_ROLE_LOGICAL_ID];
+    expect(role).toEqual({ Type: "AWS::IAM::Role", DeletionPolicy: "Delete" });
+    expect(Object.keys(Properties)).toEqual(["RoleName", "Path", "Description", "AssumeRolePolicyDocument", "ManagedPolicyArns", "Tags"]);
+  });
+
+  test("GIVEN props THEN cloudFormationTemplateJson is the template as JSON, indented by two spaces", () => {
+    const props = { externalId: "org-1", maxSessionDuration: 7200 };
+    expect(TrelicaIntegration.cloudFormationTemplateJson(props)).toBe(JSON.stringify(TrelicaIntegration.cloudFormationTemplate(props), null, 2));
+  });
+
+  test("GIVEN the construct THEN its policy is written after its role (a new boundary reaches the role before the policy can change)", () => {
+    const resources = synthesized({ externalId: "org-1" });
+    const [role] = Object.keys(resources.aws_iam_role);
+    const [policy] = Object.values<{ depends_on: string[] }>(resources.aws_iam_policy);
+    expect(policy.depends_on).toEqual([`aws_iam_role.${role}`]);
+  });
+
+  test("GIVEN a whole tag map as a token THEN Terraform merges it with ours last, so ours win", () => {
+    const stack = JSON.parse(
+      Testing.synthScope((scope) => {
+        const tags = new TerraformVariable(scope, "tags", { type: "map(string)" });
+        new TrelicaIntegration(scope, "trelica", { externalId: "org-1", tags: Token.asStringMap(tags.value) });
+      }),
+    );
+    const [role] = Object.values<{ tags: unknown }>(stack.resource.aws_iam_role);
+    const [policy] = Object.values<{ tags: unknown }>(stack.resource.aws_iam_policy);
+    expect(role.tags).toBe('${merge(var.tags, {"managed-by" = "trelica-aws-role", "third-party" = "trelica"})}');
+    expect(policy.tags).toBe(role.tags);
+  });
+
+  test("GIVEN a token first and text after it THEN the text is still checked", () => {
+    const token = Lazy.stringValue({ produce: () => "org" });
+    expect(constructProblems({ externalId: `${token}!!` })).toEqual(['`externalId` must be 2 to 1224 characters of letters, digits and _+=,.@:/-, got "<token>!!"']);
+  });
+
+  test.each([
+    ["trelicaAccountId", 123456789012, "exactly 12 digits, as a string"],
+    ["policyName", 42, "1 to 128 characters of letters, digits and _+=,.@-"],
+    ["description", 42, 'up to 1000 printable characters, without "${" or "%{"'],
+    ["permissionsBoundaryArn", 42, "an IAM policy ARN such as arn:aws:iam::123456789012:policy/Boundary"],
+  ])("GIVEN %s as a number, as JavaScript may pass it THEN refused rather than read as its digits", (prop, value, allowed) => {
+    const props = { externalId: "org-1", [prop]: value } as unknown as TrelicaIntegrationProps;
+    expect(constructProblems(props)).toEqual([`\`${prop}\` must be ${allowed}, got ${value}`]);
+  });
+
+  test("GIVEN a boundary policy name as a number in a template THEN refused", () => {
+    const props = { externalId: "org-1", permissionsBoundaryPolicyName: 42 } as unknown as TrelicaIntegrationProps;
+    expect(templateProblems(props)).toEqual([
+      "`permissionsBoundaryPolicyName` must be a policy name (1 to 128 characters of letters, digits and _+=,.@-), optionally after a path such as team/, got 42",
+    ]);
+  });
+
+  test("GIVEN TrelicaPolicies and TrelicaServices (jsii's entry points) THEN the same answers as the functions", () => {
+    expect(TrelicaPolicies.trustPolicyJson({ externalId: "org-1", partition: "aws-cn", trelicaAccountId: "123456789012" })).toBe(
+      JSON.stringify(trustPolicy({ externalId: "org-1", partition: "aws-cn", trelicaAccountId: "123456789012" })),
+    );
+    expect(TrelicaPolicies.permissionPolicyJson()).toBe(JSON.stringify(permissionPolicy(ALL_SERVICES)));
+    expect(TrelicaPolicies.permissionPolicyJson({ iam: true })).toBe(JSON.stringify(permissionPolicy({ iam: true })));
+    expect(TrelicaServices.enabled({ iam: true, cognito: true })).toEqual(enabledServices({ iam: true, cognito: true }));
+    expect(TrelicaServices.enabled({ iam: true, cognito: true })).toEqual(["cognito", "iam"]);
+    expect(TrelicaServices.actionsFor({ iam: true })).toEqual(actionsFor({ iam: true }));
+    expect(TrelicaServices.actionsFor({ iam: true })).toContain("iam:ListUsers");
   });
 });

@@ -18,7 +18,7 @@ export function knownOf(value: unknown): Known {
 
 /** The text with every token in it (by its encoding) replaced by `by`. */
 export function replaceTokens(text: string, by: string): string {
-  if (!Token.isUnresolved(text)) return text;
+  // Literal text reverses to no tokens and comes back as it is.
   return Tokenization.reverseString(text).tokens.reduce((replaced, token) => replaced.split(token.toString()).join(by), text);
 }
 
