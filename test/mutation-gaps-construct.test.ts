@@ -181,6 +181,18 @@ describe("limits on both sides", () => {
     );
   });
 
+  test("GIVEN 48 own tags and a default tag's key in another case with our value THEN it counts as a 49th, besides being refused", () => {
+    const problems = templateProblems({ externalId: "org-1", tags: { ...ownTags(48), "Managed-By": "trelica-aws-role" } });
+    expect(problems).toHaveLength(2);
+    expect(problems[0]).toContain(COUNT(49));
+    expect(problems[1]).toMatch(/^`tags.Managed-By` must be a tag key other than "managed-by" in any case/);
+  });
+
+  test("GIVEN a tag value that is a number, as JavaScript may pass it THEN refused", () => {
+    const tags = { team: 5 } as unknown as Record<string, string>;
+    expect(templateProblems({ externalId: "org-1", tags })).toEqual(["`tags.team` must be a tag value of 0 to 256 characters of letters, digits, spaces and _.:/=+-@, got 5"]);
+  });
+
   test("GIVEN 49 own tags THEN the count is refused; GIVEN a default tag's key in another case THEN it is refused as that tag", () => {
     expect(templateProblems({ externalId: "org-1", tags: ownTags(49) })[0]).toContain(COUNT(49));
     expect(templateProblems({ externalId: "org-1", tags: { "Managed-By": "trelica-aws-role" } })).toEqual([
