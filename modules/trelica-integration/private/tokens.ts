@@ -37,6 +37,7 @@ export function policyJson(document: object): string {
  * Terraform with ours last, so a value in it can never take the role out of the SCP's protection.
  */
 export function mergedTags(defaults: Readonly<Record<string, string>>, tags: Readonly<Record<string, string>> | undefined): Record<string, string> {
-  if (tags !== undefined && knownOf(tags) === "token") return Token.asStringMap(Fn.merge([tags, defaults]));
+  // No tags are known: "literal".
+  if (knownOf(tags) === "token") return Token.asStringMap(Fn.merge([tags, defaults]));
   return { ...defaults, ...tags };
 }
