@@ -3,7 +3,13 @@
  * where text belongs is worded, a config that is not a mapping, where alike problems start to be
  * grouped, and cross-field checks on both sides (the input that must fail, the one that must not).
  */
+import { boundaryArnIn, boundaryProps, EACH_ACCOUNT, namesOneAccount, parseBoundaryArn, sharedBoundaryAllowed } from "../app/config/boundary";
+import { sameIamName } from "../app/config/iam-names";
 import { loadConfig } from "../app/config/load";
+import { show } from "../app/config/parse/show";
+import { editDistance, nearest } from "../app/config/parse/suggest";
+import { ALL_REGIONS, partitionOf } from "../app/config/regions";
+import { ACCOUNT_ID_SENTINEL, reservedMarkerProblems } from "../app/config/reserved";
 import { tempDir, writeFile } from "./helpers/files";
 import { refusalOf } from "./helpers/refusal";
 
@@ -140,5 +146,95 @@ describe("cross-field checks, both sides", () => {
     ["mixed with an empty tag", '["trelica", ""]', 'backend.workspaceTags[1]: got ""; expected a workspace tag'],
   ])("GIVEN workspace tags %s THEN only the shape's problem, not also the per-account one", (_given, tags, problem) => {
     expect(refusal(cloud(tags))).toEqual(["Config file <file> has 1 problem; nothing was written:", problem]);
+  });
+});
+
+describe("the config's small parts, as units", () => {
+  test("GIVEN words THEN the edit distance counts insertions, deletions and substitutions", () => {
+    expect(editDistance("", "")).toBe(0);
+    expect(editDistance("abc", "")).toBe(3);
+    expect(editDistance("", "abc")).toBe(3);
+    expect(editDistance("kitten", "sitting")).toBe(3);
+    expect(editDistance("stackset", "stackset")).toBe(0);
+    expect(editDistance("ab", "ba")).toBe(2);
+  });
+
+  test("GIVEN a typo THEN the nearest allowed word, without case; too far (over a third of the word, at least 2) THEN none", () => {
+    expect(nearest("STACKSTE", ["accounts", "stackset"])).toBe("stackset");
+    // "accountx" is 1 from "accounts" and 2 from "acount": the nearer wins, in any order.
+    expect(nearest("accountx", ["acount", "accounts"])).toBe("accounts");
+    expect(nearest("accountx", ["accounts", "acount"])).toBe("accounts");
+    // 6 letters: up to 2 changes help.
+    expect(nearest("abcdef", ["abcdxy"])).toBe("abcdxy");
+    expect(nearest("abcdef", ["abcxyz"])).toBeUndefined();
+    // 9 letters: up to 3.
+    expect(nearest("abcdefghi", ["abcdefxyz"])).toBe("abcdefxyz");
+    expect(nearest("abcdefghi", ["abcdewxyz"])).toBeUndefined();
+    expect(nearest("x", [])).toBeUndefined();
+  });
+
+  test("GIVEN values THEN shown as the user wrote them, as JSON, nothing for none, cut past 80 characters", () => {
+    expect(show(5, "05")).toBe("05");
+    expect(show(undefined)).toBe("nothing");
+    expect(show("a")).toBe('"a"');
+    expect(show("x".repeat(78))).toBe(`"${"x".repeat(78)}"`);
+    expect(show("x".repeat(79))).toBe(`"${"x".repeat(76)}...`);
+  });
+
+  test("GIVEN boundary ARNs THEN parsed only as the schema accepts them", () => {
+    expect(parseBoundaryArn("arn:aws-cn:iam::123456789012:policy/team/B")).toEqual({ partition: "aws-cn", account: "123456789012", policy: "team/B" });
+    expect(parseBoundaryArn("arn:aws:iam::{accountId}:policy/B")).toEqual({ partition: "aws", account: "{accountId}", policy: "B" });
+    expect(parseBoundaryArn("arn:aws:iam::aws:policy/ReadOnlyAccess")).toEqual({ partition: "aws", account: "aws", policy: "ReadOnlyAccess" });
+    for (const arn of [
+      5,
+      "arm:aws:iam::aws:policy/B",
+      "arn:aws:s3::aws:policy/B",
+      "arn:aws:iam:us-east-1:aws:policy/B",
+      "arn:aws:iam::aws:policy/B:x",
+      "arn:aws:iam::12345:policy/B",
+      "arn:aws:iam::x123456789012:policy/B",
+      "arn:aws:iam::1234567890123:policy/B",
+      "arn:aws-xx:iam::aws:policy/B",
+      "arn:aws:iam::aws:role/B",
+      "arn:aws:iam::aws",
+    ]) {
+      expect(parseBoundaryArn(arn)).toBeUndefined();
+    }
+  });
+
+  test("GIVEN a boundary THEN whether it names one account, its ARN in an account, and what a shared one may be", () => {
+    const of = (arn: string) => parseBoundaryArn(arn)!;
+    expect(namesOneAccount(of("arn:aws:iam::123456789012:policy/B"))).toBe(true);
+    expect(namesOneAccount(of("arn:aws:iam::aws:policy/B"))).toBe(false);
+    expect(namesOneAccount(of("arn:aws:iam::{accountId}:policy/B"))).toBe(false);
+    expect(boundaryArnIn(of("arn:aws-us-gov:iam::{accountId}:policy/t/B"), "222222222222")).toBe("arn:aws-us-gov:iam::222222222222:policy/t/B");
+    expect(sharedBoundaryAllowed(of("arn:aws-cn:iam::123456789012:policy/B"))).toBe(
+      '"arn:aws-cn:iam::{accountId}:policy/B" ({accountId} becomes each account\'s ID, so each account needs that policy), or an AWS-managed policy (arn:aws-cn:iam::aws:policy/...)',
+    );
+  });
+
+  test("GIVEN a boundary for an account THEN the placeholder becomes its ID; for every account of a stack set THEN the policy name; anything else as given", () => {
+    expect(boundaryProps("arn:aws:iam::{accountId}:policy/t/B", "222222222222")).toEqual({ permissionsBoundaryArn: "arn:aws:iam::222222222222:policy/t/B" });
+    expect(boundaryProps("arn:aws:iam::{accountId}:policy/t/B", EACH_ACCOUNT)).toEqual({ permissionsBoundaryPolicyName: "t/B" });
+    expect(boundaryProps("arn:aws:iam::123456789012:policy/B", EACH_ACCOUNT)).toEqual({ permissionsBoundaryArn: "arn:aws:iam::123456789012:policy/B" });
+    expect(boundaryProps("not an arn", "222222222222")).toEqual({ permissionsBoundaryArn: "not an arn" });
+    expect(boundaryProps(undefined, "222222222222")).toEqual({});
+  });
+
+  test("GIVEN regions THEN each partition's; GIVEN IAM names THEN compared without case", () => {
+    expect(partitionOf("us-gov-west-1")).toBe("aws-us-gov");
+    expect(partitionOf("cn-north-1")).toBe("aws-cn");
+    expect(partitionOf("us-east-1")).toBe("aws");
+    expect(ALL_REGIONS).toEqual(expect.arrayContaining(["us-east-1", "us-gov-east-1", "cn-northwest-1"]));
+    expect(sameIamName("TrelicaIntegration", "TRELICAINTEGRATION")).toBe(true);
+    expect(sameIamName("TrelicaIntegration", "TrelicaIntegration2")).toBe(false);
+  });
+
+  test("GIVEN the reserved marker in a key, a value or a list THEN each place is named; elsewhere THEN nothing", () => {
+    expect(reservedMarkerProblems({ a: [`x${ACCOUNT_ID_SENTINEL}`], [ACCOUNT_ID_SENTINEL]: 1, b: { c: "fine" }, d: 5 })).toEqual([
+      `a[0]: got "x${ACCOUNT_ID_SENTINEL}"; expected a value without "${ACCOUNT_ID_SENTINEL}", a marker this program reserves for itself`,
+      `${ACCOUNT_ID_SENTINEL}: got "${ACCOUNT_ID_SENTINEL}"; expected a value without "${ACCOUNT_ID_SENTINEL}", a marker this program reserves for itself`,
+    ]);
+    expect(reservedMarkerProblems(null)).toEqual([]);
   });
 });
