@@ -238,3 +238,120 @@ describe("the config's small parts, as units", () => {
     expect(reservedMarkerProblems(null)).toEqual([]);
   });
 });
+
+describe("config checks, each problem word for word", () => {
+  test.each<[string, string, string[]]>([
+    [
+      "an empty accountsFile",
+      ORG + 'accountsFile: ""\n',
+      ["accountsFile: got \"\"; expected a path to the JSON that `aws organizations list-accounts` prints"],
+    ],
+    [
+      "a number where a region belongs, which quoted is no region either",
+      ORG + 'region: 123\n' + ONE_ACCOUNT,
+      ["region: got 123; expected an AWS region name such as us-east-1"],
+    ],
+    [
+      "a boolean word in capitals, quoted",
+      ORG + 'adoptExisting: "YES"\n' + ONE_ACCOUNT,
+      ["adoptExisting: got \"YES\", which is text, not a boolean; expected true or false: write true without quotes"],
+    ],
+    [
+      "a boolean word where no boolean belongs",
+      ORG + 'region: "yes"\n' + ONE_ACCOUNT,
+      ["region: got \"yes\"; expected an AWS region name such as us-east-1"],
+    ],
+    [
+      "a backend type with a typo",
+      ORG + 'backend: { type: clod }\n' + ONE_ACCOUNT,
+      ["backend.type: got \"clod\"; expected a backend with `type` one of local, s3, cloud. Did you mean `cloud`?"],
+    ],
+    [
+      "an account as a bare number in the list",
+      ORG + 'accounts:\n  - 012345678901\n',
+      ["accounts[0]: got 012345678901; expected a map with the keys id, name, services, region, assumeRoleName, adoptExisting, notInAccountsFile, policyName"],
+    ],
+    [
+      "trelicaAccountId with a leading zero",
+      ORG + 'trelicaAccountId: 012345678901\n' + ONE_ACCOUNT,
+      ["trelicaAccountId: got the number 012345678901; YAML reads unquoted digits as a number and drops leading zeros. Quote it: \"012345678901\""],
+    ],
+    [
+      "all four services off",
+      ORG + 'services: { cognito: false, connect: false, iam: false, organizations: false }\n' + ONE_ACCOUNT,
+      ["services: got {\"cognito\":false,\"connect\":false,\"iam\":false,\"organizations\":false}; expected at least one of cognito, connect, iam, organizations set to true"],
+    ],
+    [
+      "no accounts at all",
+      ORG,
+      ["accounts: got nothing; expected at least one account, or an accountsFile"],
+    ],
+    [
+      "an empty account list",
+      ORG + 'accounts: []\n',
+      ["accounts: got []; expected at least one account, or an accountsFile"],
+    ],
+    [
+      "an account in GovCloud without Trelica's GovCloud account",
+      ORG + 'accounts:\n  - id: "111111111111"\n    region: us-gov-west-1\n',
+      ["accounts[0].region: got \"us-gov-west-1\", a region of the aws-us-gov partition, and no trelicaAccountId; Trelica's account 377450845233 is in the commercial aws partition and cannot assume a role in aws-us-gov (arn:aws-us-gov:iam::377450845233:root would be whoever holds that ID there). Set trelicaAccountId to the account Trelica gave you for aws-us-gov, or use a region of the aws partition"],
+    ],
+    [
+      "a stack set in China without Trelica's account there",
+      STACKSET + 'stackSet: { organizationalUnitIds: ["ou-abcd-12345678"], region: cn-north-1 }\n',
+      ["stackSet.region: got \"cn-north-1\", a region of the aws-cn partition, and no trelicaAccountId; Trelica's account 377450845233 is in the commercial aws partition and cannot assume a role in aws-cn (arn:aws-cn:iam::377450845233:root would be whoever holds that ID there). Set trelicaAccountId to the account Trelica gave you for aws-cn, or use a region of the aws partition"],
+    ],
+    [
+      "an account twice",
+      ORG + 'accounts:\n  - id: "111111111111"\n  - id: "111111111111"\n',
+      ["accounts[1].id: got \"111111111111\" again (first at accounts[0]); each account may appear once"],
+    ],
+    [
+      "per-account keys in stackset mode, without its stackSet and management account",
+      ORG + 'mode: stackset\n' + ONE_ACCOUNT + 'adoptExisting: true\n',
+      ["accounts: only read in the default mode (one stack per account); with mode: stackset, target accounts with stackSet.organizationalUnitIds and stackSet.accountFilter", "adoptExisting: only read in the default mode (one stack per account); with mode: stackset, target accounts with stackSet.organizationalUnitIds and stackSet.accountFilter", "stackSet: is required with mode: stackset; expected at least stackSet.organizationalUnitIds", "managementAccountId: is required with mode: stackset; expected the 12-digit ID of the Organization's management account"],
+    ],
+    [
+      "callAs DELEGATED_ADMIN without the delegated admin",
+      STACKSET + 'stackSet: { organizationalUnitIds: ["ou-abcd-12345678"], callAs: DELEGATED_ADMIN }\n',
+      ["stackSet.delegatedAdminAccountId: is required with callAs: DELEGATED_ADMIN; expected the delegated administrator's 12-digit account ID"],
+    ],
+    [
+      "a stackSet in the default mode",
+      ORG + 'stackSet: { organizationalUnitIds: ["ou-abcd-12345678"] }\n' + ONE_ACCOUNT,
+      ["stackSet: only read with mode: stackset; add `mode: stackset`, or remove stackSet"],
+    ],
+    [
+      "one account's boundary in stackset mode",
+      STACKSET + 'stackSet: { organizationalUnitIds: ["ou-abcd-12345678"] }\nrole: { permissionsBoundaryArn: "arn:aws:iam::123456789012:policy/B" }\n',
+      ["role.permissionsBoundaryArn: got \"arn:aws:iam::123456789012:policy/B\", a policy of account 123456789012; with mode: stackset the role is in every enrolled account, and IAM refuses a boundary the role's account does not own. Expected \"arn:aws:iam::{accountId}:policy/B\" ({accountId} becomes each account's ID, so each account needs that policy), or an AWS-managed policy (arn:aws:iam::aws:policy/...)"],
+    ],
+    [
+      "workspaceName and workspaceTags together",
+      ORG + 'backend: { type: cloud, organization: acme, workspaceName: w, workspaceTags: ["t-{accountId}"] }\n' + ONE_ACCOUNT,
+      ["backend.workspaceName: got \"w\"; expected a workspace name pattern containing {accountId}, so each account has its own workspace", "backend.workspaceTags: given with backend.workspaceName; expected one of the two ways to choose workspaces"],
+    ],
+    [
+      "an unknown key close to one",
+      ORG + 'regoin: us-east-1\n' + ONE_ACCOUNT,
+      ["regoin: unknown key. Did you mean `region`? Allowed here: mode, stackSet, trelicaOrganizationId, trelicaAccountId, region, services, role, deployment, accountsFile, include, exclude, managementAccountId, adoptExisting, backend, terraformCloud, accounts"],
+    ],
+    [
+      "an unknown key close to none",
+      ORG + 'zzzzzzzz: 1\n' + ONE_ACCOUNT,
+      ["zzzzzzzz: unknown key. Allowed here: mode, stackSet, trelicaOrganizationId, trelicaAccountId, region, services, role, deployment, accountsFile, include, exclude, managementAccountId, adoptExisting, backend, terraformCloud, accounts"],
+    ],
+  ])("GIVEN %s THEN exactly its problems", (_given, text, problems) => {
+    expect(refusal(text)).toEqual([`Config file <file> has ${problems.length === 1 ? "1 problem" : `${problems.length} problems`}; nothing was written:`, ...problems]);
+  });
+
+  test.each([
+    ["three of four services off", `${ORG}services: { cognito: false, connect: false, iam: false }\n${ONE_ACCOUNT}`],
+    ["a stack set boundary for each account", `${STACKSET}stackSet: { organizationalUnitIds: ["ou-abcd-12345678"] }\nrole: { permissionsBoundaryArn: "arn:aws:iam::{accountId}:policy/B" }\n`],
+    ["a stack set boundary managed by AWS", `${STACKSET}stackSet: { organizationalUnitIds: ["ou-abcd-12345678"] }\nrole: { permissionsBoundaryArn: "arn:aws:iam::aws:policy/ReadOnlyAccess" }\n`],
+    ["a GovCloud account with Trelica's account there", `${ORG}trelicaAccountId: "123456789012"\naccounts:\n  - id: "111111111111"\n    region: us-gov-west-1\n`],
+    ["callAs DELEGATED_ADMIN with the delegated admin", `${STACKSET}stackSet: { organizationalUnitIds: ["ou-abcd-12345678"], callAs: DELEGATED_ADMIN, delegatedAdminAccountId: "222222222222" }\n`],
+  ])("GIVEN %s THEN it loads", (_given, text) => {
+    expect(() => loads(text)).not.toThrow();
+  });
+});
