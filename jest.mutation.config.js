@@ -6,22 +6,15 @@
  * the suites that read the source as text (messages' completeness scan, docs, imports) would read
  * Stryker's instrumented copy: they stay in `npm test` only.
  */
+const path = require("node:path");
 const base = require("./jest.config");
 
-/** Per mutated folder, the tests that exercise it in-process. */
-const TESTS = {
-  "modules/trelica-integration": [
-    "construct", "policies", "adoption", "resource-addresses", "security-scp", "policy-simulation",
-    "aws-service-reference", "permissions-boundary", "mutation-gaps-construct",
-  ],
-  "app/config": ["config", "app", "deployer", "init", "terraform-cloud", "mutation-gaps-config", "mutation/message-rows"],
-  verify: ["mutation-gaps-verify"],
-};
+const FOLDERS = require("./test/mutation/folders");
 
-// MUTATION_TESTS=app/config (a key above) narrows the list to one folder's tests.
+// MUTATION_TESTS=app/config (a folder of folders.js) narrows the tests to that folder's.
 const only = process.env.MUTATION_TESTS;
-const names = only ? TESTS[only] : [...new Set(Object.values(TESTS).flat())];
-if (!names) throw new Error(`MUTATION_TESTS=${only}: expected one of ${Object.keys(TESTS).join(", ")}`);
+if (only !== undefined && !FOLDERS[only]) throw new Error(`MUTATION_TESTS=${only}: expected one of ${Object.keys(FOLDERS).join(", ")}`);
+const names = only ? FOLDERS[only].tests : [...new Set(Object.values(FOLDERS).flatMap((folder) => folder.tests))];
 
 module.exports = {
   ...base,
@@ -29,4 +22,8 @@ module.exports = {
   testMatch: names.map((name) => `<rootDir>/test/${name}.${name.startsWith("mutation/") ? "mutation" : "test"}.ts`),
   setupFilesAfterEnv: [...base.setupFilesAfterEnv, "<rootDir>/test/mutation/record-tests.ts"],
   testSequencer: "<rootDir>/test/mutation/sequencer.js",
+  // A mutant's run stops at its first failing test (test/mutation/bail.js). An absolute path: Stryker's
+  // own environment loads this one by name.
+  testEnvironment: path.join(__dirname, "test/mutation/environment.js"),
+  runner: "<rootDir>/test/mutation/runner.js",
 };

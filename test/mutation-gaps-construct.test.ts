@@ -3,14 +3,20 @@
  * template's props one by one, the exclusive attachment's ordering, props checked at run time as
  * JavaScript or a jsii language would pass them, and the limits on both sides.
  */
-import { Testing } from "../modules/cdk-flavour";
+import { Lazy, TerraformVariable, Testing, Token } from "../modules/cdk-flavour";
 import {
+  actionsFor,
+  ALL_SERVICES,
   CFN_EXTERNAL_ID_PARAMETER,
   CFN_POLICY_LOGICAL_ID,
   CFN_ROLE_LOGICAL_ID,
+  enabledServices,
   permissionPolicy,
   TrelicaIntegration,
   TrelicaIntegrationProps,
+  TrelicaPolicies,
+  TrelicaServices,
+  trustPolicy,
 } from "../modules/trelica-integration";
 
 const problemsOf = (run: () => unknown): string[] => {
@@ -175,6 +181,18 @@ describe("limits on both sides", () => {
     );
   });
 
+  test("GIVEN 48 own tags and a default tag's key in another case with our value THEN it counts as a 49th, besides being refused", () => {
+    const problems = templateProblems({ externalId: "org-1", tags: { ...ownTags(48), "Managed-By": "trelica-aws-role" } });
+    expect(problems).toHaveLength(2);
+    expect(problems[0]).toContain(COUNT(49));
+    expect(problems[1]).toMatch(/^`tags.Managed-By` must be a tag key other than "managed-by" in any case/);
+  });
+
+  test("GIVEN a tag value that is a number, as JavaScript may pass it THEN refused", () => {
+    const tags = { team: 5 } as unknown as Record<string, string>;
+    expect(templateProblems({ externalId: "org-1", tags })).toEqual(["`tags.team` must be a tag value of 0 to 256 characters of letters, digits, spaces and _.:/=+-@, got 5"]);
+  });
+
   test("GIVEN 49 own tags THEN the count is refused; GIVEN a default tag's key in another case THEN it is refused as that tag", () => {
     expect(templateProblems({ externalId: "org-1", tags: ownTags(49) })[0]).toContain(COUNT(49));
     expect(templateProblems({ externalId: "org-1", tags: { "Managed-By": "trelica-aws-role" } })).toEqual([
@@ -218,5 +236,153 @@ describe("the policy's and attachment's lifecycle, and the error itself", () => 
     const POLICY_NAME = "1 to 128 characters of letters, digits and _+=,.@-";
     expect(templateProblems({ externalId: "org-1", policyName: name(78) })).toEqual([`\`policyName\` must be ${POLICY_NAME}, got "${name(78)}"`]);
     expect(templateProblems({ externalId: "org-1", policyName: name(79) })).toEqual([`\`policyName\` must be ${POLICY_NAME}, got "${name(76)}...`]);
+  });
+});
+
+describe("tokens, prop by prop", () => {
+  const text = (value: string) => Lazy.stringValue({ produce: () => value });
+  const TEXT_NOW = "text known when the template is rendered (cloudFormationTemplate cannot resolve a token)";
+  const NUMBER_NOW = "a number known when the template is rendered (cloudFormationTemplate cannot resolve a token)";
+  const tokenProps: [string, Partial<TrelicaIntegrationProps>, string, string][] = [
+    ["externalId", { externalId: text("org-1") }, "externalId", TEXT_NOW],
+    ["trelicaAccountId", { trelicaAccountId: text("123456789012") }, "trelicaAccountId", TEXT_NOW],
+    ["partition", { partition: text("aws") }, "partition", TEXT_NOW],
+    ["maxSessionDuration", { maxSessionDuration: Token.asNumber(Lazy.numberValue({ produce: () => 7200 })) }, "maxSessionDuration", NUMBER_NOW],
+    ["policyName", { policyName: text("TrelicaCustom") }, "policyName", TEXT_NOW],
+    ["description", { description: text("Trelica reads here") }, "description", TEXT_NOW],
+    ["the tags as a whole", { tags: Token.asStringMap(Lazy.anyValue({ produce: () => ({ team: "identity" }) })) }, "tags", TEXT_NOW],
+    ["a tag's value", { tags: { team: text("identity") } }, "tags.team", TEXT_NOW],
+  ];
+
+  test.each(tokenProps)("GIVEN %s as a token THEN a Terraform stack takes it as it is", (_what, props) => {
+    expect(constructProblems({ externalId: "org-1", ...props })).toEqual([]);
+  });
+
+  test.each(tokenProps)("GIVEN %s as a token THEN a template refuses it, naming that prop", (_what, props, prop, allowed) => {
+    expect(templateProblems({ externalId: "org-1", ...props })).toEqual([`\`${prop}\` must be ${allowed}, got "<token>"`]);
+  });
+
+  test("GIVEN text around a token THEN the text is checked, each prop by its own rule, and shown with the token's place", () => {
+    const token = text("x");
+    expect(
+      constructProblems({
+        externalId: `org!${token}`,
+        trelicaAccountId: `12a${token}`,
+        partition: `AWS${token}`,
+        policyName: `a b${token}`,
+        description: `\${${token}`,
+        tags: { [`bad key!${token}`]: "v", team: `bad value!${token}` },
+      }),
+    ).toEqual([
+      '`externalId` must be 2 to 1224 characters of letters, digits and _+=,.@:/-, got "org!<token>"',
+      '`trelicaAccountId` must be exactly 12 digits, as a string, got "12a<token>"',
+      '`partition` must be one of aws, aws-us-gov, aws-cn, got "AWS<token>"',
+      '`policyName` must be 1 to 128 characters of letters, digits and _+=,.@-, got "a b<token>"',
+      '`description` must be up to 1000 printable characters, without "${" or "%{", got "${<token>"',
+      '`tags.bad key!<token>` must be a tag key of 1 to 128 characters of letters, digits, spaces and _.:/=+-@, got "bad key!<token>"',
+      '`tags.team` must be a tag value of 0 to 256 characters of letters, digits, spaces and _.:/=+-@, got "bad value!<token>"',
+    ]);
+  });
+
+  test("GIVEN good text around tokens THEN a Terraform stack takes every prop", () => {
+    const token = text("1");
+    expect(
+      constructProblems({
+        externalId: `org-${token}`,
+        trelicaAccountId: `12345678901${token}`,
+        partition: `aws-${token}`,
+        policyName: `Trelica${token}`,
+        description: `Trelica ${token}`,
+        tags: { [`team-${token}`]: "v", team: `id-${token}` },
+      }),
+    ).toEqual([]);
+  });
+
+  test("GIVEN a token for the value of a tag of ours THEN refused, shown as a token; a token for another tag's key THEN it counts as one more tag", () => {
+    expect(constructProblems({ externalId: "org-1", tags: { "managed-by": text("trelica-aws-role") } })).toEqual([
+      '`tags.managed-by` must be "trelica-aws-role", or no managed-by tag: the program tags every role and policy managed-by: trelica-aws-role, which an SCP may rely on to protect them (docs/security.md), got "<token>"',
+    ]);
+    const own = Object.fromEntries(Array.from({ length: 47 }, (_, i) => [`t${i}`, "v"]));
+    expect(constructProblems({ externalId: "org-1", tags: { ...own, [text("k1")]: "v" } })).toEqual([]);
+    expect(constructProblems({ externalId: "org-1", tags: { ...own, [text("k1")]: "v", [text("k2")]: "v" } })[0]).toMatch(/^`tags` must be at most 48 tags besides .*, not 49, got /);
+  });
+
+  test("GIVEN a service that does not exist beside one that does THEN it is named; GIVEN a description with template syntax THEN a template refuses it too", () => {
+    const services = { iam: true, lambda: true } as unknown as TrelicaIntegrationProps["services"];
+    expect(templateProblems({ externalId: "org-1", services })).toEqual([
+      '`services.lambda` must be a service name, one of cognito, connect, iam, organizations, got "lambda"',
+    ]);
+    expect(templateProblems({ externalId: "org-1", description: "costs %{x}" })).toEqual([
+      '`description` must be up to 1000 printable characters, without "${" or "%{", got "costs %{x}"',
+    ]);
+  });
+});
+
+describe("the template's shape, the construct's ordering and the other languages' entry points", () => {
+  test("GIVEN only an external ID THEN the template's version, the role's type and deletion policy, and no property left undefined", () => {
+    const template = TrelicaIntegration.cloudFormationTemplate({ externalId: "org-1" });
+    expect(template.AWSTemplateFormatVersion).toBe("2010-09-09");
+    const { Properties, ...role } = template.Resources[CFN_ROLE_LOGICAL_ID];
+    expect(role).toEqual({ Type: "AWS::IAM::Role", DeletionPolicy: "Delete" });
+    expect(Object.keys(Properties)).toEqual(["RoleName", "Path", "Description", "AssumeRolePolicyDocument", "ManagedPolicyArns", "Tags"]);
+  });
+
+  test("GIVEN props THEN cloudFormationTemplateJson is the template as JSON, indented by two spaces", () => {
+    const props = { externalId: "org-1", maxSessionDuration: 7200 };
+    expect(TrelicaIntegration.cloudFormationTemplateJson(props)).toBe(JSON.stringify(TrelicaIntegration.cloudFormationTemplate(props), null, 2));
+  });
+
+  test("GIVEN the construct THEN its policy is written after its role (a new boundary reaches the role before the policy can change)", () => {
+    const resources = synthesized({ externalId: "org-1" });
+    const [role] = Object.keys(resources.aws_iam_role);
+    const [policy] = Object.values<{ depends_on: string[] }>(resources.aws_iam_policy);
+    expect(policy.depends_on).toEqual([`aws_iam_role.${role}`]);
+  });
+
+  test("GIVEN a whole tag map as a token THEN Terraform merges it with ours last, so ours win", () => {
+    const stack = JSON.parse(
+      Testing.synthScope((scope) => {
+        const tags = new TerraformVariable(scope, "tags", { type: "map(string)" });
+        new TrelicaIntegration(scope, "trelica", { externalId: "org-1", tags: Token.asStringMap(tags.value) });
+      }),
+    );
+    const [role] = Object.values<{ tags: unknown }>(stack.resource.aws_iam_role);
+    const [policy] = Object.values<{ tags: unknown }>(stack.resource.aws_iam_policy);
+    expect(role.tags).toBe('${merge(var.tags, {"managed-by" = "trelica-aws-role", "third-party" = "trelica"})}');
+    expect(policy.tags).toBe(role.tags);
+  });
+
+  test("GIVEN a token first and text after it THEN the text is still checked", () => {
+    const token = Lazy.stringValue({ produce: () => "org" });
+    expect(constructProblems({ externalId: `${token}!!` })).toEqual(['`externalId` must be 2 to 1224 characters of letters, digits and _+=,.@:/-, got "<token>!!"']);
+  });
+
+  test.each([
+    ["trelicaAccountId", 123456789012, "exactly 12 digits, as a string"],
+    ["policyName", 42, "1 to 128 characters of letters, digits and _+=,.@-"],
+    ["description", 42, 'up to 1000 printable characters, without "${" or "%{"'],
+    ["permissionsBoundaryArn", 42, "an IAM policy ARN such as arn:aws:iam::123456789012:policy/Boundary"],
+  ])("GIVEN %s as a number, as JavaScript may pass it THEN refused rather than read as its digits", (prop, value, allowed) => {
+    const props = { externalId: "org-1", [prop]: value } as unknown as TrelicaIntegrationProps;
+    expect(constructProblems(props)).toEqual([`\`${prop}\` must be ${allowed}, got ${value}`]);
+  });
+
+  test("GIVEN a boundary policy name as a number in a template THEN refused", () => {
+    const props = { externalId: "org-1", permissionsBoundaryPolicyName: 42 } as unknown as TrelicaIntegrationProps;
+    expect(templateProblems(props)).toEqual([
+      "`permissionsBoundaryPolicyName` must be a policy name (1 to 128 characters of letters, digits and _+=,.@-), optionally after a path such as team/, got 42",
+    ]);
+  });
+
+  test("GIVEN TrelicaPolicies and TrelicaServices (jsii's entry points) THEN the same answers as the functions", () => {
+    expect(TrelicaPolicies.trustPolicyJson({ externalId: "org-1", partition: "aws-cn", trelicaAccountId: "123456789012" })).toBe(
+      JSON.stringify(trustPolicy({ externalId: "org-1", partition: "aws-cn", trelicaAccountId: "123456789012" })),
+    );
+    expect(TrelicaPolicies.permissionPolicyJson()).toBe(JSON.stringify(permissionPolicy(ALL_SERVICES)));
+    expect(TrelicaPolicies.permissionPolicyJson({ iam: true })).toBe(JSON.stringify(permissionPolicy({ iam: true })));
+    expect(TrelicaServices.enabled({ iam: true, cognito: true })).toEqual(enabledServices({ iam: true, cognito: true }));
+    expect(TrelicaServices.enabled({ iam: true, cognito: true })).toEqual(["cognito", "iam"]);
+    expect(TrelicaServices.actionsFor({ iam: true })).toEqual(actionsFor({ iam: true }));
+    expect(TrelicaServices.actionsFor({ iam: true })).toContain("iam:ListUsers");
   });
 });

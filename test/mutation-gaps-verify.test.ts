@@ -113,6 +113,133 @@ describe("compareRole", () => {
   });
 });
 
+describe("compareRole, strict (rollout's proof that terraform has nothing to do)", () => {
+  const strict = (change: Partial<LiveRole> = {}, policies?: ReadonlyMap<string, unknown>, policy?: LiveAccount["policy"]) =>
+    compareRole(expected, { ...live(change, policies), policy }, { strict: true });
+  const permissions = permissionPolicy({ cognito: true, connect: true, iam: true, organizations: true });
+  const ours = { arn: POLICY_ARN, path: "/", description: "whatever it was adopted with", tags: { "managed-by": "trelica-aws-role", "third-party": "trelica" } };
+
+  test("GIVEN the account as applied, its keys in another order THEN no finding: keys are compared in any order", () => {
+    const [statement] = trustPolicy({ externalId: "org-1" }).Statement;
+    const reordered = { Statement: [{ Condition: statement.Condition, Action: statement.Action, Principal: statement.Principal, Effect: statement.Effect }], Version: "2012-10-17" };
+    expect(strict({ trustPolicy: reordered }, undefined, ours)).toEqual([]);
+  });
+
+  test("GIVEN the trust policy as the same policy written another way THEN strict finds it, as written; not strict THEN nothing", () => {
+    const asWritten = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { AWS: "377450845233" }, Action: "sts:AssumeRole", Condition: { StringEquals: { "sts:ExternalId": "org-1" } } }] };
+    expect(findings({ trustPolicy: asWritten })).toEqual([]);
+    expect(strict({ trustPolicy: asWritten })).toEqual([
+      { what: "trust policy (as written)", expected: JSON.stringify(sortedKeys(trustPolicy({ externalId: "org-1" }))), live: JSON.stringify(sortedKeys(asWritten)) },
+    ]);
+  });
+
+  test("GIVEN our policy's actions in another order, or with a Sid THEN strict finds the default version as written; lists keep their order", () => {
+    const [statement] = permissions.Statement;
+    const reversed = { ...permissions, Statement: [{ ...statement, Action: [...(statement.Action as string[])].reverse() }] };
+    expect(findings({}, new Map([[POLICY_ARN, reversed]]))).toEqual([]);
+    expect(strict({}, new Map([[POLICY_ARN, reversed]]))).toEqual([
+      { what: "policy TrelicaIntegrationReadOnly (default version, as written)", expected: JSON.stringify(sortedKeys(permissions)), live: JSON.stringify(sortedKeys(reversed)) },
+    ]);
+    const withSid = { ...permissions, Statement: [{ Sid: "Trelica", ...statement }] };
+    expect(strict({}, new Map([[POLICY_ARN, withSid]]))[0].what).toBe("policy TrelicaIntegrationReadOnly (default version, as written)");
+  });
+
+  test("GIVEN the policy as read (GetPolicy) THEN its path and tags are compared, its description is not (an adopted policy keeps its own)", () => {
+    expect(strict({}, undefined, { ...ours, path: "/team/", description: "another", tags: { ...ours.tags, extra: "x" } })).toEqual([
+      { what: "policy TrelicaIntegrationReadOnly path", expected: "/", live: "/team/" },
+      { what: "policy TrelicaIntegrationReadOnly tags", expected: "managed-by=trelica-aws-role, third-party=trelica", live: "extra=x, managed-by=trelica-aws-role, third-party=trelica" },
+    ]);
+    expect(expected.policyDescription).toBeUndefined();
+  });
+
+  test("GIVEN a managed policy description expected THEN it is compared; GIVEN no policy path or tags expected THEN they are not", () => {
+    const withDescription = { ...expected, policyPath: undefined, policyTags: undefined, policyDescription: "Read-only access" };
+    const account = { ...live(), policy: { ...ours, path: "/team/", description: "another", tags: {} } };
+    expect(compareRole(withDescription, account)).toEqual([{ what: "policy TrelicaIntegrationReadOnly description", expected: "Read-only access", live: "another" }]);
+  });
+
+  test("GIVEN tags that read the same as text but are not the same tags THEN they are shown as JSON", () => {
+    const tags = { "managed-by": "trelica-aws-role", "third-party": "trelica" };
+    // One tag whose value holds ", third-party=trelica" reads like the two.
+    const lookalike = { "managed-by": "trelica-aws-role, third-party=trelica" };
+    expect(findings({ tags: lookalike })).toEqual([{ what: "tags", expected: JSON.stringify(tags), live: JSON.stringify(lookalike) }]);
+    expect(findings({ tags: { "third-party": "trelica", "managed-by": "trelica-aws-role" } })).toEqual([]);
+  });
+
+  test("GIVEN a role trusting another account with another external ID THEN both findings, and not the whole policy", () => {
+    expect(findings({ trustPolicy: trustPolicy({ externalId: "org-2", trelicaAccountId: "999999999999" }) })).toEqual([
+      { what: "trust policy principal", expected: "arn:aws:iam::377450845233:root", live: "arn:aws:iam::999999999999:root" },
+      { what: "trust policy external ID", expected: "org-1", live: "org-2" },
+    ]);
+    expect(findings({ trustPolicy: { Version: "2012-10-17", Statement: [] } })).toEqual([
+      { what: "trust policy principal", expected: "arn:aws:iam::377450845233:root", live: "none" },
+      { what: "trust policy external ID", expected: "org-1", live: "none" },
+    ]);
+  });
+
+  test("GIVEN our policy detached and another attached THEN one finding, and our policy's document is not compared", () => {
+    expect(findings({ attachedPolicyArns: ["arn:aws:iam::aws:policy/ReadOnlyAccess"] }, new Map())).toEqual([
+      { what: "attached managed policies", expected: POLICY_ARN, live: "arn:aws:iam::aws:policy/ReadOnlyAccess" },
+    ]);
+  });
+});
+
+describe("compareRole, the remaining findings' words", () => {
+  test("GIVEN several actions added and removed THEN each list joined with commas", () => {
+    const actions = allowedActions(expected.permissionPolicy).filter((a) => a !== "iam:ListUsers" && a !== "organizations:ListAccounts");
+    const document = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: [...actions, "s3:GetObject", "s3:PutObject"], Resource: "*" }] };
+    expect(findings({}, new Map([[POLICY_ARN, document]]))).toEqual([
+      { what: "policy TrelicaIntegrationReadOnly grants actions not configured", expected: "none", live: "s3:GetObject, s3:PutObject" },
+      { what: "policy TrelicaIntegrationReadOnly lacks configured actions", expected: "iam:ListUsers, organizations:ListAccounts", live: "missing" },
+    ]);
+  });
+
+  test("GIVEN a policy only lacking an action THEN only the missing one is reported", () => {
+    const document = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: allowedActions(expected.permissionPolicy).filter((a) => a !== "iam:ListUsers"), Resource: "*" }] };
+    expect(findings({}, new Map([[POLICY_ARN, document]]))).toEqual([{ what: "policy TrelicaIntegrationReadOnly lacks configured actions", expected: "iam:ListUsers", live: "missing" }]);
+  });
+
+  test("GIVEN no boundary configured and one on the role THEN the finding says none was configured", () => {
+    const unbounded = expectedFromProps({ externalId: "org-1" }, ACCOUNT);
+    expect(compareRole(unbounded, live())).toEqual([{ what: "permissions boundary", expected: "none", live: "arn:aws:iam::aws:policy/ReadOnlyAccess" }]);
+  });
+
+  test("GIVEN a document holding null and lists of objects THEN strict compares them as values", () => {
+    const trust = trustPolicy({ externalId: "org-1" });
+    const withNull = { ...trust, Statement: [{ ...trust.Statement[0], Sid: null }] };
+    expect(compareRole({ ...expected, trustPolicy: withNull }, live({ trustPolicy: withNull }), { strict: true })).toEqual([]);
+    const [finding] = compareRole(expected, live({ trustPolicy: withNull }), { strict: true });
+    expect(finding).toEqual({ what: "trust policy (as written)", expected: JSON.stringify(sortedKeys(trust)), live: JSON.stringify(sortedKeys(withNull)) });
+    expect(finding.live).toContain('"Sid":null');
+  });
+});
+
+describe("policies compared as policy, the edges", () => {
+  test("GIVEN JSON after spaces holding a percent sign THEN it is not URL-decoded", () => {
+    expect(parsePolicyDocument('  {"Version":"%41"}')).toEqual({ Version: "%41" });
+  });
+
+  test("GIVEN an AWS principal that only ends or starts with 12 digits THEN it is not taken for an account", () => {
+    const principals = (aws: string) => normalizePolicy({ Statement: [{ Principal: { AWS: aws } }] });
+    expect(principals("x123456789012")).toEqual({ Statement: [{ Principal: { AWS: ["x123456789012"] } }], Version: null });
+    expect(principals("1234567890123")).toEqual({ Statement: [{ Principal: { AWS: ["1234567890123"] } }], Version: null });
+  });
+
+  test("GIVEN a condition key in capitals THEN the canonical form holds it in lower case", () => {
+    expect(normalizePolicy({ Statement: [{ Condition: { StringEquals: { "STS:ExternalId": "org-1" } } }] })).toEqual({
+      Statement: [{ Condition: { StringEquals: { "sts:externalid": ["org-1"] } } }],
+      Version: null,
+    });
+  });
+});
+
+/** A JSON value with its object keys sorted, lists in order: how strict mode writes a document. */
+function sortedKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortedKeys);
+  if (value === null || typeof value !== "object") return value;
+  return Object.fromEntries(Object.keys(value).sort().map((key) => [key, sortedKeys((value as Record<string, unknown>)[key])]));
+}
+
 describe("the in-sync decision", () => {
   const key = (verdict: LegacyUser["keys"][number]["verdict"]) => ({ keyId: "****ABCD", status: verdict === "inactive" || verdict === "deactivated" ? ("Inactive" as const) : ("Active" as const), verdict, reason: "a reason" });
   const user = (...verdicts: LegacyUser["keys"][number]["verdict"][]): LegacyUser => ({ userName: "trelica", why: "a policy granting only Trelica's actions", keys: verdicts.map(key) });

@@ -55,7 +55,10 @@ export function cdktfCliUnavailable(): string | undefined {
 const unavailable = cdktfCliUnavailable();
 // One line per test file that imports this helper, so a skip is never silent.
 if (unavailable) process.stdout.write(`SKIPPED: the tests that run the real cdktf CLI: ${unavailable}\n`);
-/** `describe`, or `describe.skip` where the cdktf CLI cannot start (the line above says so). */
-export const describeWithCdktfCli: typeof describe = unavailable ? describe.skip : describe;
-/** `test`, or `test.skip` where the cdktf CLI cannot start (the line above says so). */
-export const testWithCdktfCli: typeof test = unavailable ? test.skip : test;
+// Under Stryker (npm run test:mutation) a spawned CLI never sees a mutant, which is switched on in the
+// jest process only: such tests cannot kill one and are not run there.
+const underStryker = (globalThis as { __strykerGlobalNamespace__?: string }).__strykerGlobalNamespace__ !== undefined;
+/** `describe`, or `describe.skip` where the cdktf CLI cannot start (the line above says so) or under Stryker. */
+export const describeWithCdktfCli: typeof describe = unavailable || underStryker ? describe.skip : describe;
+/** `test`, or `test.skip` where the cdktf CLI cannot start (the line above says so) or under Stryker. */
+export const testWithCdktfCli: typeof test = unavailable || underStryker ? test.skip : test;

@@ -91,7 +91,8 @@ export function allowedActions(document: unknown): string[] {
 /** Whether every Allow statement grants named actions only (no NotAction), all of them in `allowed`, and at least one. */
 export function grantsOnly(document: unknown, allowed: ReadonlySet<string>): boolean {
   const allows = statementsOf(document).filter((s) => s.Effect === "Allow");
-  if (allows.length === 0 || allows.some((s) => s.NotAction !== undefined)) return false;
+  // No Allow statement grants no action: the check below refuses it.
+  if (allows.some((s) => s.NotAction !== undefined)) return false;
   const actions = allows.flatMap((s) => asList(s.Action));
   return actions.length > 0 && actions.every((action) => allowed.has(action));
 }

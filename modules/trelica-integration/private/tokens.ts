@@ -18,7 +18,7 @@ export function knownOf(value: unknown): Known {
 
 /** The text with every token in it (by its encoding) replaced by `by`. */
 export function replaceTokens(text: string, by: string): string {
-  if (!Token.isUnresolved(text)) return text;
+  // Literal text reverses to no tokens and comes back as it is.
   return Tokenization.reverseString(text).tokens.reduce((replaced, token) => replaced.split(token.toString()).join(by), text);
 }
 
@@ -37,6 +37,7 @@ export function policyJson(document: object): string {
  * Terraform with ours last, so a value in it can never take the role out of the SCP's protection.
  */
 export function mergedTags(defaults: Readonly<Record<string, string>>, tags: Readonly<Record<string, string>> | undefined): Record<string, string> {
-  if (tags !== undefined && knownOf(tags) === "token") return Token.asStringMap(Fn.merge([tags, defaults]));
+  // No tags are known: "literal".
+  if (knownOf(tags) === "token") return Token.asStringMap(Fn.merge([tags, defaults]));
   return { ...defaults, ...tags };
 }

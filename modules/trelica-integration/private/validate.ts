@@ -24,6 +24,9 @@ export function validateTrelicaIntegrationProps(props: TrelicaIntegrationProps, 
   const check = (ok: boolean, prop: string, value: unknown, allowed: string) => {
     if (!ok) problems.push(`\`${prop}\` must be ${allowed}, got ${shown(value)}`);
   };
+  // Text, whatever JavaScript or a jsii language passes at run time: a pattern alone would read a number
+  // or undefined as its text ("undefined" is a good policy name).
+  const matches = (rule: { readonly pattern: RegExp }, value: unknown) => typeof value === "string" && rule.pattern.test(value);
   /**
    * Whether a value is to be checked as a literal: a token passes (its value is known only at plan or
    * apply time) in a Terraform stack, and is refused by a template, which is plain JSON written now.
@@ -45,14 +48,14 @@ export function validateTrelicaIntegrationProps(props: TrelicaIntegrationProps, 
 
   if (literal("externalId", props.externalId, EXTERNAL_ID_RULE)) {
     check(
-      typeof props.externalId === "string" && EXTERNAL_ID_RULE.pattern.test(props.externalId),
+      matches(EXTERNAL_ID_RULE, props.externalId),
       "externalId",
       props.externalId,
       EXTERNAL_ID_RULE.allowed,
     );
   }
   if (props.trelicaAccountId !== undefined && literal("trelicaAccountId", props.trelicaAccountId, ACCOUNT_ID_RULE)) {
-    check(ACCOUNT_ID_RULE.pattern.test(props.trelicaAccountId), "trelicaAccountId", props.trelicaAccountId, ACCOUNT_ID_RULE.allowed);
+    check(matches(ACCOUNT_ID_RULE, props.trelicaAccountId), "trelicaAccountId", props.trelicaAccountId, ACCOUNT_ID_RULE.allowed);
   }
   if (props.partition !== undefined && literal("partition", props.partition, PARTITION_PARTIAL)) {
     check((PARTITIONS as readonly string[]).includes(props.partition), "partition", props.partition, `one of ${PARTITIONS.join(", ")}`);
@@ -68,7 +71,7 @@ export function validateTrelicaIntegrationProps(props: TrelicaIntegrationProps, 
     check(Number.isInteger(value) && value >= min && value <= max, "maxSessionDuration", value, allowed);
   }
   if (props.permissionsBoundaryArn !== undefined && literal("permissionsBoundaryArn", props.permissionsBoundaryArn, PERMISSIONS_BOUNDARY_RULE)) {
-    check(PERMISSIONS_BOUNDARY_RULE.pattern.test(props.permissionsBoundaryArn), "permissionsBoundaryArn", props.permissionsBoundaryArn, PERMISSIONS_BOUNDARY_RULE.allowed);
+    check(matches(PERMISSIONS_BOUNDARY_RULE, props.permissionsBoundaryArn), "permissionsBoundaryArn", props.permissionsBoundaryArn, PERMISSIONS_BOUNDARY_RULE.allowed);
   }
   if (props.permissionsBoundaryPolicyName !== undefined) {
     if (target === "terraform") {
@@ -77,7 +80,7 @@ export function validateTrelicaIntegrationProps(props: TrelicaIntegrationProps, 
       check(false, "permissionsBoundaryPolicyName", props.permissionsBoundaryPolicyName, "left out when permissionsBoundaryArn is given (one boundary per role)");
     } else {
       check(
-        POLICY_PATH_AND_NAME_RULE.pattern.test(props.permissionsBoundaryPolicyName),
+        matches(POLICY_PATH_AND_NAME_RULE, props.permissionsBoundaryPolicyName),
         "permissionsBoundaryPolicyName",
         props.permissionsBoundaryPolicyName,
         POLICY_PATH_AND_NAME_RULE.allowed,
@@ -85,10 +88,10 @@ export function validateTrelicaIntegrationProps(props: TrelicaIntegrationProps, 
     }
   }
   if (props.policyName !== undefined && literal("policyName", props.policyName, POLICY_NAME_RULE)) {
-    check(POLICY_NAME_RULE.pattern.test(props.policyName), "policyName", props.policyName, POLICY_NAME_RULE.allowed);
+    check(matches(POLICY_NAME_RULE, props.policyName), "policyName", props.policyName, POLICY_NAME_RULE.allowed);
   }
   if (props.description !== undefined && literal("description", props.description, DESCRIPTION_RULE)) {
-    check(DESCRIPTION_RULE.pattern.test(props.description), "description", props.description, DESCRIPTION_RULE.allowed);
+    check(matches(DESCRIPTION_RULE, props.description), "description", props.description, DESCRIPTION_RULE.allowed);
   }
   if (props.tags !== undefined && literal("tags", props.tags)) {
     for (const problem of tagProblems(checkableTags(props.tags, literal), DEFAULT_TAGS)) {
