@@ -19,7 +19,7 @@ describe("npm run init", () => {
       folder,
     );
     expect(said).toBe(
-      "Wrote ./trelica.local.yaml. Next: npm run synth -- --config ./trelica.local.yaml (or export TRELICA_CONFIG=./trelica.local.yaml), then npm run rollout -- plan --config ./trelica.local.yaml.",
+      "Wrote ./trelica.local.yaml. Next: npm run synth -- --config ./trelica.local.yaml (or export TRELICA_CONFIG=./trelica.local.yaml), then npm run rollout -- plan --config ./trelica.local.yaml",
     );
     const file = path.join(folder, "trelica.local.yaml");
     expect(loadConfig(file).config).toMatchObject({

@@ -87,7 +87,8 @@ export function initCommand(argv: readonly string[], cwd: string): string {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   fs.writeFileSync(file, render(data));
   const shown = shownPath(file, cwd);
-  return `Wrote ${shown}. Next: ${npmCommand("synth", [], { config: shown })} (or export TRELICA_CONFIG=${shellQuote(shown)}), then ${npmCommand("rollout", ["plan"], { config: shown })}.`;
+  // No full stop after the last command: pasted with it, the config would be another file.
+  return `Wrote ${shown}. Next: ${npmCommand("synth", [], { config: shown })} (or export TRELICA_CONFIG=${shellQuote(shown)}), then ${npmCommand("rollout", ["plan"], { config: shown })}`;
 }
 
 function configOf(options: InitOptions, file: string, cwd: string): Record<string, unknown> {

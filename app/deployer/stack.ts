@@ -170,9 +170,10 @@ export function managementPrincipalPolicy(deployment: DeployerDeployment): Polic
 /** Writes the deployer stack beside the account stacks (as the Terraform Cloud bootstrap stack is written) and says what to do with it. */
 export function synthesizeDeployerStack(deployment: DeployerDeployment, outdir: string, log: (line: string) => void = () => {}, stateDir?: string, invocation: Invocation = {}): void {
   const selection = { ...invocation, accounts: [DEPLOYER_STACK_NAME], exclude: undefined };
+  // No full stop after a command: pasted with it, the last word would be another file or account.
   log(
     `trelica: 1 deployer stack (${DEPLOYER_STACK_NAME}) for account ${deployment.managementAccountId}: stack set ${deployment.roleName} enrolling ` +
-      `${deployment.organizationalUnitIds.join(", ")}; apply it before the account stacks: ${npmCommand("rollout", ["plan"], selection)}, then ${npmCommand("rollout", ["apply"], selection)}.`,
+      `${deployment.organizationalUnitIds.join(", ")}; apply it before the account stacks: ${npmCommand("rollout", ["plan"], selection)}, then ${npmCommand("rollout", ["apply"], selection)}`,
   );
   synthesizeBeside(outdir, DEPLOYER_STACK_NAME, (app) => new DeployerStack(app, deployment), stateDir);
 }

@@ -28,6 +28,8 @@ function shellWords(args: string): string[] {
 
 export function parse(printed: string): Parsed[] {
   return [...printed.matchAll(COMMAND)].map(([, script, args]) => {
+    // A sentence's full stop glued to the last word: pasted with it, that word names another file or account.
+    expect({ printed: `npm run ${script} -- ${args ?? ""}`, endsWithFullStop: /\.$/.test(args ?? "") }).toEqual({ printed: `npm run ${script} -- ${args ?? ""}`, endsWithFullStop: false });
     const argv = args ? shellWords(args) : [];
     // "see npm run synth -- --help": help alone, about no run.
     if (argv.length === 1 && argv[0] === "--help") return { script, accounts: [] };
