@@ -1,0 +1,53 @@
+/*
+ * The strict JSON scan behind a config's "not valid JSON at line L, column C" (app/config/parse/json-syntax.ts):
+ * what RFC 8259 allows passes, and the first character it does not allow is named with the reason.
+ */
+import { jsonSyntaxError } from "../app/config/parse/json-syntax";
+
+describe("jsonSyntaxError: the first character JSON does not allow", () => {
+  test.each([
+    ["an empty object and array", "{}"],
+    ["an empty array", "[]"],
+    ["spaces, tabs and line breaks around everything", ' \t\r\n{ "a" :\t[ 1 , 2 ] ,\r\n "b" : { } , "c" : [ ] }\n '],
+    ["numbers in every JSON form", "[0, -0, 12, -3.25, 1e5, 2E-2, -4.5e+3, 10.01]"],
+    ["the literals", "[true, false, null]"],
+    ["every escape", '"\\" \\\\ \\/ \\b \\f \\n \\r \\t \\u00e9 \\uABCD"'],
+    ["a space inside a string (the lowest character allowed unescaped)", '"a b"'],
+    ["nested values", '{"a": [{"b": [[], {}]}], "c": "d"}'],
+  ])("GIVEN %s THEN it passes", (_, text) => {
+    expect(JSON.parse(text)).toBeDefined();
+    expect(jsonSyntaxError(text)).toBeUndefined();
+  });
+
+  test.each([
+    ["nothing at all", "", 0, 'the end of the file; expected a value (a "string", number, true, false, null, {...} or [...])'],
+    ["a trailing comma in an object", '{"a": 1,}', 8, "a comma before }; JSON allows none after the last entry"],
+    ["a trailing comma in an array", "[1, 2 ,]", 7, "a comma before ]; JSON allows none after the last item"],
+    ["a key without quotes", "{a: 1}", 1, "`a`; expected a key in double quotes"],
+    ["a key without its colon", '{"a" 1}', 5, "`1`; expected : after the key"],
+    ["two entries without a comma", '{"a": 1 "b": 2}', 8, '`"`; expected , or } after the value'],
+    ["two items without a comma", "[1 2]", 3, "`2`; expected , or ] after the item"],
+    ["an array not closed", "[1", 2, "the end of the file; expected , or ] after the item"],
+    ["a single-quoted string", "['x']", 1, 'a single-quoted string; expected double quotes "..."'],
+    ["a line comment", '{\n  // note\n  "a": 1}', 4, "a comment; JSON has none (use YAML for comments)"],
+    ["a block comment among the items", "[1, /* two */ 2]", 4, "a comment; JSON has none (use YAML for comments)"],
+    ["a slash that starts no comment", "[/x]", 1, '`/`; expected a value (a "string", number, true, false, null, {...} or [...])'],
+    ["a string not closed", '["abc', 5, 'a string is not closed; expected a closing "'],
+    ["an escape JSON does not have", '"a\\x"', 2, "\\x is not a JSON escape; expected one of \\\" \\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX"],
+    ["a \\u escape with a letter that is not hex", '"\\u12g4"', 1, "\\u is not a JSON escape; expected one of \\\" \\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX"],
+    ["a backslash at the very end", '"\\', 1, "\\ is not a JSON escape; expected one of \\\" \\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX"],
+    ["a line break inside a string", '"a\nb"', 2, "a line break or control character inside a string; expected it escaped (\\n) or the string closed"],
+    ["a control character inside a string", '"a\u001fb"', 2, "a line break or control character inside a string; expected it escaped (\\n) or the string closed"],
+    ["a number with a leading zero", "[01]", 1, '`0`; expected a value (a "string", number, true, false, null, {...} or [...])'],
+    ["a number ending in a point", "[1.]", 1, '`1`; expected a value (a "string", number, true, false, null, {...} or [...])'],
+    ["an exponent without digits", "[1e]", 1, '`1`; expected a value (a "string", number, true, false, null, {...} or [...])'],
+    ["a minus without digits", "[-]", 1, '`-`; expected a value (a "string", number, true, false, null, {...} or [...])'],
+    ["a literal run into a word", "[truex]", 1, '`t`; expected a value (a "string", number, true, false, null, {...} or [...])'],
+    ["a plus sign before a number", "[+1]", 1, '`+`; expected a value (a "string", number, true, false, null, {...} or [...])'],
+    ["something after the value", "{} x", 3, "`x` after the end of the JSON value; expected nothing more"],
+    ["a second value", "[] []", 3, "`[` after the end of the JSON value; expected nothing more"],
+  ])("GIVEN %s THEN it is named at its offset", (_, text, offset, problem) => {
+    expect(() => JSON.parse(text)).toThrow();
+    expect(jsonSyntaxError(text)).toEqual({ offset, problem });
+  });
+});
