@@ -3,6 +3,8 @@
  * what RFC 8259 allows passes, and the first character it does not allow is named with the reason.
  */
 import { jsonSyntaxError } from "../app/config/parse/json-syntax";
+import { formatPath, jsonErrorPlace } from "../app/config/parse/source";
+import { semanticProblems } from "../app/config/semantics";
 
 describe("jsonSyntaxError: the first character JSON does not allow", () => {
   test.each([
@@ -49,5 +51,30 @@ describe("jsonSyntaxError: the first character JSON does not allow", () => {
   ])("GIVEN %s THEN it is named at its offset", (_, text, offset, problem) => {
     expect(() => JSON.parse(text)).toThrow();
     expect(jsonSyntaxError(text)).toEqual({ offset, problem });
+  });
+});
+
+describe("where a config's JSON breaks, in the user's words (jsonErrorPlace) and its paths (formatPath)", () => {
+  test("GIVEN valid JSON THEN no place is named (the caller's own words stand); GIVEN a break THEN its line, column and that line's text", () => {
+    expect(jsonErrorPlace('{"a": [1, 2]}')).toBe("");
+    expect(jsonErrorPlace('{\n  "a": 1,\n  "b": [1,]\n}')).toBe(" at line 3, column 11, in `\"b\": [1,]`: a comma before ]; JSON allows none after the last item");
+    // A break on an empty last line names no text.
+    expect(jsonErrorPlace('{"a": 1\n')).toBe(" at line 2, column 1: the end of the file; expected , or } after the value");
+  });
+
+  test("GIVEN a path THEN keys join with dots and indices in brackets; the empty path is the top level", () => {
+    expect(formatPath([])).toBe("(top level)");
+    expect(formatPath(["accounts", 2, "services", "connect"])).toBe("accounts[2].services.connect");
+    expect(formatPath([0, "id"])).toBe("[0].id");
+  });
+
+  test("GIVEN a single escape THEN it takes exactly its own characters (a short escape is not read as \\uXXXX)", () => {
+    for (const text of ['"\\n"', '"\\t"', '"\\u0041"', '["\\n", "\\u0041"]']) expect([text, jsonSyntaxError(text)]).toEqual([text, undefined]);
+  });
+});
+
+describe("semanticProblems on what is not a config map", () => {
+  test.each([[null], ["a word"], [[1, 2]], [42]])("GIVEN %p THEN no cross-field problem (the schema names the shape)", (data) => {
+    expect(semanticProblems(data)).toEqual([]);
   });
 });
