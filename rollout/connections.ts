@@ -8,18 +8,17 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { SERVICE_NAMES, TRELICA_SERVICES } from "../modules/trelica-integration/services";
-import { csvText, markdownTableLines, parseCsv } from "../app/common/tables";
-import { AccountReport, readReport, RunReport } from "./report/report";
+import { csvText, markdownTableLines } from "../app/common/tables";
+import { AccountReport, readRunReports, RunReport } from "./report/report";
 import { Stack, stackJson } from "../runner/stacks";
 import { NO_ROLE_CELL } from "../verify/connections";
-import { CONNECTION_COLUMNS, LAST_USED_COLUMN } from "../app/commands/connections-table";
+import { CONNECTION_COLUMNS, LAST_USED_COLUMN, readConnectionRows } from "../app/commands/connections-table";
 
 /**
  * applied: terraform output has role_arn. planned only: no role_arn (never applied, or destroyed).
  * failed: this run's apply (or destroy) of it failed. unknown: its outputs could not be read.
  */
 export type ConnectionStatus = "applied" | "planned only" | "failed" | "unknown";
-
 
 export interface ConnectionRow {
   readonly accountId: string;
@@ -64,32 +63,10 @@ function stackRegion(stack: Stack): string {
   return typeof region === "string" ? region : "";
 }
 
-/** The table in `outdir` as it is (synth's, an earlier applied one, verify's last-used column): column → value, per account ID. */
-function knownRows(outdir: string): Map<string, Record<string, string>> {
-  const file = path.join(outdir, "trelica-connections.csv");
-  if (!fs.existsSync(file)) return new Map();
-  const [header, ...rows] = parseCsv(fs.readFileSync(file, "utf8"));
-  const id = header?.indexOf("account_id") ?? -1;
-  if (!header || id < 0) return new Map();
-  return new Map(rows.filter((row) => row[id]).map((row) => [row[id], Object.fromEntries(header.map((column, i) => [column, row[i] ?? ""]))]));
-}
-
 /** When each stack's latest successful apply finished, from this run's report and the earlier ones under .rollout. */
 function appliedTimes(stateDir: string, current: RunReport): Map<string, string> {
-  const reports: RunReport[] = [current];
-  if (fs.existsSync(stateDir)) {
-    for (const entry of fs.readdirSync(stateDir)) {
-      const file = path.join(stateDir, entry, "report.json");
-      if (entry === current.runId || !fs.existsSync(file)) continue;
-      try {
-        const report = readReport(file);
-        // Another output folder's runs say nothing about this folder's table.
-        if (report.outdir === current.outdir) reports.push(report);
-      } catch {
-        // A report cut short (a crash mid-write) says nothing reliable.
-      }
-    }
-  }
+  // Another output folder's runs say nothing about this folder's table.
+  const reports = [current, ...readRunReports(stateDir).filter((report) => report.runId !== current.runId && report.outdir === current.outdir)];
   const latest = new Map<string, string>();
   for (const report of reports) {
     if (report.command !== "apply") continue;
@@ -103,7 +80,7 @@ function appliedTimes(stateDir: string, current: RunReport): Map<string, string>
 }
 
 export function connectionRows(stacks: readonly Stack[], report: RunReport, outdir: string, stateDir: string): ConnectionRow[] {
-  const known = knownRows(outdir);
+  const { known } = readConnectionRows(outdir);
   const appliedAt = appliedTimes(stateDir, report);
   const accountOf = new Map(report.accounts.map((account) => [account.stack, account]));
   return stacks
@@ -137,7 +114,6 @@ function statusOf(account: AccountReport | undefined): ConnectionStatus {
   if (account?.outputs) return "planned only";
   return "unknown";
 }
-
 
 const hasLastUsed = (rows: readonly ConnectionRow[]) => rows.some((row) => row.lastUsed !== undefined);
 const columnsOf = (rows: readonly ConnectionRow[]): string[] => [...CONNECTION_COLUMNS, ...(hasLastUsed(rows) ? [LAST_USED_COLUMN] : [])];

@@ -42,8 +42,11 @@ function rowOf(accountId: string, name: string, region: string, services: Servic
   ];
 }
 
-/** The table in `outdir` as it is: column → value, per account ID, and whether it has verify's column. */
-function knownRows(outdir: string): { known: Known; lastUsed: boolean } {
+/**
+ * The table in `outdir` as it is (synth's, an applied one, verify's last-used column): column → value, per
+ * account ID, and whether it has verify's column. The one reader of the table, for synth, rollout and its refusals.
+ */
+export function readConnectionRows(outdir: string): { known: Known; lastUsed: boolean } {
   const file = path.join(outdir, "trelica-connections.csv");
   if (!fs.existsSync(file)) return { known: new Map(), lastUsed: false };
   const [header, ...rows] = parseCsv(fs.readFileSync(file, "utf8"));
@@ -57,14 +60,15 @@ function knownRows(outdir: string): { known: Known; lastUsed: boolean } {
 
 const columnsOf = (lastUsed: boolean): string[] => [...CONNECTION_COLUMNS, ...(lastUsed ? [LAST_USED_COLUMN] : [])];
 
-function rowsOf(resolution: Resolution, outdir: string): { columns: string[]; rows: string[][] } {
-  const { known, lastUsed } = knownRows(outdir);
+type Table = { readonly columns: string[]; readonly rows: string[][] };
+
+function tableOf(resolution: Resolution, outdir: string): Table {
+  const { known, lastUsed } = readConnectionRows(outdir);
   return { columns: columnsOf(lastUsed), rows: resolution.deployments.map((d) => rowOf(d.accountId, d.name ?? "", d.region, d.services, known, lastUsed)) };
 }
 
-export function connectionsCsv(resolution: Resolution, outdir: string): string {
-  const { columns, rows } = rowsOf(resolution, outdir);
-  return csvText(columns, rows);
+export function connectionsCsv(resolution: Resolution, outdir: string, table = tableOf(resolution, outdir)): string {
+  return csvText(table.columns, table.rows);
 }
 
 function markdownTable(columns: readonly string[], rows: readonly string[][]): string[] {
@@ -84,9 +88,8 @@ function markdownTable(columns: readonly string[], rows: readonly string[][]): s
   ];
 }
 
-export function connectionsMarkdown(resolution: Resolution, outdir: string): string {
-  const { columns, rows } = rowsOf(resolution, outdir);
-  const lines = markdownTable(columns, rows);
+export function connectionsMarkdown(resolution: Resolution, outdir: string, table = tableOf(resolution, outdir)): string {
+  const lines = markdownTable(table.columns, table.rows);
   if (resolution.skipped.length > 0) {
     const skipped = resolution.skipped.map((s) => [s.accountId, s.name ?? "", s.state]);
     lines.push("", "## Skipped (not ACTIVE)", "", ...markdownTableLines(["account_id", "account_name", "state"], skipped));
@@ -96,18 +99,17 @@ export function connectionsMarkdown(resolution: Resolution, outdir: string): str
 
 export function writeConnectionsTable(outdir: string, resolution: Resolution): void {
   fs.mkdirSync(outdir, { recursive: true });
-  // Both from the table as it was: the CSV is read before either is written.
-  const csv = connectionsCsv(resolution, outdir);
-  const markdown = connectionsMarkdown(resolution, outdir);
-  fs.writeFileSync(path.join(outdir, "trelica-connections.csv"), csv);
-  fs.writeFileSync(path.join(outdir, "trelica-connections.md"), markdown);
+  // Both from the table as it was, read once before either is written.
+  const table = tableOf(resolution, outdir);
+  fs.writeFileSync(path.join(outdir, "trelica-connections.csv"), connectionsCsv(resolution, outdir, table));
+  fs.writeFileSync(path.join(outdir, "trelica-connections.md"), connectionsMarkdown(resolution, outdir, table));
 }
 
 /** StackSets mode: the administering account is known; enrolled accounts are whatever the OUs hold. */
 export function writeStackSetConnections(outdir: string, deployment: StackSetDeployment): void {
   // The management account's own stack holds its role directly; the stack set enrols the rest.
   const management = deployment.management;
-  const { known, lastUsed } = knownRows(outdir);
+  const { known, lastUsed } = readConnectionRows(outdir);
   const columns = columnsOf(lastUsed);
   const row = rowOf(management.accountId, "management", management.region, management.services, known, lastUsed);
   const lines = markdownTable(columns, [row]);

@@ -4,10 +4,9 @@
  * would fail with EntityAlreadyExists, or worse, a new state would start beside the old one. Refused
  * at plan time, naming where state was looked for.
  */
-import * as fs from "node:fs";
 import * as path from "node:path";
-import { parseCsv } from "../../app/common/tables";
-import { readReport, RunReport } from "../report/report";
+import { LAST_USED_COLUMN, readConnectionRows } from "../../app/commands/connections-table";
+import { readRunReports } from "../report/report";
 import type { Located } from "./terraform-state";
 import { NO_ROLE_CELL } from "../../verify/connections";
 
@@ -24,7 +23,7 @@ export interface KnownRole {
  */
 export function knownRoles(outdir: string, stateDir: string): Map<string, KnownRole> {
   const known = new Map<string, KnownRole>();
-  for (const report of reportsOldestFirst(stateDir)) {
+  for (const report of readRunReports(stateDir)) {
     if (report.command !== "apply" && report.command !== "destroy") continue;
     for (const account of report.accounts) {
       if (account.accountId === undefined || account.status !== "succeeded") continue;
@@ -34,34 +33,11 @@ export function knownRoles(outdir: string, stateDir: string): Map<string, KnownR
     }
   }
   const table = path.join(outdir, "trelica-connections.csv");
-  if (!fs.existsSync(table)) return known;
-  const [header, ...rows] = parseCsv(fs.readFileSync(table, "utf8"));
-  const column = (name: string) => header?.indexOf(name) ?? -1;
-  const [id, arn, status, lastUsed] = ["account_id", "role_arn", "status", "trelica_last_used"].map(column);
-  if (id < 0) return known;
-  for (const row of rows) {
-    const accountId = row[id];
-    if (!accountId) continue;
-    if (lastUsed >= 0 && row[lastUsed] === NO_ROLE_CELL) known.delete(accountId);
-    else if (!known.has(accountId) && arn >= 0 && row[arn] && status >= 0 && row[status] === "applied") known.set(accountId, { roleArn: row[arn], seenIn: `the connections table ${table}` });
+  for (const [accountId, row] of readConnectionRows(outdir).known) {
+    if (row[LAST_USED_COLUMN] === NO_ROLE_CELL) known.delete(accountId);
+    else if (!known.has(accountId) && row.role_arn && row.status === "applied") known.set(accountId, { roleArn: row.role_arn, seenIn: `the connections table ${table}` });
   }
   return known;
-}
-
-/** Every readable report under .rollout, oldest first (run IDs start with their UTC time). */
-function reportsOldestFirst(stateDir: string): RunReport[] {
-  if (!fs.existsSync(stateDir)) return [];
-  const reports: RunReport[] = [];
-  for (const entry of fs.readdirSync(stateDir).sort()) {
-    const file = path.join(stateDir, entry, "report.json");
-    if (!fs.existsSync(file)) continue;
-    try {
-      reports.push(readReport(file));
-    } catch {
-      // A report cut short (a crash mid-write) says nothing reliable.
-    }
-  }
-  return reports;
 }
 
 /** The refusal of a plan that creates `known`'s role, naming where state was looked for and both ways on. */

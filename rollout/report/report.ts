@@ -84,6 +84,22 @@ export function readReport(file: string): RunReport {
   return JSON.parse(fs.readFileSync(file, "utf8")) as RunReport;
 }
 
+/** Every readable run report under .rollout, oldest first (run IDs start with their UTC time); one cut short by a crash is skipped. */
+export function readRunReports(stateDir: string): RunReport[] {
+  if (!fs.existsSync(stateDir)) return [];
+  const reports: RunReport[] = [];
+  for (const entry of fs.readdirSync(stateDir).sort()) {
+    const file = path.join(stateDir, entry, "report.json");
+    if (!fs.existsSync(file)) continue;
+    try {
+      reports.push(readReport(file));
+    } catch {
+      // A report cut short (a crash mid-write) says nothing reliable.
+    }
+  }
+  return reports;
+}
+
 /** The part of terraform's output that says what went wrong, from its first "Error:" on. */
 export function errorExcerpt(output: string, limit = 600): string {
   const start = output.search(/Error[:\s]/);
