@@ -11,7 +11,7 @@ describe("jsonSyntaxError: the first character JSON does not allow", () => {
     ["an empty object and array", "{}"],
     ["an empty array", "[]"],
     ["spaces, tabs and line breaks around everything", ' \t\r\n{ "a" :\t[ 1 , 2 ] ,\r\n "b" : { } , "c" : [ ] }\n '],
-    ["numbers in every JSON form", "[0, -0, 12, -3.25, 1e5, 2E-2, -4.5e+3, 10.01]"],
+    ["numbers in every JSON form", "[0, -0, 12, -3.25, 1e5, 2E-2, -4.5e+3, 10.01, 1e10, 6.02E+23]"],
     ["the literals", "[true, false, null]"],
     ["every escape", '"\\" \\\\ \\/ \\b \\f \\n \\r \\t \\u00e9 \\uABCD"'],
     ["a space inside a string (the lowest character allowed unescaped)", '"a b"'],
@@ -36,6 +36,7 @@ describe("jsonSyntaxError: the first character JSON does not allow", () => {
     ["a slash that starts no comment", "[/x]", 1, '`/`; expected a value (a "string", number, true, false, null, {...} or [...])'],
     ["a string not closed", '["abc', 5, 'a string is not closed; expected a closing "'],
     ["an escape JSON does not have", '"a\\x"', 2, "\\x is not a JSON escape; expected one of \\\" \\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX"],
+    ["an escape JSON does not have, four hex digits after it", '"\\x1234"', 1, "\\x is not a JSON escape; expected one of \\\" \\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX"],
     ["a \\u escape with a letter that is not hex", '"\\u12g4"', 1, "\\u is not a JSON escape; expected one of \\\" \\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX"],
     ["a backslash at the very end", '"\\', 1, "\\ is not a JSON escape; expected one of \\\" \\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX"],
     ["a line break inside a string", '"a\nb"', 2, "a line break or control character inside a string; expected it escaped (\\n) or the string closed"],
@@ -44,6 +45,7 @@ describe("jsonSyntaxError: the first character JSON does not allow", () => {
     ["a number ending in a point", "[1.]", 1, '`1`; expected a value (a "string", number, true, false, null, {...} or [...])'],
     ["an exponent without digits", "[1e]", 1, '`1`; expected a value (a "string", number, true, false, null, {...} or [...])'],
     ["a minus without digits", "[-]", 1, '`-`; expected a value (a "string", number, true, false, null, {...} or [...])'],
+    ["a minus without digits, a number after it", "[-, 1]", 1, '`-`; expected a value (a "string", number, true, false, null, {...} or [...])'],
     ["a literal run into a word", "[truex]", 1, '`t`; expected a value (a "string", number, true, false, null, {...} or [...])'],
     ["a plus sign before a number", "[+1]", 1, '`+`; expected a value (a "string", number, true, false, null, {...} or [...])'],
     ["something after the value", "{} x", 3, "`x` after the end of the JSON value; expected nothing more"],
@@ -52,6 +54,13 @@ describe("jsonSyntaxError: the first character JSON does not allow", () => {
     expect(() => JSON.parse(text)).toThrow();
     expect(jsonSyntaxError(text)).toEqual({ offset, problem });
   });
+});
+
+test("GIVEN JSON nested deeper than the scan can follow THEN no place is named, and nothing is thrown", () => {
+  const text = "[".repeat(200_000);
+  expect(() => JSON.parse(text)).toThrow(SyntaxError);
+  expect(jsonSyntaxError(text)).toBeUndefined();
+  expect(jsonErrorPlace(text)).toBe("");
 });
 
 describe("where a config's JSON breaks, in the user's words (jsonErrorPlace) and its paths (formatPath)", () => {

@@ -59,6 +59,29 @@ describe("numbers where text belongs", () => {
   });
 });
 
+describe("which fields hold an account ID, for the leading-zeros reason", () => {
+  const reason = (field: string, digits: string, account: boolean) =>
+    `${field}: got the number ${digits}; ${account ? "YAML reads unquoted digits as a number and drops leading zeros" : "expected text (YAML reads unquoted digits as a number)"}. Quote it: "${digits}"`;
+
+  test("GIVEN a leading-zero number in a stack set's account filter THEN an account ID's reason", () => {
+    const config = `${STACKSET}stackSet:\n  organizationalUnitIds: [r-ab12]\n  accountFilter:\n    type: DIFFERENCE\n    accounts: [012345678901]\n`;
+    expect(refusal(config).slice(1)).toEqual([reason("stackSet.accountFilter.accounts[0]", "012345678901", true)]);
+  });
+
+  test("GIVEN leading-zero numbers in text fields near account IDs THEN the plain wording", () => {
+    const config =
+      `${ORG}accounts:\n  - id: "111111111111"\n    policyName: 0123\n` +
+      "role:\n  tags:\n    AccountIdOwner: 0123\n    id: 0456\n" +
+      "backend:\n  type: cloud\n  organization: acme\n  workspaceTags: [0789, \"trelica-{accountId}\"]\n";
+    expect(refusal(config).slice(1)).toEqual([
+      reason("role.tags.AccountIdOwner", "0123", false),
+      reason("role.tags.id", "0456", false),
+      reason("backend.workspaceTags[0]", "0789", false),
+      reason("accounts[0].policyName", "0123", false),
+    ]);
+  });
+});
+
 describe("a config that is not a mapping", () => {
   test.each([
     ["a single word", "hello\n", 'got "hello" at the top level'],
@@ -89,6 +112,24 @@ describe("alike problems", () => {
     expect(refusal(accounts(4))).toEqual([
       "Config file <file> has 4 problems; nothing was written:",
       'accounts[*].id: got "1" at [0], "2" at [1], "3" at [2] and 1 more (4 in all); expected exactly 12 digits, as a string',
+    ]);
+  });
+
+  test("GIVEN two kinds of alike problems, four of each THEN one line for each kind", () => {
+    const entries = Array.from({ length: 4 }, (_, i) => `  - id: "${i + 1}"\n    region: mars-${i}\n`).join("");
+    const problems = refusal(`${ORG}accounts:\n${entries}`);
+    expect(problems[0]).toBe("Config file <file> has 8 problems; nothing was written:");
+    expect(problems.slice(1)).toEqual([
+      'accounts[*].id: got "1" at [0], "2" at [1], "3" at [2] and 1 more (4 in all); expected exactly 12 digits, as a string',
+      expect.stringMatching(/^accounts\[\*\]\.region: got "mars-0" at \[0\], "mars-1" at \[1\], "mars-2" at \[2\] and 1 more \(4 in all\); expected /),
+    ]);
+  });
+
+  test("GIVEN alike problems past the tenth entry THEN their places keep every digit", () => {
+    const entries = Array.from({ length: 14 }, (_, i) => (i < 10 ? `  - id: "${String(i).padStart(12, "0")}"\n` : `  - id: "${i}"\n`)).join("");
+    expect(refusal(`${ORG}accounts:\n${entries}`)).toEqual([
+      "Config file <file> has 4 problems; nothing was written:",
+      'accounts[*].id: got "10" at [10], "11" at [11], "12" at [12] and 1 more (4 in all); expected exactly 12 digits, as a string',
     ]);
   });
 

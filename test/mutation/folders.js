@@ -16,7 +16,7 @@ module.exports = {
     mutate: ["app/config/**/*.ts"],
     // Not app, deployer, init or terraform-cloud: each of their tests synthesizes whole apps, 10 to 20 s
     // for every mutant that survives the cheap files (docs/development.md, "Mutation testing").
-    tests: ["config", "json-syntax", "mutation-gaps-config", "mutation/message-rows"],
+    tests: ["config", "config-cross-checks", "json-syntax", "mutation-gaps-config", "mutation/message-rows"],
   },
   verify: {
     mutate: ["verify/compare.ts", "verify/read/policy.ts", "verify/in-sync.ts"],

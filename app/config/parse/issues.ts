@@ -70,8 +70,9 @@ function pickUnionOption(schema: core.$ZodType | undefined, value: unknown): cor
 function unwrap(schema: core.$ZodType | undefined): core.$ZodType | undefined {
   let current = schema;
   while (current) {
-    const def = current._zod.def as { type: string; innerType?: core.$ZodType };
-    if (!def.innerType || !["optional", "default", "nullable", "pipe"].includes(def.type)) return current;
+    // optional(), default() and the like wrap the schema that reads the value.
+    const def = current._zod.def as { innerType?: core.$ZodType };
+    if (!def.innerType) return current;
     current = def.innerType;
   }
   return current;

@@ -103,6 +103,8 @@ export function jsonSyntaxError(text: string): JsonSyntaxError | undefined {
     return undefined;
   } catch (error) {
     if (error instanceof Stop) return { offset: error.offset, problem: error.problem };
+    // Nested deeper than the stack allows: no place to name; the caller's words stand, never a stack trace.
+    if (error instanceof RangeError) return undefined;
     throw error;
   }
 }
