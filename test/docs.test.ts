@@ -11,6 +11,7 @@ import { deployerSchema } from "../app/config/deployer";
 import { configSchema } from "../app/config/schema";
 import { EXIT_CODES } from "../rollout/report/exit-codes";
 import { GENERATED_BLOCKS, staleBlocks, withBlock } from "../scripts/docs/generated";
+import { explained, type Survivor } from "./mutation/survivors";
 import { configKeys } from "./helpers/config-keys";
 import { brokenLinks, configDocProblems, docFiles, optionsInDoc, optionsInHelp, readDoc, tablesIn } from "./helpers/docs";
 import { PROJECT_ROOT } from "./helpers/files";
@@ -120,6 +121,20 @@ describe("the drift checks can fail", () => {
     expect(edited).not.toEqual(text);
     expect(withBlock(edited, block)).toEqual(text);
     expect(() => withBlock("no markers", block)).toThrow(`${block.file}: no "<!-- generated: ${block.name} (npm run docs) -->"`);
+  });
+
+  test("GIVEN a mutation survivor without a reason, or a reason without a survivor THEN both are named; alike survivors share one reason", () => {
+    const survivor = (line: number, original: string, lineText: string): Survivor => ({
+      file: "app/config/load.ts", line, column: 5, status: "Survived", mutator: "StringLiteral", original, replacement: '"Stryker was here!"', lineText,
+    });
+    const reasons = [
+      { file: "app/config/load.ts", mutator: "StringLiteral", code: '""', in: "groups.set", reason: "a group of one" },
+      { file: "app/config/load.ts", mutator: "StringLiteral", code: '"x"', reason: "stale" },
+    ];
+    const { listed, unexplained, unused } = explained([survivor(73, '""', 'groups.set(problem, { field: "" })'), survivor(74, '""', 'groups.set(problem, { status: "" })'), survivor(80, '""', '.join("")')], reasons);
+    expect(listed.map(({ line, reason }) => [line, reason])).toEqual([[73, "a group of one"], [74, "a group of one"]]);
+    expect(unexplained.map(({ line }) => line)).toEqual([80]);
+    expect(unused).toEqual([reasons[1]]);
   });
 
   test("GIVEN a link to a missing file or anchor THEN it is reported", () => {

@@ -11,6 +11,7 @@ import { TRELICA_SERVICES } from "../../modules/trelica-integration/services";
 import { EXIT_CODES } from "../../rollout/report/exit-codes";
 import { FAILURE_KINDS } from "../../rollout/terraform/transient";
 import { verifyPolicy } from "../../app/deployer/verify-role";
+import { committedReports, describe as describeSurvivor, explained, survivorsOf } from "../../test/mutation/survivors";
 
 export const PROJECT_ROOT = path.resolve(__dirname, "..", "..");
 
@@ -72,11 +73,34 @@ function everyMessage(): string {
   return out.join("\n");
 }
 
+/**
+ * Every mutant `npm run test:mutation` leaves alive, from the committed incremental results, with why it
+ * is accepted (test/mutation/accepted.js). A survivor without a reason, or a reason without a survivor,
+ * is an error: the list cannot fall behind a run.
+ */
+function mutationSurvivors(): string {
+  const { listed, unexplained, unused } = explained(survivorsOf(committedReports()));
+  if (unexplained.length > 0 || unused.length > 0) {
+    throw new Error(
+      [
+        ...unexplained.map((survivor) => `no reason in test/mutation/accepted.js for ${describeSurvivor(survivor)}`),
+        ...unused.map((entry) => `test/mutation/accepted.js: no survivor is ${entry.file} ${entry.mutator} \`${entry.code}\``),
+      ].join("\n"),
+    );
+  }
+  const short = (text: string) => (text.length > 90 ? `${text.slice(0, 89)}…` : text);
+  const rows = listed.map(
+    (survivor) => `| ${survivor.file}:${survivor.line} | ${survivor.mutator}${survivor.status === "NoCoverage" ? " (no test runs it)" : ""}: ${cell(code(short(survivor.original)))} → ${cell(code(short(survivor.replacement)))} | ${cell(survivor.reason)} |`,
+  );
+  return [`${listed.length} survivors, each accepted:`, "", "| where | mutant | why it is accepted |", "| --- | --- | --- |", ...rows].join("\n");
+}
+
 export const GENERATED_BLOCKS: readonly GeneratedBlock[] = [
   { file: "README.md", name: "services", render: servicesTable },
   { file: "docs/rollout.md", name: "exit-codes", render: exitCodesTable },
   { file: "docs/troubleshooting.md", name: "failure-hints", render: failureHints },
   { file: "docs/troubleshooting.md", name: "messages", render: everyMessage },
+  { file: "docs/development.md", name: "mutation-survivors", render: mutationSurvivors },
   { file: "docs/verify.md", name: "verify-policy", render: () => ["```json", JSON.stringify(verifyPolicy("aws", "<account-id>"), null, 2), "```"].join("\n") },
 ];
 
