@@ -238,6 +238,21 @@ describe("config files the YAML and JSON readers refuse, in the user's words", (
     expect(summaryAndProblems(`deep-${counter++}.json`, "[".repeat(200_000))).toEqual(["Config file <file> is not valid JSON"]);
   });
 
+  test("GIVEN a JSON config on one long line THEN the part around the mistake is quoted, cut where marked", () => {
+    const accounts = Array.from({ length: 30 }, (_, index) => `{"id": "${String(100000000000 + index)}"}`).join(", ");
+    const text = `{"trelicaOrganizationId": "org-42", "accounts": [${accounts}, {"id": "999999999999",}, ${accounts}]}`;
+    const [summary] = summaryAndProblems(`long-${counter++}.json`, text);
+    const column = text.indexOf(",}") + 2;
+    expect(summary).toBe(`Config file <file> is not valid JSON at line 1, column ${column}, in \`...${text.slice(column - 61, column + 59)}...\`: a comma before }; JSON allows none after the last entry`);
+  });
+
+  test("GIVEN YAML nested deeper than the parser can follow, on one line THEN the message stays short", () => {
+    const [summary, problem, ...rest] = summaryAndProblems(`deep-${counter++}.yaml`, `a: ${"[".repeat(200_000)}`);
+    expect([summary, rest]).toEqual(["Config file <file> is not valid YAML:", []]);
+    expect(problem).toMatch(/^line 1, column \d+: .*, in `\.\.\.\[{120}\.\.\.`$/);
+    expect(problem.length).toBeLessThan(300);
+  });
+
   test("GIVEN two YAML mistakes on one line THEN only the first; an indented line THEN quoted without its indent", () => {
     expect(summaryAndProblems(`twice-${counter++}.yaml`, "x: [ } ]\n")).toEqual(["Config file <file> is not valid YAML:", expect.stringMatching(/^line 1, column \d+: /)]);
     const [, ...problems] = summaryAndProblems(`indented-${counter++}.yaml`, "a: 1\n  b: 2: 3\n");

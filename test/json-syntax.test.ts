@@ -71,6 +71,35 @@ describe("where a config's JSON breaks, in the user's words (jsonErrorPlace) and
     expect(jsonErrorPlace('{"a": 1\n')).toBe(" at line 2, column 1: the end of the file; expected , or } after the value");
   });
 
+  describe("a line longer than 120 characters is quoted as the 60 either side of the mistake, cut where marked", () => {
+    const items = (count: number) => Array.from({ length: count }, (_, index) => String(1000 + index)).join(", ");
+    /** The place jsonErrorPlace names for `text`, whose mistake is the `}` or `]` right after `,`. */
+    const quoted = (text: string) => /, in `(.*)`: /.exec(jsonErrorPlace(text))?.[1];
+
+    test("GIVEN exactly 120 characters THEN the whole line", () => {
+      const text = `{"k": "${"x".repeat(110)}",}`;
+      expect(text).toHaveLength(120);
+      expect(quoted(text)).toBe(text);
+    });
+
+    test("GIVEN the mistake in the middle of an indented line THEN 60 either side of it in the line without its indent", () => {
+      const line = `[${items(40)},], [${items(40)}]`;
+      const text = `[\n${" ".repeat(10)}${line}\n]`;
+      const mistake = line.indexOf(",]") + 1;
+      expect(quoted(text)).toBe(`...${line.slice(mistake - 60, mistake + 60)}...`);
+    });
+
+    test("GIVEN the mistake near the start THEN from the start, cut at the end only", () => {
+      const text = `[,${items(40)}]`;
+      expect(quoted(text)).toBe(`${text.slice(0, 120)}...`);
+    });
+
+    test("GIVEN the mistake near the end THEN the last 120, cut at the start only", () => {
+      const text = `[${items(40)},]`;
+      expect(quoted(text)).toBe(`...${text.slice(-120)}`);
+    });
+  });
+
   test("GIVEN a path THEN keys join with dots and indices in brackets; the empty path is the top level", () => {
     expect(formatPath([])).toBe("(top level)");
     expect(formatPath(["accounts", 2, "services", "connect"])).toBe("accounts[2].services.connect");

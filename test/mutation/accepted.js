@@ -166,12 +166,6 @@ module.exports = [
   },
   {
     file: "app/config/parse/source.ts",
-    mutator: "OptionalChaining",
-    code: "text.split(/\\r?\\n/)[place.line - 1]?.trim",
-    reason: "Equivalent: the line counter and the split count the same line breaks, so the line it names exists.",
-  },
-  {
-    file: "app/config/parse/source.ts",
     mutator: "Regex",
     code: "/^(\"[^\"]*\"|'[^']*'|[^:,{}[\\]]*)/",
     replacement: "/(\"[^\"]*\"|'[^']*'|[^:,{}[\\]]*)/",
@@ -179,9 +173,15 @@ module.exports = [
   },
   {
     file: "app/config/parse/source.ts",
+    mutator: "EqualityOperator",
+    code: "text.length <= QUOTED_LINE",
+    reason: "Equivalent. A line of exactly QUOTED_LINE characters, quoted as the window around its column, is the whole line with no marks: the window is as long as the line.",
+  },
+  {
+    file: "app/config/parse/source.ts",
     mutator: "StringLiteral",
     code: '""',
-    reason: "Equivalent, and unreachable: the parser's line numbers are lines of the same text, so lines[at.line - 1] always exists.",
+    reason: "Equivalent, and unreachable: the line counters' line numbers are lines of the same text, so the line quoted always exists and its default \"\" is never used.",
   },
   {
     file: "app/config/parse/source.ts",

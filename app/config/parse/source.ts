@@ -57,8 +57,20 @@ export function jsonErrorPlace(text: string): string {
   const at = new LineCounter();
   parseDocument(text, { lineCounter: at });
   const place = at.linePos(found.offset);
-  const line = text.split(/\r?\n/)[place.line - 1]?.trim();
+  const line = around(text.split(/\r?\n/)[place.line - 1], place.col);
   return ` at line ${place.line}, column ${place.col}${line ? `, in \`${line}\`` : ""}: ${found.problem}`;
+}
+
+/** Past this many characters, a line is quoted as the part around the column (a JSON config on one line). */
+const QUOTED_LINE = 120;
+
+/** The line without its indent, or, when long, the part of it around `column` (1-based), with "..." where cut. */
+function around(line = "", column: number): string {
+  const text = line.trim();
+  if (text.length <= QUOTED_LINE) return text;
+  const at = column - 1 - (line.length - line.trimStart().length);
+  const start = Math.min(Math.max(0, at - QUOTED_LINE / 2), text.length - QUOTED_LINE);
+  return `${start > 0 ? "..." : ""}${text.slice(start, start + QUOTED_LINE)}${start + QUOTED_LINE < text.length ? "..." : ""}`;
 }
 
 function parseYaml(file: string, text: string): ConfigSource {
@@ -76,7 +88,7 @@ function parseYaml(file: string, text: string): ConfigSource {
         const key = /^("[^"]*"|'[^']*'|[^:,{}[\]]*)/.exec(text.slice(error.pos[0]))![1].trim();
         return [`line ${at.line}, column ${at.col}: key ${key} appears a second time in the same map; expected each key once (one of the two would be ignored)`];
       }
-      const source = (lines[at.line - 1] ?? "").trim();
+      const source = around(lines[at.line - 1], at.col);
       return [`line ${at.line}, column ${at.col}: ${error.message.split("\n")[0]}${source ? `, in \`${source}\`` : ""}`];
     });
     throw new UserError(`Config file ${file} is not valid YAML:`, problems);
