@@ -1,7 +1,9 @@
 // `npm run test:mutation [-- folder ...] [-- stryker options such as --force]`: one Stryker run per
 // folder of folders.js (all of them by default), each against its own tests, then their reports merged
-// into reports/mutation/mutation.json (the mutation-testing report schema) for `node test/mutation/scores.js`.
+// into reports/mutation/mutation.json (the mutation-testing report schema) for `node test/mutation/scores.js`,
+// and mutation.html beside it to browse.
 const { spawnSync } = require("node:child_process");
+const { createRequire } = require("node:module");
 const fs = require("node:fs");
 const path = require("node:path");
 const FOLDERS = require("./folders");
@@ -59,7 +61,25 @@ function merged(reports) {
   return { ...first, files, testFiles };
 }
 
+/** The report as one HTML page, with the viewer Stryker's own HTML reporter embeds (mutation-testing-elements). */
+function html(report) {
+  const viewer = fs.readFileSync(createRequire(require.resolve("@stryker-mutator/core")).resolve("mutation-testing-elements/dist/mutation-test-elements.js"), "utf8");
+  // Inside <script>, no "<" may end it early: every one in the report is written as its JSON escape.
+  const data = JSON.stringify(report).replace(/</g, "\\u003c");
+  return [
+    "<!DOCTYPE html>",
+    '<html><head><meta charset="utf-8"><title>trelica-aws-role: mutation testing</title>',
+    `<script>${viewer}</script>`,
+    '</head><body><mutation-test-report-app titlePostfix="trelica-aws-role"></mutation-test-report-app>',
+    `<script>document.querySelector("mutation-test-report-app").report = ${data};</script>`,
+    "</body></html>",
+    "",
+  ].join("\n");
+}
+
 const reports = folders.map(reportOf);
+const report = merged(reports.map((file) => JSON.parse(fs.readFileSync(file, "utf8"))));
 const target = path.join(ROOT, "reports", "mutation", "mutation.json");
-fs.writeFileSync(target, JSON.stringify(merged(reports.map((file) => JSON.parse(fs.readFileSync(file, "utf8"))))));
-console.log(`test:mutation: ${path.relative(ROOT, target)} holds ${reports.map((file) => path.basename(file, ".json")).join(", ")}`);
+fs.writeFileSync(target, JSON.stringify(report));
+fs.writeFileSync(target.replace(/\.json$/, ".html"), html(report));
+console.log(`test:mutation: ${path.relative(ROOT, target)} and mutation.html hold ${reports.map((file) => path.basename(file, ".json")).join(", ")}`);
