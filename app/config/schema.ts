@@ -7,10 +7,10 @@ import {
   MAX_SESSION_DURATION_RULE,
   POLICY_NAME_RULE,
   SERVICE_NAMES,
-  tagProblems,
 } from "../../modules/trelica-integration";
 import { ROLE_NAME_RULE } from "./iam-names";
 import { ALL_REGIONS } from "./regions";
+import { tagMap } from "./tags";
 import { deployerSchema, OU_OR_ROOT } from "./deployer";
 import { terraformCloudSchema } from "./terraform-cloud";
 
@@ -38,14 +38,8 @@ const services = z.strictObject(Object.fromEntries(SERVICE_NAMES.map((name) => [
 
 const roleName = z.string({ error: ROLE_NAME_RULE.allowed }).regex(ROLE_NAME_RULE.pattern, { error: ROLE_NAME_RULE.allowed });
 
-const tags = z
-  .record(z.string(), z.string({ error: "a string tag value" }), { error: "a map of tag names to string values" })
-  .superRefine((value, ctx) => {
-    // The role's tags join the ones the program puts on every role and policy.
-    for (const problem of tagProblems(value, DEFAULT_TAGS)) {
-      ctx.addIssue({ code: "custom", message: problem.expected, input: problem.got, path: problem.key === undefined ? [] : [problem.key] });
-    }
-  });
+// The role's tags join the ones the program puts on every role and policy.
+const tags = tagMap("tag names", DEFAULT_TAGS);
 
 /** Placeholder for the account ID in backend name patterns and in role.permissionsBoundaryArn. */
 export const ACCOUNT_ID_PLACEHOLDER = "{accountId}";

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { ROLE_NAME_RULE, sameIamName } from "./iam-names";
-import { tagProblems } from "../../modules/trelica-integration";
+import { tagMap } from "./tags";
 
 /*
  * The `terraformCloud` block: one bootstrap stack (trelica-terraform-cloud) that creates every account's
@@ -34,13 +34,7 @@ const TERRAFORM_VERSION = {
 
 const matching = (rule: { pattern: RegExp; allowed: string }) => z.string({ error: rule.allowed }).regex(rule.pattern, { error: rule.allowed });
 
-const workspaceTags = z
-  .record(z.string(), z.string({ error: "a string tag value" }), { error: "a map of tag keys to string values" })
-  .superRefine((value, ctx) => {
-    for (const problem of tagProblems(value)) {
-      ctx.addIssue({ code: "custom", message: problem.expected, input: problem.got, path: problem.key === undefined ? [] : [problem.key] });
-    }
-  });
+const workspaceTags = tagMap("tag keys");
 
 const workspaceSettings = z.strictObject({
   /** remote: runs on Terraform Cloud's workers; agent: on your own agents (agentPoolId). */

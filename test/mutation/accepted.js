@@ -203,13 +203,7 @@ module.exports = [
     reason: "Equivalent. A truthy value that is not an object here is a number or a boolean (strings and lists are handled above), and Object.entries of either is empty.",
   },
   {
-    file: "app/config/schema.ts",
-    mutator: "StringLiteral",
-    code: '"custom"',
-    reason: "Equivalent. A tag problem's words come from its message, input and path; its code is read only to look for a choice to suggest, and tag problems have none.",
-  },
-  {
-    file: "app/config/terraform-cloud.ts",
+    file: "app/config/tags.ts",
     mutator: "StringLiteral",
     code: '"custom"',
     reason: "Equivalent. A tag problem's words come from its message, input and path; its code is read only to look for a choice to suggest, and tag problems have none.",
