@@ -23,6 +23,7 @@ import { awsProviderConstraint, initFailure } from "./terraform/init-failure";
 import { synthesize } from "./synth-app";
 import { refusePlaceholder } from "./plans/placeholder-guard";
 import { knownRoles } from "./plans/known-roles";
+import { stateWhere } from "./plans/terraform-state";
 import { privateDir } from "../runner/private-files";
 import { HELD_BY_ENV, lockFolder, refuseIfHeld } from "../runner/lock";
 import { Invocation, npmCommand } from "../app/common/commands";
@@ -91,12 +92,15 @@ async function runLocked(options: RolloutOptions, control: RolloutControl, { out
   const configFile = path.resolve(options.projectDir, options.configFile ?? options.env.TRELICA_CONFIG ?? DEFAULT_CONFIG_FILE);
   // The synthesis is this run's own: it writes into the folder this run holds.
   if (options.synth) synthesize(options.projectDir, outdir, configFile, { ...options.env, [HELD_BY_ENV]: String(process.pid) });
-  else output(`trelica: rollout ${options.command} of the stacks in ${shownPath(outdir)} as they are (--no-synth: no config read).\n`);
+  const stacks = readStacks(outdir, npmCommand("synth", [], invocation, { selection: false }));
+  if (!options.synth) {
+    output(`trelica: rollout ${options.command} of the stacks in ${shownPath(outdir)} as they are (--no-synth: no config read; ${stateWhere(stacks, shownPath)}).\n`);
+  }
 
   const terraform = options.terraform ?? processRunner(options.env);
   const binary = terraform.binary;
   const version = await terraform.version();
-  const selected = selectStacks(readStacks(outdir, npmCommand("synth", [], invocation, { selection: false })), options.accounts, options.exclude);
+  const selected = selectStacks(stacks, options.accounts, options.exclude);
   if (options.command === "apply" || options.command === "destroy") refusePlaceholder(options.command, selected);
   // Only commands that plan save cloud plans; `connections` reads outputs, which any terraform with a cloud block can.
   checkTerraformVersion(binary, version, versionRequirements(selected, { savedCloudPlans: options.command !== "connections" }));

@@ -15,7 +15,7 @@ import { compareRole } from "../verify/compare";
 import { managedFromStack, ManagedStack } from "../verify/expected";
 import { readManaged } from "../verify/read/read-account";
 import { idDisagreement, stateDisagreement } from "../rollout/prove-in-sync";
-import { readState, s3Readers, stateLocation, TerraformState } from "../rollout/plans/terraform-state";
+import { readState, s3Readers, stateLocation, stateWhere, TerraformState } from "../rollout/plans/terraform-state";
 import type { Stack } from "../runner/stacks";
 
 const MANAGEMENT = "111111111111";
@@ -347,12 +347,28 @@ describe("reading state where it lives, without terraform", () => {
     await expect(readState(location, noS3)).rejects.toThrow(/locked/);
   });
 
+  const stackWithCloudBlock = (name: string): Stack => {
+    const stackDir = path.join(dir, "states", name);
+    // As cdktf writes a CloudBackend: a `cloud` block beside (not inside) `backend`.
+    writeFile(stackDir, "cdk.tf.json", JSON.stringify({ terraform: { cloud: { organization: "o", workspaces: { name: `trelica-${CLEAN}` } } } }));
+    return { name, dir: stackDir, accountId: CLEAN };
+  };
+
   test("GIVEN a Terraform Cloud backend, another workspace or an S3 argument not followed WHEN located THEN each is a doubt", () => {
     expect(stateLocation(stackWith("cloud", { cloud: { organization: "o" } }), {})).toEqual({ doubt: "its state is in Terraform Cloud, which rollout never reads" });
+    expect(stateLocation(stackWithCloudBlock("cloud-block"), {})).toEqual({ doubt: "its state is in Terraform Cloud, which rollout never reads" });
     expect(stateLocation(stackWith("ws", { local: {} }), { TF_WORKSPACE: "staging" })).toEqual({ doubt: "TF_WORKSPACE selects workspace staging" });
     expect(stateLocation(stackWith("args", { local: {} }), { TF_CLI_ARGS_plan: "-replace=x" })).toEqual({ doubt: "TF_CLI_ARGS_plan set in the environment" });
     expect(stateLocation(stackWith("data-dir", { local: {} }), { TF_DATA_DIR: "/elsewhere" })).toEqual({ doubt: "TF_DATA_DIR set in the environment" });
     expect(stateLocation(stackWith("s3-profile", { s3: { bucket: "b", key: "k", region: "us-east-1", profile: "p" } }), {})).toEqual({ doubt: "the S3 backend sets profile" });
+  });
+
+  test("GIVEN stacks WHEN their state is named for a first line THEN in synth's words: local folders, or each backend", () => {
+    const shown = (file: string) => path.relative(dir, file) || ".";
+    expect(stateWhere([stackWith("a", { local: { path: "../../terraform.a.tfstate" } }), stackWith("b", { local: { path: "../../terraform.b.tfstate" } })], shown)).toBe("local state in .");
+    expect(stateWhere([stackWith("default", undefined)], shown)).toBe("local state in states/default");
+    expect(stateWhere([stackWith("s3", { s3: { bucket: "b", key: "k", region: "us-east-1" } })], shown)).toBe("state in the s3 backend");
+    expect(stateWhere([stackWithCloudBlock("cloud-first"), stackWith("c", { local: { path: "../../terraform.c.tfstate" } })], shown)).toBe("state in the cloud backend and local state in .");
   });
 
   test("GIVEN an S3 backend WHEN read with the SDK from the fake AWS THEN the object's text, none when absent, and another account's bucket refused", async () => {

@@ -45,11 +45,11 @@ describe("one command line for synth and rollout", () => {
     expect(run.status).toBe(2);
   });
 
-  test("GIVEN --no-synth THEN the first line says which stacks it runs and that no config was read", () => {
+  test("GIVEN --no-synth THEN the first line says which stacks it runs, that no config was read, and where their state is", () => {
     const folder = userProject("no-synth");
     rolloutCli(folder, ["plan", "--config", "org/trelica.yaml", "--output", "out"]);
     const run = rolloutCli(folder, ["plan", "--no-synth", "--output", "out", "--progress", "plain"]);
-    expect(run.stdout.split("\n")[0]).toBe("trelica: rollout plan of the stacks in ./out as they are (--no-synth: no config read).");
+    expect(run.stdout.split("\n")[0]).toBe("trelica: rollout plan of the stacks in ./out as they are (--no-synth: no config read; local state in ./org).");
   });
 
   test("GIVEN the old --outdir THEN it still works, with a note to use --output; GIVEN both, different THEN refused naming both", () => {

@@ -21,6 +21,13 @@ export type Located = { readonly location: StateLocation } | { readonly doubt: s
 /** The S3 backend's arguments the reader follows; any other (endpoints, profiles, workspaces...) is a doubt. */
 const S3_ARGUMENTS = new Set(["bucket", "key", "region", "encrypt", "dynamodb_table", "use_lockfile", "assume_role", "use_path_style"]);
 
+/** The stack's backends by kind: its `backend` blocks, its `cloud` block (as `cloud`), or terraform's default, local. */
+function backendsOf(stack: Stack): Record<string, any> {
+  const terraform = stackJson(stack).terraform ?? {};
+  if (terraform.cloud !== undefined) return { cloud: terraform.cloud, ...terraform.backend };
+  return terraform.backend ?? { local: {} };
+}
+
 export function stateLocation(stack: Stack, env: NodeJS.ProcessEnv): Located {
   // Another workspace keeps its state elsewhere (terraform.tfstate.d/, env:/ prefixes).
   if (env.TF_WORKSPACE !== undefined && env.TF_WORKSPACE !== "default") return { doubt: `TF_WORKSPACE selects workspace ${env.TF_WORKSPACE}` };
@@ -29,7 +36,7 @@ export function stateLocation(stack: Stack, env: NodeJS.ProcessEnv): Located {
   if (cliArgs.length > 0) return { doubt: `${cliArgs.sort().join(", ")} set in the environment` };
   const selected = path.join(stack.dir, ".terraform", "environment");
   if (fs.existsSync(selected) && fs.readFileSync(selected, "utf8").trim() !== "default") return { doubt: "a workspace other than default is selected" };
-  const backend: Record<string, any> = stackJson(stack).terraform?.backend ?? { local: {} };
+  const backend = backendsOf(stack);
   const kinds = Object.keys(backend);
   if (kinds.length !== 1) return { doubt: "the stack has no single backend" };
   const [kind] = kinds;
@@ -53,6 +60,25 @@ export function stateLocation(stack: Stack, env: NodeJS.ProcessEnv): Located {
  */
 export function localStateFile(stack: Stack, config: { path?: unknown } = {}): string {
   return path.resolve(stack.dir, typeof config.path === "string" ? config.path : "terraform.tfstate");
+}
+
+/**
+ * Where the stacks' state lives, in synth's words for its first line: "local state in ./org", "state in
+ * the s3 backend" (rollout --no-synth reads no config, so it tells from the stacks themselves).
+ */
+export function stateWhere(stacks: readonly Stack[], shown: (file: string) => string): string {
+  const folders = new Set<string>();
+  const kinds = new Set<string>();
+  for (const stack of stacks) {
+    for (const [kind, config] of Object.entries(backendsOf(stack))) {
+      kinds.add(kind);
+      if (kind === "local") folders.add(path.dirname(localStateFile(stack, config)));
+    }
+  }
+  return [...kinds]
+    .sort()
+    .map((kind) => (kind === "local" ? `local state in ${[...folders].sort().map((folder) => shown(folder)).join(", ")}` : `state in the ${kind} backend`))
+    .join(" and ");
 }
 
 /** A state as read: its text (for the hash) and parsed; undefined text: there is none. */
