@@ -6,13 +6,12 @@
  * that does not exist.
  */
 import * as fs from "node:fs";
-import * as path from "node:path";
 import { SERVICE_NAMES, TRELICA_SERVICES } from "../modules/trelica-integration/services";
 import { csvText, markdownTableLines } from "../app/common/tables";
 import { AccountReport, readRunReports, RunReport } from "./report/report";
 import { Stack, stackJson } from "../runner/stacks";
 import { NO_ROLE_CELL } from "../verify/connections";
-import { CONNECTION_COLUMNS, LAST_USED_COLUMN, readConnectionRows } from "../app/commands/connections-table";
+import { CONNECTION_COLUMNS, connectionsFiles, LAST_USED_COLUMN, readConnectionRows } from "../app/commands/connections-table";
 
 /**
  * applied: terraform output has role_arn. planned only: no role_arn (never applied, or destroyed).
@@ -173,8 +172,8 @@ export function connectionsMarkdown(rows: readonly ConnectionRow[], runId: strin
 /** Writes the applied table over synth's; returns the CSV's path. */
 export function writeAppliedConnections(stacks: readonly Stack[], report: RunReport, outdir: string, stateDir: string): string {
   const rows = connectionRows(stacks, report, outdir, stateDir);
-  const csvFile = path.join(outdir, "trelica-connections.csv");
-  fs.writeFileSync(csvFile, connectionsCsv(rows));
-  fs.writeFileSync(path.join(outdir, "trelica-connections.md"), connectionsMarkdown(rows, report.runId, stackSetNotes(stacks, report)));
-  return csvFile;
+  const files = connectionsFiles(outdir);
+  fs.writeFileSync(files.csv, connectionsCsv(rows));
+  fs.writeFileSync(files.markdown, connectionsMarkdown(rows, report.runId, stackSetNotes(stacks, report)));
+  return files.csv;
 }

@@ -1,8 +1,7 @@
 import * as fs from "node:fs";
-import * as path from "node:path";
 import { csvText, parseCsv } from "../app/common/tables";
 import type { VerifyAccountReport } from "./report";
-import { LAST_USED_COLUMN } from "../app/commands/connections-table";
+import { connectionsFiles, LAST_USED_COLUMN } from "../app/commands/connections-table";
 
 /*
  * The connections table (cdktf.out/trelica-connections.csv and .md, written by synth and rollout) gains
@@ -24,7 +23,7 @@ export function lastUsedCell(account: VerifyAccountReport): string {
 export function fillLastUsed(outdir: string, accounts: readonly VerifyAccountReport[]): string[] {
   const cells = new Map(accounts.map((account) => [account.accountId, lastUsedCell(account)]));
   const written: string[] = [];
-  const csvFile = path.join(outdir, "trelica-connections.csv");
+  const { csv: csvFile, markdown: mdFile } = connectionsFiles(outdir);
   if (fs.existsSync(csvFile)) {
     const [header, ...rows] = parseCsv(fs.readFileSync(csvFile, "utf8"));
     const filled = fillRows(header, rows, cells);
@@ -33,7 +32,6 @@ export function fillLastUsed(outdir: string, accounts: readonly VerifyAccountRep
       written.push(csvFile);
     }
   }
-  const mdFile = path.join(outdir, "trelica-connections.md");
   if (fs.existsSync(mdFile)) {
     const text = fillMarkdown(fs.readFileSync(mdFile, "utf8"), cells);
     if (text) {

@@ -42,12 +42,17 @@ function rowOf(accountId: string, name: string, region: string, services: Servic
   ];
 }
 
+/** The connections table's two files in an output folder: the CSV every writer reads back, and its Markdown view. */
+export function connectionsFiles(outdir: string): { readonly csv: string; readonly markdown: string } {
+  return { csv: path.join(outdir, "trelica-connections.csv"), markdown: path.join(outdir, "trelica-connections.md") };
+}
+
 /**
  * The table in `outdir` as it is (synth's, an applied one, verify's last-used column): column → value, per
  * account ID, and whether it has verify's column. The one reader of the table, for synth, rollout and its refusals.
  */
 export function readConnectionRows(outdir: string): { known: Known; lastUsed: boolean } {
-  const file = path.join(outdir, "trelica-connections.csv");
+  const file = connectionsFiles(outdir).csv;
   if (!fs.existsSync(file)) return { known: new Map(), lastUsed: false };
   const [header, ...rows] = parseCsv(fs.readFileSync(file, "utf8"));
   if (!header?.includes("account_id")) return { known: new Map(), lastUsed: false };
@@ -101,8 +106,9 @@ export function writeConnectionsTable(outdir: string, resolution: Resolution): v
   fs.mkdirSync(outdir, { recursive: true });
   // Both from the table as it was, read once before either is written.
   const table = tableOf(resolution, outdir);
-  fs.writeFileSync(path.join(outdir, "trelica-connections.csv"), connectionsCsv(resolution, outdir, table));
-  fs.writeFileSync(path.join(outdir, "trelica-connections.md"), connectionsMarkdown(resolution, outdir, table));
+  const files = connectionsFiles(outdir);
+  fs.writeFileSync(files.csv, connectionsCsv(resolution, outdir, table));
+  fs.writeFileSync(files.markdown, connectionsMarkdown(resolution, outdir, table));
 }
 
 /** StackSets mode: the administering account is known; enrolled accounts are whatever the OUs hold. */
@@ -119,6 +125,7 @@ export function writeStackSetConnections(outdir: string, deployment: StackSetDep
       `from stack set ${deployment.stackSet.name}; list them with \`aws cloudformation list-stack-instances --stack-set-name ${deployment.stackSet.name}` +
       `${deployment.stackSet.callAs === "DELEGATED_ADMIN" ? " --call-as DELEGATED_ADMIN" : ""}\` (a CURRENT instance has the role).`,
   );
-  fs.writeFileSync(path.join(outdir, "trelica-connections.csv"), csvText(columns, [row]));
-  fs.writeFileSync(path.join(outdir, "trelica-connections.md"), lines.join("\n") + "\n");
+  const files = connectionsFiles(outdir);
+  fs.writeFileSync(files.csv, csvText(columns, [row]));
+  fs.writeFileSync(files.markdown, lines.join("\n") + "\n");
 }

@@ -4,8 +4,7 @@
  * would fail with EntityAlreadyExists, or worse, a new state would start beside the old one. Refused
  * at plan time, naming where state was looked for.
  */
-import * as path from "node:path";
-import { LAST_USED_COLUMN, readConnectionRows } from "../../app/commands/connections-table";
+import { connectionsFiles, LAST_USED_COLUMN, readConnectionRows } from "../../app/commands/connections-table";
 import { readRunReports } from "../report/report";
 import type { Located } from "./terraform-state";
 import { NO_ROLE_CELL } from "../../verify/connections";
@@ -32,7 +31,7 @@ export function knownRoles(outdir: string, stateDir: string): Map<string, KnownR
       else if (roleArn && (account.outcome === "applied" || account.outcome === "no-changes")) known.set(account.accountId, { roleArn, seenIn: `rollout run ${report.runId}` });
     }
   }
-  const table = path.join(outdir, "trelica-connections.csv");
+  const table = connectionsFiles(outdir).csv;
   for (const [accountId, row] of readConnectionRows(outdir).known) {
     if (row[LAST_USED_COLUMN] === NO_ROLE_CELL) known.delete(accountId);
     else if (!known.has(accountId) && row.role_arn && row.status === "applied") known.set(accountId, { roleArn: row.role_arn, seenIn: `the connections table ${table}` });
